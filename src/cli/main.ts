@@ -1,0 +1,43 @@
+/**
+ * The `customer-sync` command line. Each command lives in ./commands/<name>.ts and stays thin: parse the
+ * options, call one service, format the output.
+ */
+import { Command } from 'commander';
+import { ConfigError } from '../config.js';
+import { UserError } from '../domain/errors.js';
+import { registerSandbox } from './commands/sandbox.js';
+import { registerSync } from './commands/sync.js';
+import { registerTemplate } from './commands/template.js';
+import { registerValidate } from './commands/validate.js';
+import { registerWorker } from './commands/worker.js';
+
+export function buildProgram(): Command {
+  const program = new Command('customer-sync')
+    .description('Keep your EnKash AR customer master in step with your CSV/XLSX and ERP exports.')
+    .showHelpAfterError();
+  registerSync(program);
+  registerValidate(program);
+  registerTemplate(program);
+  registerWorker(program);
+  registerSandbox(program);
+  return program;
+}
+
+/** Prints a problem as one plain message; a stack trace only at LOG_LEVEL=debug. */
+export function reportFatal(err: unknown): number {
+  if (err instanceof UserError || err instanceof ConfigError) {
+    console.error(`customer-sync: ${err.message}`);
+    return err instanceof UserError ? err.exitCode : 2;
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  console.error(`customer-sync: unexpected error: ${message}`);
+  if (process.env.LOG_LEVEL === 'debug' || process.env.LOG_LEVEL === 'trace') console.error(err);
+  else console.error('(set LOG_LEVEL=debug for details)');
+  return 2;
+}
+
+buildProgram()
+  .parseAsync(process.argv)
+  .catch((err: unknown) => {
+    process.exitCode = reportFatal(err);
+  });

@@ -1,0 +1,181 @@
+/**
+ * Configuration: read once from the environment through one zod schema. Nothing else in the project
+ * reads `process.env`. Every bad variable is reported at once.
+ */
+import { z } from 'zod';
+import { PATTERNS } from './enkash/contract.js';
+
+/** Credentials the sandbox accepts by default; a real EnKash deployment must set its own. */
+export const SANDBOX_DEFAULTS = {
+  ENKASH_CLIENT_ID: 'sandbox-client',
+  ENKASH_CLIENT_SECRET: 'sandbox-secret',
+  ENKASH_USERNAME: 'finance@example.com',
+  ENKASH_PASSWORD: 'sandbox-password',
+  ENKASH_COMPANY_ID: 'CEKSANDBX1',
+} as const;
+
+const int = (def: number, min = 0) => z.coerce.number().int().min(min).default(def);
+const ratio = (def: number) => z.coerce.number().min(0).max(1).default(def);
+const bool = (def: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'])
+    .default(def ? 'true' : 'false')
+    .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+export const MATCH_KEYS = ['uniqueRefNo', 'panOrGstin', 'accountNumber'] as const;
+export type MatchKeyField = (typeof MATCH_KEYS)[number];
+
+/**
+ * Every variable, its default and what it does. `.env.example` lists the same names (a test checks).
+ */
+export const EnvSchema = z
+  .object({
+    REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
+    /** Hash-tagged so that every key of one deployment lands in one Redis Cluster slot. */
+    REDIS_PREFIX: z.string().default('{customer-sync}'),
+
+    ENKASH_BASE_URL: optionalString.pipe(z.url().optional()),
+    ENKASH_CLIENT_ID: z.string().min(1).default(SANDBOX_DEFAULTS.ENKASH_CLIENT_ID),
+    ENKASH_CLIENT_SECRET: z.string().min(1).default(SANDBOX_DEFAULTS.ENKASH_CLIENT_SECRET),
+    ENKASH_USERNAME: z.string().min(1).default(SANDBOX_DEFAULTS.ENKASH_USERNAME),
+    ENKASH_PASSWORD: z.string().min(1).default(SANDBOX_DEFAULTS.ENKASH_PASSWORD),
+    ENKASH_COMPANY_ID: z
+      .string()
+      .regex(PATTERNS.companyId, 'must look like CEK followed by 7 capital letters or digits')
+      .default(SANDBOX_DEFAULTS.ENKASH_COMPANY_ID),
+    ENKASH_PARENT_COMPANY_ID: optionalString.pipe(
+      z
+        .string()
+        .regex(PATTERNS.companyId, 'must look like CEK followed by 7 capital letters or digits')
+        .optional(),
+    ),
+    ENKASH_RATE_LIMIT_PER_SEC: z.coerce.number().positive().default(10),
+    ENKASH_TIMEOUT_MS: int(15_000, 100),
+    ENKASH_MAX_CONNECTIONS: int(32, 1),
+    ENKASH_DEACTIVATE_PATH: z.string().startsWith('/').default('/api/v0/customer/deactivate/{customerId}'),
+    ENKASH_TOKEN_REFRESH_MARGIN_SEC: int(120),
+    /** After the token endpoint refuses the credentials, no process asks again for this long. */
+    ENKASH_AUTH_FAILURE_COOLDOWN_SEC: int(900),
+
+    WORKER_CONCURRENCY: int(16, 1),
+    SYNC_MODE: z.enum(['upsert', 'create-only', 'update-only']).default('upsert'),
+    MATCH_KEY: z.enum(MATCH_KEYS).default('uniqueRefNo'),
+    RETRY_ATTEMPTS: int(8, 1),
+    RETRY_BASE_DELAY_MS: int(1_000, 1),
+    RETRY_MAX_DELAY_MS: int(60_000, 1),
+    /** How many times one row may be held back by 429s before it fails (429s do not use up attempts). */
+    RATE_LIMITED_MAX_RETRIES: int(50, 1),
+    SHUTDOWN_TIMEOUT_MS: int(30_000, 1),
+    JOB_RETENTION_SEC: int(7 * 24 * 3600, 60),
+    FINGERPRINT_TTL_DAYS: int(30, 1),
+
+    REPORT_DIR: z.string().default('reports'),
+    STATE_DIR: z.string().default('.customer-sync'),
+    /** 32 bytes, base64: seals row data kept in Redis. Unset: a key generated once in STATE_DIR. */
+    DATA_KEY: optionalString,
+
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+    SANDBOX_PORT: int(4010, 0),
+    SANDBOX_STATE_FILE: optionalString,
+    SANDBOX_RATE_LIMIT_PER_SEC: z.coerce.number().min(0).default(0),
+    SANDBOX_LATENCY_MS: int(0),
+    SANDBOX_JITTER_MS: int(0),
+    SANDBOX_FAILURE_RATE: ratio(0),
+    SANDBOX_HANG_CREATE_RATE: ratio(0),
+    SANDBOX_TOKEN_TTL_SEC: int(86_399, 1),
+    SANDBOX_UNIQUE_REF_NO: bool(false),
+  })
+  .superRefine((env, ctx) => {
+    // A real EnKash account must never be called with the sandbox's made-up credentials.
+    if (!env.ENKASH_BASE_URL || isLoopback(env.ENKASH_BASE_URL)) return;
+    for (const [name, value] of Object.entries(SANDBOX_DEFAULTS)) {
+      if (env[name as keyof typeof SANDBOX_DEFAULTS] === value) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [name],
+          message: `must be set when ENKASH_BASE_URL points at a real EnKash host`,
+        });
+      }
+    }
+  });
+
+export type Env = z.output<typeof EnvSchema>;
+
+export function isLoopback(url: string): boolean {
+  const host = new URL(url).hostname;
+  return host === 'localhost' || host === '[::1]' || host.startsWith('127.');
+}
+
+export type Config = ReturnType<typeof toConfig>;
+
+function toConfig(env: Env) {
+  return {
+    redis: { url: env.REDIS_URL, prefix: env.REDIS_PREFIX },
+    enkash: {
+      /** null: no EnKash configured; `sync` then starts an embedded sandbox. */
+      baseUrl: env.ENKASH_BASE_URL ?? null,
+      clientId: env.ENKASH_CLIENT_ID,
+      clientSecret: env.ENKASH_CLIENT_SECRET,
+      username: env.ENKASH_USERNAME,
+      password: env.ENKASH_PASSWORD,
+      companyId: env.ENKASH_COMPANY_ID,
+      parentCompanyId: env.ENKASH_PARENT_COMPANY_ID,
+      ratePerSec: env.ENKASH_RATE_LIMIT_PER_SEC,
+      timeoutMs: env.ENKASH_TIMEOUT_MS,
+      maxConnections: env.ENKASH_MAX_CONNECTIONS,
+      deactivatePath: env.ENKASH_DEACTIVATE_PATH,
+      tokenRefreshMarginSec: env.ENKASH_TOKEN_REFRESH_MARGIN_SEC,
+      authFailureCooldownSec: env.ENKASH_AUTH_FAILURE_COOLDOWN_SEC,
+    },
+    sync: {
+      concurrency: env.WORKER_CONCURRENCY,
+      mode: env.SYNC_MODE,
+      matchKey: env.MATCH_KEY,
+      attempts: env.RETRY_ATTEMPTS,
+      backoffBaseMs: env.RETRY_BASE_DELAY_MS,
+      backoffMaxMs: env.RETRY_MAX_DELAY_MS,
+      rateLimitedMaxRetries: env.RATE_LIMITED_MAX_RETRIES,
+      shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+      retentionSec: env.JOB_RETENTION_SEC,
+      fingerprintTtlSec: env.FINGERPRINT_TTL_DAYS * 24 * 3600,
+    },
+    paths: { reportDir: env.REPORT_DIR, stateDir: env.STATE_DIR },
+    dataKey: env.DATA_KEY,
+    logLevel: env.LOG_LEVEL,
+    sandbox: {
+      port: env.SANDBOX_PORT,
+      stateFile: env.SANDBOX_STATE_FILE,
+      ratePerSec: env.SANDBOX_RATE_LIMIT_PER_SEC,
+      latencyMs: env.SANDBOX_LATENCY_MS,
+      jitterMs: env.SANDBOX_JITTER_MS,
+      failureRate: env.SANDBOX_FAILURE_RATE,
+      hangCreateRate: env.SANDBOX_HANG_CREATE_RATE,
+      tokenTtlSec: env.SANDBOX_TOKEN_TTL_SEC,
+      uniqueRefNo: env.SANDBOX_UNIQUE_REF_NO,
+    },
+  };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the environment; throws a {@link ConfigError} listing every bad variable. */
+export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
+  const known = Object.fromEntries(Object.keys(EnvSchema.shape).map((k) => [k, source[k]]));
+  const parsed = EnvSchema.safeParse(known);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((i) => `${i.path.join('.') || '(environment)'}: ${i.message}`),
+    );
+  }
+  return toConfig(parsed.data);
+}

@@ -1,0 +1,121 @@
+/**
+ * Terminology
+ * - import: one file taken in (from the CLI, the HTTP API, the watched folder or a nightly job), with its
+ *   options. It has an id (`imp-…`), a state, and in the end a report folder.
+ * - row: one data line of the file, numbered as the user sees it in Excel (the header is row 1 unless a
+ *   title block comes first). Blank rows and a trailing totals row are skipped and not counted.
+ * - match key: the field that tells which EnKash customer a row is (uniqueRefNo by default; a row with no
+ *   uniqueRefNo falls back to its PAN/GSTIN).
+ * - outcome: what happened to a row, as data (never an exception): one of {@link OUTCOMES}.
+ * - fingerprint: a hash of what customer-sync last sent for a match key, kept so an unchanged re-run
+ *   makes no write calls.
+ */
+import type { MatchKeyField } from '../config.js';
+import type { CustomerCreate } from '../enkash/contract.js';
+
+export const OUTCOMES = [
+  'created',
+  'updated',
+  'unchanged',
+  'activated',
+  'deactivated',
+  'invalid',
+  'failed',
+  'skipped',
+] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+
+/** Outcomes after which `sync` exits 0. */
+export const SUCCESS_OUTCOMES: ReadonlySet<Outcome> = new Set([
+  'created',
+  'updated',
+  'unchanged',
+  'activated',
+  'deactivated',
+]);
+
+export const SYNC_MODES = ['upsert', 'create-only', 'update-only'] as const;
+export type SyncMode = (typeof SYNC_MODES)[number];
+
+/** One problem with one cell, in the user's words: the column as written in their file. */
+export type FieldError = {
+  /** The column header as written in the file (or the EnKash field name when no column maps to it). */
+  column: string;
+  /** The EnKash field, e.g. `panOrGstin`, `customerKeyContacts[0].mobile`. */
+  field: string;
+  /** The value as read from the file (before normalisation), '' when empty. */
+  value: string;
+  /** What is wrong and what is expected, e.g. `has 11 characters; a GSTIN has 15`. */
+  problem: string;
+};
+
+/** `GSTIN/UIN: "27AAACE1234" has 11 characters; a GSTIN has 15` */
+export function formatFieldError(e: FieldError): string {
+  return e.value === '' ? `${e.column}: ${e.problem}` : `${e.column}: "${e.value}" ${e.problem}`;
+}
+
+export type MatchKey = { field: MatchKeyField; value: string };
+
+/** `uniqueRefNo=C-001`: the match key as one string (hashed before it is stored in Redis). */
+export function matchKeyString(key: MatchKey): string {
+  return `${key.field}=${key.value}`;
+}
+
+/** The desired EnKash status, from a status column when the file has one. */
+export type DesiredStatus = 'ACTIVE' | 'INACTIVE';
+
+/** A row ingest has turned into an EnKash create payload, ready to plan. */
+export type ValidRow = {
+  kind: 'valid';
+  row: number;
+  key: MatchKey;
+  customer: CustomerCreate;
+  status?: DesiredStatus;
+  /** Non-fatal notes (e.g. "Mobile 2 ignored: empty"), shown in the report. */
+  warnings: string[];
+};
+
+/** A row that cannot be sent, with every reason. */
+export type InvalidRow = {
+  kind: 'invalid';
+  row: number;
+  uniqueRefNo: string;
+  legalName: string;
+  errors: FieldError[];
+};
+
+export type ParsedRow = ValidRow | InvalidRow;
+
+/** One line of results.csv, in this column order. */
+export const RESULT_COLUMNS = [
+  'row',
+  'uniqueRefNo',
+  'legalName',
+  'outcome',
+  'customerId',
+  'attempts',
+  'httpStatus',
+  'errorType',
+  'errors',
+  'requestId',
+  'changes',
+] as const;
+
+export type RowResult = {
+  row: number;
+  uniqueRefNo: string;
+  legalName: string;
+  outcome: Outcome;
+  customerId: string;
+  /** EnKash write attempts made for this row (0 when no call was needed). */
+  attempts: number;
+  httpStatus: number | null;
+  /** EnKash's errorType, or ours: INVALID_ROW, DUPLICATE_IN_FILE, NETWORK_ERROR, TIMEOUT, … */
+  errorType: string;
+  /** Human-readable reasons, joined with "; ". */
+  errors: string;
+  /** EnKash's requestId of the failing call: what EnKash support asks for. */
+  requestId: string;
+  /** For updates (and dry runs): `field: "before" → "after"`, joined with "; ". */
+  changes: string;
+};

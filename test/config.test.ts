@@ -1,0 +1,49 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, EnvSchema, loadConfig } from '../src/config.js';
+
+describe('config', () => {
+  it('has working defaults for a newcomer (local Redis, embedded sandbox)', () => {
+    const config = loadConfig({});
+    expect(config.redis.url).toBe('redis://127.0.0.1:6379');
+    expect(config.enkash.baseUrl).toBeNull();
+    expect(config.enkash.ratePerSec).toBe(10);
+    expect(config.sync.mode).toBe('upsert');
+  });
+
+  it('reports every bad variable at once', () => {
+    let caught: unknown;
+    try {
+      loadConfig({ ENKASH_RATE_LIMIT_PER_SEC: 'fast', ENKASH_COMPANY_ID: 'ACME', LOG_LEVEL: 'loud' });
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toBeInstanceOf(ConfigError);
+    const problems = (caught as ConfigError).problems.join('\n');
+    expect(problems).toContain('ENKASH_RATE_LIMIT_PER_SEC');
+    expect(problems).toContain('ENKASH_COMPANY_ID');
+    expect(problems).toContain('LOG_LEVEL');
+  });
+
+  it('refuses the sandbox credentials against a real EnKash host', () => {
+    expect(() => loadConfig({ ENKASH_BASE_URL: 'https://api.enkash.in' })).toThrow(/ENKASH_PASSWORD/);
+    expect(() => loadConfig({ ENKASH_BASE_URL: 'http://127.0.0.1:4010' })).not.toThrow();
+  });
+
+  it('.env.example lists every variable the schema reads, with its default', () => {
+    const lines = readFileSync(new URL('../.env.example', import.meta.url), 'utf8').split('\n');
+    const listed = new Map(
+      lines
+        .filter((l) => /^[A-Z_]+=/.test(l))
+        .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+    );
+    const defaults = EnvSchema.parse({});
+    for (const name of Object.keys(EnvSchema.shape)) {
+      expect(listed.has(name), `${name} missing from .env.example`).toBe(true);
+      const def = (defaults as Record<string, unknown>)[name];
+      const shown = listed.get(name);
+      if (def === undefined) expect(shown, name).toBe('');
+      else expect(String(def), name).toBe(shown);
+    }
+  });
+});
