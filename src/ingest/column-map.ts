@@ -1,0 +1,53 @@
+/**
+ * Which column of the file feeds which EnKash field: the output of header detection, presets and mapping
+ * files (src/ingest/columns/), and the input of normalisation and validation (src/ingest/validate/).
+ */
+
+/** A column of the file: its 0-based index and its header exactly as written in the file. */
+export type ColumnRef = { index: number; header: string };
+
+/** Customer-level fields a column can feed. `gstin` and `pan` both feed `panOrGstin` (GSTIN preferred). */
+export const CUSTOMER_FIELDS = [
+  'legalName',
+  'uniqueRefNo',
+  'gstin',
+  'pan',
+  'panOrGstin',
+  'contactNumber',
+  'accountNumber',
+  'ifsc',
+  'pinCode',
+  'state',
+  'customerCompanyId',
+  'status',
+] as const;
+export type CustomerField = (typeof CUSTOMER_FIELDS)[number];
+
+/** One key contact's columns. `firstName` + `lastName` are joined when there is no `name` column. */
+export type ContactColumns = {
+  name?: ColumnRef;
+  firstName?: ColumnRef;
+  lastName?: ColumnRef;
+  mobile?: ColumnRef;
+  email?: ColumnRef;
+};
+
+export type ColumnMap = {
+  /** Spreadsheet row number of the header row (rows above it are a title block and are ignored). */
+  headerRow: number;
+  /** Every header of the header row, as written (index = column index; '' for an empty header). */
+  headers: string[];
+  fields: Partial<Record<CustomerField, ColumnRef>>;
+  /** Address lines, city, etc.: joined with ", " in this order into `address`. */
+  address: ColumnRef[];
+  /** Key contacts in order; contact 1 is the primary one. */
+  contacts: ContactColumns[];
+  /** Columns that feed nothing: listed as warnings. */
+  unused: ColumnRef[];
+  /** Values every row gets unless the file says otherwise (from a preset or mapping file). */
+  defaults: { source?: 'ENKASH' | 'TALLY'; externalSource?: boolean };
+  /** Extra words meaning active / inactive in the status column (presets add e.g. "Enabled"). */
+  statusWords?: { active: string[]; inactive: string[] };
+  /** Where the map came from, for the report: `auto`, `preset:tally`, `mapping:FILE`. */
+  origin: string;
+};

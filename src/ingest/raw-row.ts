@@ -1,0 +1,53 @@
+/**
+ * What a file reader yields: cells as the file holds them, before any column mapping or normalisation.
+ * CSV cells are always strings; XLSX cells keep their type so that ID-like columns can tell a number that
+ * Excel has already damaged (more than 15 significant digits) from text.
+ */
+
+/** A cell value. `{ error }` is an Excel error cell such as `#N/A` or `#REF!`. */
+export type RawValue = string | number | boolean | Date | null | { error: string };
+
+export type RawRow = {
+  /** The row number the user sees in Excel (1-based, counting the header and any title block). */
+  row: number;
+  /** Cells left to right; index 0 is column A. Trailing empty cells may be missing. */
+  values: RawValue[];
+};
+
+export type FileFormat = 'csv' | 'xlsx';
+
+export type RowSourceInfo = {
+  format: FileFormat;
+  /** The file name as the user gave it (no directories), for messages. */
+  fileName: string;
+  /** CSV: the encoding detected (`utf-8`, `utf-8-bom`, `utf-16le`, `utf-16be`, `windows-1252`). */
+  encoding?: string;
+  /** CSV: the delimiter detected. */
+  delimiter?: string;
+  /** XLSX: the sheet read, and every sheet in the workbook. */
+  sheet?: string;
+  sheets?: string[];
+};
+
+/**
+ * An opened file. `rows()` streams: memory stays flat however long the file is. It may be called again
+ * to read the file from the start (the report's errors.csv re-reads the rows that failed).
+ */
+export type RowSource = {
+  info: RowSourceInfo;
+  rows(signal?: AbortSignal): AsyncIterable<RawRow>;
+};
+
+/**
+ * A file that cannot be read at all (wrong type, corrupt, encrypted, no sheet with data). Its message is
+ * for the user: it names the file and says what is wrong, and never holds a stack trace.
+ */
+export class FileReadError extends Error {
+  constructor(
+    message: string,
+    readonly fileName: string,
+  ) {
+    super(message);
+    this.name = 'FileReadError';
+  }
+}

@@ -1,0 +1,67 @@
+/** The EnKash sandbox's public surface, used by the CLI, tests, benchmarks and the embedded demo. */
+import type { CustomerResponse } from '../enkash/contract.js';
+
+export type SandboxCredentials = {
+  clientId: string;
+  clientSecret: string;
+  username: string;
+  password: string;
+  companyId: string;
+};
+
+/** Faults and limits: each can be set at start and changed while running. */
+export type SandboxFaults = {
+  /** Requests per second per account (0 = no limit). Over the limit: 429 with Retry-After. */
+  ratePerSec: number;
+  /** How the Retry-After header is written on a 429. */
+  retryAfterFormat: 'seconds' | 'http-date';
+  latencyMs: number;
+  /** Extra latency drawn uniformly from [0, jitterMs]. */
+  jitterMs: number;
+  /** Share of customer requests answered 500/502/503 without doing anything. */
+  failureRate: number;
+  /** Share of creates that commit the customer and then never answer. */
+  hangCreateRate: number;
+  /** Until this epoch ms, every customer request answers 429 (a "429 storm"). */
+  rateLimitedUntil: number;
+  /** Until this epoch ms, EnKash is down: every request answers 503, or never answers ('timeout'). */
+  outageUntil: number;
+  outageKind: '5xx' | 'timeout';
+};
+
+export type SandboxOptions = {
+  /** 0 = any free port. */
+  port?: number;
+  host?: string;
+  /** A JSON file the customers are kept in (survives a restart); absent = in memory. */
+  stateFile?: string;
+  credentials: SandboxCredentials;
+  tokenTtlSec?: number;
+  /** When true, a create with a uniqueRefNo already in use answers 422 (EnKash's rule is unknown). */
+  uniqueRefNo?: boolean;
+  faults?: Partial<SandboxFaults>;
+};
+
+export type SandboxStats = {
+  /** endpoint (token, create, search, update, activate, deactivate, delete, other) → status → count. */
+  requests: Record<string, Record<string, number>>;
+  total: number;
+  /** The most requests received in any 1-second window (all requests, whatever their answer). */
+  maxPerSecond: number;
+  tokenRequests: number;
+  customers: number;
+  /** Creates that committed and were never answered. */
+  hungCreates: number;
+};
+
+export type Sandbox = {
+  url: string;
+  port: number;
+  stats(): SandboxStats;
+  resetStats(): void;
+  setFaults(faults: Partial<SandboxFaults>): void;
+  /** Makes every token issued so far expire now. */
+  expireTokens(): void;
+  customers(): CustomerResponse[];
+  close(): Promise<void>;
+};
