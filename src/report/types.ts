@@ -1,0 +1,49 @@
+/** What the report writer needs, and what it writes. See README "Report format". */
+import type { Outcome, RowResult } from '../domain/types.js';
+
+export type ReportSummary = {
+  importId: string;
+  /** The file as the user named it (no directories). */
+  fileName: string;
+  /** Where the import came from: cli, api, watch, schedule. */
+  origin: string;
+  /** `sync` or `validate`. */
+  kind: 'sync' | 'validate';
+  dryRun: boolean;
+  /** The import's options (mode, matchKey, preset, mapping, sheet, …); no secrets. */
+  options: Record<string, unknown>;
+  /** Rows read = the sum of the outcome counts; blank and totals rows are counted apart. */
+  rowsRead: number;
+  blankRowsSkipped: number;
+  totalsRowsSkipped: number;
+  /** Column warnings (unused columns, the column map's origin). */
+  warnings: string[];
+  timings: { queuedAt: string; startedAt: string; finishedAt: string; durationMs: number };
+  /** EnKash calls made, by operation (create, search, update, …). */
+  enkashCalls?: Record<string, number>;
+};
+
+export type ReportInput = {
+  /** The report folder. It appears whole or not at all (written beside it, then renamed). */
+  dir: string;
+  summary: ReportSummary;
+  /** Every row's result, in input (row number) order. Consumed once. */
+  results: AsyncIterable<RowResult>;
+  /** The file's own header row, for errors.csv. */
+  sourceHeaders: string[];
+  /**
+   * Re-reads the source rows whose numbers are given, in row order, as the cells' text: errors.csv
+   * repeats them with an Error column. Omitted when the source is gone: errors.csv then has only the
+   * result columns.
+   */
+  sourceRows?: (rows: ReadonlySet<number>) => AsyncIterable<{ row: number; values: string[] }>;
+};
+
+export type ReportFiles = {
+  dir: string;
+  resultsCsv: string;
+  resultsXlsx: string;
+  summaryJson: string;
+  errorsCsv: string;
+  counts: Record<Outcome, number>;
+};
