@@ -6,7 +6,8 @@
  *   title block comes first). Blank rows and a trailing totals row are skipped and not counted.
  * - match key: the field that tells which EnKash customer a row is (uniqueRefNo by default; a row with no
  *   uniqueRefNo falls back to its PAN/GSTIN).
- * - outcome: what happened to a row, as data (never an exception): one of {@link OUTCOMES}.
+ * - outcome: what happened to a row, as data (never an exception): one of {@link OUTCOMES}; `validate`
+ *   gives only `valid` or `invalid`.
  * - fingerprint: a hash of what customer-sync last sent for a match key, kept so an unchanged re-run
  *   makes no write calls.
  */
@@ -22,6 +23,8 @@ export const OUTCOMES = [
   'invalid',
   'failed',
   'skipped',
+  /** Only from `validate` (no EnKash call made): the row would be sent. */
+  'valid',
 ] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
@@ -32,6 +35,7 @@ export const SUCCESS_OUTCOMES: ReadonlySet<Outcome> = new Set([
   'unchanged',
   'activated',
   'deactivated',
+  'valid',
 ]);
 
 export const SYNC_MODES = ['upsert', 'create-only', 'update-only'] as const;
@@ -82,6 +86,8 @@ export type InvalidRow = {
   uniqueRefNo: string;
   legalName: string;
   errors: FieldError[];
+  /** For the report's errorType column; INVALID_ROW when absent. */
+  errorType?: 'INVALID_ROW' | 'DUPLICATE_IN_FILE' | 'NO_MATCH_KEY';
 };
 
 export type ParsedRow = ValidRow | InvalidRow;

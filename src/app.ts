@@ -1,0 +1,109 @@
+/**
+ * The composition root: config → logger → Redis → sealer → EnKash client → stores → queues → services.
+ * Entry points build one App and close it when they stop (in reverse order of creation).
+ */
+import { resolve } from 'node:path';
+import { Redis } from 'ioredis';
+import type { Config } from './config.js';
+import { EnkashClient } from './enkash/client.js';
+import type { Logger } from './logger.js';
+import { CustomerRegistry } from './queue/customer-registry.js';
+import { ImportStore } from './queue/import-store.js';
+import { KeyLock } from './queue/key-lock.js';
+import { createQueues, type QueueSettings, type Queues } from './queue/queues.js';
+import { loadSealer, type Sealer } from './queue/sealer.js';
+import { ImportService } from './sync/import-service.js';
+import { startWorkers, type EngineDeps, type Workers } from './sync/workers.js';
+
+export type App = {
+  config: Config;
+  logger: Logger;
+  redis: Redis;
+  sealer: Sealer;
+  client: EnkashClient;
+  store: ImportStore;
+  queues: Queues;
+  imports: ImportService;
+  engine: EngineDeps;
+  startWorkers(options?: { concurrency?: number }): Workers;
+  close(): Promise<void>;
+};
+
+export type AppOptions = {
+  /** The EnKash base URL to use (the embedded sandbox's when config has none). */
+  baseUrl: string;
+  /** What identifies the EnKash account for shared state (token, rate limit, fingerprints). */
+  accountLabel?: string;
+};
+
+export async function createApp(config: Config, logger: Logger, options: AppOptions): Promise<App> {
+  const redis = new Redis(config.redis.url, { maxRetriesPerRequest: null, lazyConnect: true });
+  await redis.connect();
+  const closers: (() => Promise<unknown>)[] = [() => redis.quit()];
+  try {
+    const sealer = await loadSealer(config.dataKey, config.paths.stateDir);
+    const prefix = config.redis.prefix;
+    const label = options.accountLabel ?? options.baseUrl;
+    const account = `${prefix}:acct:${sealer.hash(`${label}|${config.enkash.username}|${config.enkash.companyId}`)}`;
+    const client = new EnkashClient({
+      config: { ...config.enkash, baseUrl: options.baseUrl },
+      redis,
+      prefix: account,
+      logger,
+    });
+    closers.unshift(() => client.close());
+    const settings: QueueSettings = {
+      prefix,
+      attempts: config.sync.attempts,
+      retentionSec: config.sync.retentionSec,
+    };
+    const store = new ImportStore(redis, prefix, sealer, config.sync.retentionSec);
+    const queues = createQueues(redis, prefix);
+    closers.unshift(() => queues.close());
+    const engine: EngineDeps = {
+      store,
+      registry: new CustomerRegistry(redis, account, config.sync.fingerprintTtlSec),
+      locks: new KeyLock(redis, account),
+      sealer,
+      client,
+      queues,
+      settings,
+      retry: {
+        attempts: config.sync.attempts,
+        baseMs: config.sync.backoffBaseMs,
+        maxMs: config.sync.backoffMaxMs,
+      },
+      companyId: config.enkash.companyId,
+      logger,
+      connection: redis,
+      ratePerSec: config.enkash.ratePerSec,
+      concurrency: config.sync.concurrency,
+      rateLimitedMaxRetries: config.sync.rateLimitedMaxRetries,
+    };
+    const imports = new ImportService(store, queues, settings, resolve(config.paths.reportDir));
+    const workers: Workers[] = [];
+    return {
+      config,
+      logger,
+      redis,
+      sealer,
+      client,
+      store,
+      queues,
+      imports,
+      engine,
+      startWorkers(o = {}) {
+        const w = startWorkers({ ...engine, concurrency: o.concurrency ?? engine.concurrency });
+        workers.push(w);
+        return w;
+      },
+      async close() {
+        for (const w of workers) await w.close(config.sync.shutdownTimeoutMs);
+        for (const close of closers) await close();
+      },
+    };
+  } catch (err) {
+    await redis.quit();
+    throw err;
+  }
+}

@@ -1,0 +1,112 @@
+/**
+ * The ingest pipeline for one file: open it (CSV or XLSX, decided from content), find the header row,
+ * map columns to EnKash fields, then stream every row as valid, invalid, blank or totals. Used by the
+ * sync engine's import job and by the offline `validate` command alike, so both see the same rows.
+ */
+import type { MatchKeyField } from '../config.js';
+import type { ParsedRow } from '../domain/types.js';
+import type { ColumnMap } from './column-map.js';
+import { detectColumns, isBlankRow, isTotalsRow } from './columns/index.js';
+import { loadMappingFile } from './columns/mapping-file.js';
+import type { RawRow, RowSource } from './raw-row.js';
+import { openRowSource } from './read/open-file.js';
+import { DuplicateTracker } from './validate/duplicates.js';
+import { toParsedRow } from './validate/validate-row.js';
+
+/** Rows read before the header must have been found (title blocks are rarely longer). */
+const HEADER_SEARCH_ROWS = 30;
+
+export type IngestOptions = {
+  fileName: string;
+  sheet?: string;
+  preset?: string;
+  /** Path of a JSON mapping file. */
+  mapping?: string;
+  matchKey: MatchKeyField;
+  companyId?: string;
+};
+
+export type IngestEvent =
+  { kind: 'row'; parsed: ParsedRow } | { kind: 'blank'; row: number } | { kind: 'totals'; row: number };
+
+export type IngestedFile = {
+  source: RowSource;
+  columns: ColumnMap;
+  /** Column warnings for the report: unused columns, where the column map came from. */
+  warnings: string[];
+  /** EnKash field → the header as written in the file, to put EnKash's messages in the user's words. */
+  labels: Record<string, string>;
+  events(signal?: AbortSignal): AsyncGenerator<IngestEvent>;
+};
+
+export async function ingestFile(path: string, options: IngestOptions): Promise<IngestedFile> {
+  const mapping = options.mapping ? await loadMappingFile(options.mapping) : undefined;
+  const source = await openRowSource(path, {
+    fileName: options.fileName,
+    ...((options.sheet ?? mapping?.sheet) ? { sheet: options.sheet ?? mapping?.sheet } : {}),
+  });
+  const iterator = source.rows()[Symbol.asyncIterator]();
+  const head: RawRow[] = [];
+  while (head.length < HEADER_SEARCH_ROWS) {
+    const next = await iterator.next();
+    if (next.done) break;
+    head.push(next.value);
+  }
+  const columns = detectColumns(head, { preset: options.preset, mapping, fileName: options.fileName });
+  const warnings = columnWarnings(columns);
+  const labels = fieldLabels(columns);
+
+  async function* events(): AsyncGenerator<IngestEvent> {
+    const duplicates = new DuplicateTracker();
+    const classify = (raw: RawRow): IngestEvent | null => {
+      if (raw.row <= columns.headerRow) return null;
+      if (isBlankRow(raw)) return { kind: 'blank', row: raw.row };
+      if (isTotalsRow(raw, columns)) return { kind: 'totals', row: raw.row };
+      const parsed = toParsedRow(raw, columns, { matchKey: options.matchKey, companyId: options.companyId });
+      return { kind: 'row', parsed: parsed.kind === 'valid' ? duplicates.check(parsed) : parsed };
+    };
+    for (const raw of head) {
+      const event = classify(raw);
+      if (event) yield event;
+    }
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
+      const event = classify(next.value);
+      if (event) yield event;
+    }
+  }
+
+  return { source, columns, warnings, labels, events };
+}
+
+function columnWarnings(columns: ColumnMap): string[] {
+  const warnings = [`columns: ${columns.origin}, header in row ${columns.headerRow}`];
+  if (columns.unused.length > 0) {
+    warnings.push(`columns not used: ${columns.unused.map((c) => `"${c.header}"`).join(', ')}`);
+  }
+  return warnings;
+}
+
+function fieldLabels(columns: ColumnMap): Record<string, string> {
+  const labels: Record<string, string> = {};
+  for (const [field, ref] of Object.entries(columns.fields)) if (ref) labels[field] = ref.header;
+  const panOrGstin = columns.fields.gstin ?? columns.fields.pan ?? columns.fields.panOrGstin;
+  if (panOrGstin) labels.panOrGstin = panOrGstin.header;
+  if (columns.address.length > 0) labels.address = columns.address.map((c) => c.header).join(' + ');
+  columns.contacts.forEach((c, i) => {
+    const name = c.name ?? c.firstName;
+    if (name) labels[`customerKeyContacts[${i}].name`] = name.header;
+    if (c.mobile) labels[`customerKeyContacts[${i}].mobile`] = c.mobile.header;
+    if (c.email) labels[`customerKeyContacts[${i}].email`] = c.email.header;
+  });
+  if (!labels.contactNumber && columns.contacts[0]?.mobile)
+    labels.contactNumber = columns.contacts[0].mobile.header;
+  return labels;
+}
+
+/** A cell as text, for errors.csv (the user's own values, as close to what they typed as we can). */
+export function cellText(value: RawRow['values'][number]): string {
+  if (value === null || value === undefined) return '';
+  if (value instanceof Date) return value.toISOString().slice(0, 10);
+  if (typeof value === 'object') return value.error;
+  return String(value);
+}

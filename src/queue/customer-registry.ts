@@ -1,0 +1,65 @@
+/**
+ * What customer-sync knows of each EnKash customer it has touched, per account and match key (hashed):
+ * the customerId, the fingerprint of what it last sent, and a "create in flight" marker.
+ *
+ * - The fingerprint lets an unchanged re-run make no calls at all.
+ * - The customerId lets a row find its customer without a search, even when a concurrent import created
+ *   it after this import's snapshot was taken.
+ * - The marker is set before every create and cleared after: a row that finds it (its earlier attempt
+ *   died mid-create) looks the customer up before creating, so a retry never makes a second customer.
+ */
+import type { Redis } from 'ioredis';
+
+export type RegistryEntry = { customerId: string; fingerprint: string };
+
+export class CustomerRegistry {
+  constructor(
+    private readonly redis: Redis,
+    /** `${prefix}:acct:${accountId}` */
+    private readonly namespace: string,
+    private readonly ttlSec: number,
+  ) {}
+
+  private key(keyHash: string) {
+    return `${this.namespace}:fp:${keyHash}`;
+  }
+  private markerKey(keyHash: string) {
+    return `${this.namespace}:creating:${keyHash}`;
+  }
+
+  async get(keyHash: string): Promise<RegistryEntry | null> {
+    return parse(await this.redis.get(this.key(keyHash)));
+  }
+
+  async getMany(keyHashes: string[]): Promise<(RegistryEntry | null)[]> {
+    if (keyHashes.length === 0) return [];
+    const values = await this.redis.mget(...keyHashes.map((k) => this.key(k)));
+    return values.map(parse);
+  }
+
+  async put(keyHash: string, entry: RegistryEntry): Promise<void> {
+    await this.redis.set(this.key(keyHash), `${entry.customerId}|${entry.fingerprint}`, 'EX', this.ttlSec);
+  }
+
+  async forget(keyHash: string): Promise<void> {
+    await this.redis.del(this.key(keyHash));
+  }
+
+  async markCreating(keyHash: string): Promise<void> {
+    await this.redis.set(this.markerKey(keyHash), '1', 'EX', 7 * 24 * 3600);
+  }
+
+  async isCreating(keyHash: string): Promise<boolean> {
+    return (await this.redis.exists(this.markerKey(keyHash))) === 1;
+  }
+
+  async clearCreating(keyHash: string): Promise<void> {
+    await this.redis.del(this.markerKey(keyHash));
+  }
+}
+
+function parse(value: string | null): RegistryEntry | null {
+  if (!value) return null;
+  const bar = value.indexOf('|');
+  return { customerId: value.slice(0, bar), fingerprint: value.slice(bar + 1) };
+}

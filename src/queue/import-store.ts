@@ -1,0 +1,252 @@
+/**
+ * An import's state in Redis: a meta hash (state, counts, timings) and a results hash (row → sealed
+ * RowResult). Recording a result is idempotent (HSETNX): a row job that runs twice counts once, and the
+ * report has exactly one line per row.
+ */
+import type { Redis } from 'ioredis';
+import { OUTCOMES, type Outcome, type RowResult } from '../domain/types.js';
+import type { Sealer } from './sealer.js';
+
+export const IMPORT_STATES = [
+  'queued',
+  'parsing',
+  'running',
+  'finalizing',
+  'done',
+  'failed',
+  'cancelled',
+] as const;
+export type ImportState = (typeof IMPORT_STATES)[number];
+
+export type ImportOptions = {
+  mode: 'upsert' | 'create-only' | 'update-only';
+  dryRun: boolean;
+  matchKey: 'uniqueRefNo' | 'panOrGstin' | 'accountNumber';
+  preset?: string;
+  /** Path of a mapping file (JSON). */
+  mapping?: string;
+  sheet?: string;
+  reportDir: string;
+  /** The import this one retries the failed rows of. */
+  retryOf?: string;
+  /** Only these rows are synced (retry-failed); other rows are left out of the report. */
+  onlyRows?: number[];
+};
+
+export type ImportMeta = {
+  id: string;
+  state: ImportState;
+  kind: 'sync' | 'validate';
+  origin: string;
+  fileName: string;
+  filePath: string;
+  options: ImportOptions;
+  createdAt: string;
+  startedAt?: string;
+  parsedAt?: string;
+  finishedAt?: string;
+  /** Rows read so far (blank and totals rows excluded). */
+  parsed: number;
+  /** Rows read in all; known once parsing is over. */
+  total: number | null;
+  done: number;
+  counts: Record<Outcome, number>;
+  blankRows: number;
+  totalsRows: number;
+  lastRow: number;
+  headers: string[];
+  warnings: string[];
+  error?: string;
+  cancelRequested: boolean;
+  reportDir?: string;
+  /** EnKash calls made for this import, by operation. */
+  calls: Record<string, number>;
+};
+
+const RECORD_RESULTS = `
+local added = 0
+local n = tonumber(ARGV[1])
+for i = 0, n - 1 do
+  local b = 2 + i * 3
+  if redis.call('HSETNX', KEYS[2], ARGV[b], ARGV[b + 1]) == 1 then
+    redis.call('HINCRBY', KEYS[1], 'out:' .. ARGV[b + 2], 1)
+    added = added + 1
+  end
+end
+local done = redis.call('HINCRBY', KEYS[1], 'done', added)
+local total = redis.call('HGET', KEYS[1], 'total')
+local complete = 0
+if total and tonumber(total) == done then complete = 1 end
+return {added, done, complete}
+`;
+
+const FINISH_PARSING = `
+redis.call('HSET', KEYS[1], 'total', ARGV[1], 'parsedAt', ARGV[2], 'lastRow', ARGV[3])
+local state = redis.call('HGET', KEYS[1], 'state')
+if state == 'parsing' or state == 'queued' then redis.call('HSET', KEYS[1], 'state', 'running') end
+local done = tonumber(redis.call('HGET', KEYS[1], 'done') or '0')
+if done == tonumber(ARGV[1]) then return 1 end
+return 0
+`;
+
+export class ImportStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+    private readonly sealer: Sealer,
+    private readonly retentionSec: number,
+  ) {}
+
+  private metaKey(id: string) {
+    return `${this.prefix}:import:${id}`;
+  }
+  private resultsKey(id: string) {
+    return `${this.prefix}:import:${id}:results`;
+  }
+  private indexKey() {
+    return `${this.prefix}:imports`;
+  }
+
+  async create(meta: Pick<ImportMeta, 'id' | 'kind' | 'origin' | 'fileName' | 'filePath' | 'options'>) {
+    const createdAt = new Date().toISOString();
+    await this.redis
+      .multi()
+      .hset(this.metaKey(meta.id), {
+        id: meta.id,
+        state: 'queued',
+        kind: meta.kind,
+        origin: meta.origin,
+        fileName: meta.fileName,
+        filePath: meta.filePath,
+        options: JSON.stringify(meta.options),
+        createdAt,
+        parsed: 0,
+        done: 0,
+      })
+      .zadd(this.indexKey(), Date.parse(createdAt), meta.id)
+      .exec();
+  }
+
+  async get(id: string): Promise<ImportMeta | null> {
+    const h = await this.redis.hgetall(this.metaKey(id));
+    if (!h.id) return null;
+    const counts = Object.fromEntries(OUTCOMES.map((o) => [o, Number(h[`out:${o}`] ?? 0)])) as Record<
+      Outcome,
+      number
+    >;
+    const calls = Object.fromEntries(
+      Object.entries(h)
+        .filter(([k]) => k.startsWith('calls:'))
+        .map(([k, v]) => [k.slice(6), Number(v)]),
+    );
+    return {
+      id: h.id,
+      state: h.state as ImportState,
+      kind: (h.kind ?? 'sync') as 'sync' | 'validate',
+      origin: h.origin ?? 'cli',
+      fileName: h.fileName ?? '',
+      filePath: h.filePath ?? '',
+      options: JSON.parse(h.options ?? '{}') as ImportOptions,
+      createdAt: h.createdAt ?? '',
+      startedAt: h.startedAt,
+      parsedAt: h.parsedAt,
+      finishedAt: h.finishedAt,
+      parsed: Number(h.parsed ?? 0),
+      total: h.total === undefined ? null : Number(h.total),
+      done: Number(h.done ?? 0),
+      counts,
+      blankRows: Number(h.blankRows ?? 0),
+      totalsRows: Number(h.totalsRows ?? 0),
+      lastRow: Number(h.lastRow ?? 0),
+      headers: JSON.parse(h.headers ?? '[]') as string[],
+      warnings: JSON.parse(h.warnings ?? '[]') as string[],
+      error: h.error,
+      cancelRequested: h.cancelRequested === '1',
+      reportDir: h.reportDir,
+      calls,
+    };
+  }
+
+  async list(offset: number, limit: number): Promise<string[]> {
+    return this.redis.zrevrange(this.indexKey(), offset, offset + limit - 1);
+  }
+
+  async state(id: string): Promise<ImportState | null> {
+    return (await this.redis.hget(this.metaKey(id), 'state')) as ImportState | null;
+  }
+
+  async cancelRequested(id: string): Promise<boolean> {
+    return (await this.redis.hget(this.metaKey(id), 'cancelRequested')) === '1';
+  }
+
+  async setState(id: string, state: ImportState, extra: Record<string, string | number> = {}) {
+    await this.redis.hset(this.metaKey(id), { state, ...extra });
+  }
+
+  async set(id: string, fields: Record<string, string | number>) {
+    await this.redis.hset(this.metaKey(id), fields);
+  }
+
+  async addCounts(id: string, counts: Record<string, number>) {
+    const m = this.redis.multi();
+    for (const [field, n] of Object.entries(counts)) if (n !== 0) m.hincrby(this.metaKey(id), field, n);
+    await m.exec();
+  }
+
+  /** Records results (first write wins). `complete` is true when every row read has a result. */
+  async recordResults(id: string, results: RowResult[]): Promise<{ added: number; complete: boolean }> {
+    if (results.length === 0) return { added: 0, complete: false };
+    const args: (string | number)[] = [results.length];
+    for (const r of results) args.push(r.row, this.sealer.seal(r), r.outcome);
+    const [added, , complete] = (await this.redis.eval(
+      RECORD_RESULTS,
+      2,
+      this.metaKey(id),
+      this.resultsKey(id),
+      ...args,
+    )) as [number, number, number];
+    return { added, complete: complete === 1 };
+  }
+
+  async hasResult(id: string, row: number): Promise<boolean> {
+    return (await this.redis.hexists(this.resultsKey(id), String(row))) === 1;
+  }
+
+  /** Which of these rows already have a result (a re-run of the parse job skips them). */
+  async rowsWithResults(id: string, rows: number[]): Promise<Set<number>> {
+    if (rows.length === 0) return new Set();
+    const values = await this.redis.hmget(this.resultsKey(id), ...rows.map(String));
+    return new Set(rows.filter((_, i) => values[i] !== null));
+  }
+
+  /** Marks parsing over with `total` rows read; true when every row already has its result. */
+  async finishParsing(id: string, total: number, lastRow: number): Promise<boolean> {
+    const complete = await this.redis.eval(
+      FINISH_PARSING,
+      1,
+      this.metaKey(id),
+      total,
+      new Date().toISOString(),
+      lastRow,
+    );
+    return complete === 1;
+  }
+
+  /** Every result in row order, read in slices so a million-row import is never held whole. */
+  async *results(id: string, lastRow: number, slice = 1000): AsyncGenerator<RowResult> {
+    for (let start = 1; start <= lastRow; start += slice) {
+      const rows = Array.from({ length: Math.min(slice, lastRow - start + 1) }, (_, i) => String(start + i));
+      const values = await this.redis.hmget(this.resultsKey(id), ...rows);
+      for (const v of values) if (v !== null) yield this.sealer.open<RowResult>(v);
+    }
+  }
+
+  /** After the report is written, the row results are only kept for the retention period. */
+  async expire(id: string) {
+    await this.redis
+      .multi()
+      .expire(this.resultsKey(id), this.retentionSec)
+      .expire(this.metaKey(id), this.retentionSec)
+      .exec();
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * The two BullMQ queues and their job catalog.
+ * - `imports`: one `import` job per file (parse, validate, plan, enqueue rows) and one `finalize` job
+ *   per import (write the report once every row has its result).
+ * - `rows`: one job per row that needs EnKash; any number of workers on any number of hosts share them.
+ * Job ids are derived from the import id and the row number, so every enqueue is idempotent.
+ * Job data holds ids and sealed row data only: no secrets, no personal data in clear.
+ */
+import { Queue, type JobsOptions } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { z } from 'zod';
+
+export const QUEUE_NAMES = { imports: 'imports', rows: 'rows' } as const;
+
+export const ImportJobSchema = z.object({ importId: z.string().regex(/^imp-[a-z0-9-]+$/) });
+export type ImportJobData = z.infer<typeof ImportJobSchema>;
+
+export const RowJobSchema = z.object({
+  importId: z.string(),
+  row: z.number().int().positive(),
+  /** Sealed RowWork (src/sync/row-sync.ts). */
+  work: z.string(),
+});
+export type RowJobData = z.infer<typeof RowJobSchema>;
+
+export const JOB_NAMES = { import: 'import', finalize: 'finalize', row: 'row' } as const;
+
+/** BullMQ ids must not contain ':' nor be all digits. */
+export const jobIds = {
+  import: (importId: string) => `${importId}.import`,
+  finalize: (importId: string) => `${importId}.finalize`,
+  row: (importId: string, row: number) => `${importId}.r${row}`,
+};
+
+export type QueueSettings = { prefix: string; attempts: number; retentionSec: number };
+
+export function rowJobOptions(s: QueueSettings, importId: string, row: number): JobsOptions {
+  return {
+    jobId: jobIds.row(importId, row),
+    attempts: s.attempts,
+    backoff: { type: 'full-jitter' },
+    // Results live in the import's results hash: finished row jobs are only kept for inspection.
+    removeOnComplete: { age: 3600, count: 10_000 },
+    removeOnFail: { age: s.retentionSec },
+  };
+}
+
+export function importJobOptions(s: QueueSettings, jobId: string): JobsOptions {
+  return {
+    jobId,
+    attempts: 3,
+    backoff: { type: 'full-jitter' },
+    removeOnComplete: { age: s.retentionSec },
+    removeOnFail: { age: s.retentionSec },
+  };
+}
+
+export type Queues = { imports: Queue; rows: Queue; close(): Promise<void> };
+
+export function createQueues(connection: Redis, prefix: string): Queues {
+  const imports = new Queue(QUEUE_NAMES.imports, { connection, prefix });
+  const rows = new Queue(QUEUE_NAMES.rows, { connection, prefix });
+  return {
+    imports,
+    rows,
+    async close() {
+      await Promise.all([imports.close(), rows.close()]);
+    },
+  };
+}

@@ -1,0 +1,80 @@
+/**
+ * The `finalize` job: once every row read has its result, write the report (atomically, after the
+ * counts reconcile) and mark the import done.
+ */
+import { access } from 'node:fs/promises';
+import type { Logger } from '../logger.js';
+import { cellText } from '../ingest/ingest-file.js';
+import { openRowSource } from '../ingest/read/open-file.js';
+import type { ImportMeta, ImportStore } from '../queue/import-store.js';
+import type { ReportSummary } from '../report/types.js';
+import { writeReport } from '../report/write-report.js';
+
+export type FinalizeDeps = { store: ImportStore; logger: Logger };
+
+export async function runFinalizeJob(deps: FinalizeDeps, importId: string): Promise<void> {
+  const meta = await deps.store.get(importId);
+  if (!meta || meta.state === 'done' || meta.state === 'failed' || meta.state === 'cancelled') return;
+  await deps.store.setState(importId, 'finalizing');
+  const finishedAt = new Date().toISOString();
+  const files = await writeReport({
+    dir: meta.options.reportDir,
+    summary: summaryOf(meta, finishedAt),
+    results: deps.store.results(importId, meta.lastRow),
+    sourceHeaders: meta.headers,
+    ...((await exists(meta.filePath)) ? { sourceRows: (rows) => sourceRows(meta, rows) } : {}),
+  });
+  const state = meta.cancelRequested ? 'cancelled' : 'done';
+  await deps.store.setState(importId, state, { finishedAt, reportDir: files.dir });
+  await deps.store.expire(importId);
+  deps.logger.info(
+    { importId, event: 'import_finished', counts: files.counts, reportDir: files.dir },
+    'import finished',
+  );
+}
+
+export function summaryOf(meta: ImportMeta, finishedAt: string): ReportSummary {
+  const startedAt = meta.startedAt ?? meta.createdAt;
+  return {
+    importId: meta.id,
+    fileName: meta.fileName,
+    origin: meta.origin,
+    kind: meta.kind,
+    dryRun: meta.options.dryRun,
+    options: { ...meta.options },
+    rowsRead: meta.total ?? meta.done,
+    blankRowsSkipped: meta.blankRows,
+    totalsRowsSkipped: meta.totalsRows,
+    warnings: meta.error ? [...meta.warnings, `file not read to the end: ${meta.error}`] : meta.warnings,
+    timings: {
+      queuedAt: meta.createdAt,
+      startedAt,
+      finishedAt,
+      durationMs: Date.parse(finishedAt) - Date.parse(startedAt),
+    },
+    enkashCalls: meta.calls,
+  };
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await access(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function* sourceRows(meta: ImportMeta, wanted: ReadonlySet<number>) {
+  if (wanted.size === 0) return;
+  let last = 0;
+  for (const row of wanted) if (row > last) last = row;
+  const source = await openRowSource(meta.filePath, {
+    fileName: meta.fileName,
+    ...(meta.options.sheet ? { sheet: meta.options.sheet } : {}),
+  });
+  for await (const raw of source.rows()) {
+    if (wanted.has(raw.row)) yield { row: raw.row, values: raw.values.map(cellText) };
+    if (raw.row >= last) break;
+  }
+}

@@ -1,0 +1,247 @@
+/**
+ * The `import` job: streams the file, validates each row, settles what it can without EnKash (invalid
+ * rows, duplicates, rows whose fingerprint says nothing changed) and enqueues the rest as row jobs, batch
+ * by batch — so the first EnKash call never waits for the whole file to be parsed.
+ *
+ * Before the first batch is enqueued it decides how rows will find their customers: when reading the
+ * whole account in pages of 5000 costs fewer calls than one search per row, it takes a snapshot and
+ * hands each row job the customer it matched.
+ */
+import type { Logger } from '../logger.js';
+import type { EnkashClient } from '../enkash/client.js';
+import { matchKeyString, type ParsedRow, type RowResult, type ValidRow } from '../domain/types.js';
+import { formatFieldError } from '../domain/types.js';
+import { ingestFile, type IngestedFile } from '../ingest/ingest-file.js';
+import { fingerprint } from '../plan/fingerprint.js';
+import type { CustomerRegistry } from '../queue/customer-registry.js';
+import type { ImportMeta, ImportStore } from '../queue/import-store.js';
+import {
+  JOB_NAMES,
+  importJobOptions,
+  jobIds,
+  rowJobOptions,
+  type QueueSettings,
+  type Queues,
+} from '../queue/queues.js';
+import type { Sealer } from '../queue/sealer.js';
+import { baseResult, type RowWork } from './row-sync.js';
+import { countCustomers, loadSnapshot, snapshotPages, type RetryPolicy, type Snapshot } from './snapshot.js';
+
+const BATCH_ROWS = 500;
+/** Row jobs waiting in the queue before parsing pauses: keeps Redis memory flat for huge files. */
+const MAX_ROWS_AHEAD = 20_000;
+
+export type ImportDeps = {
+  store: ImportStore;
+  registry: CustomerRegistry;
+  sealer: Sealer;
+  client: EnkashClient;
+  queues: Queues;
+  settings: QueueSettings;
+  retry: RetryPolicy;
+  companyId?: string;
+  logger: Logger;
+};
+
+type Plan = { snapshot: Snapshot | null; decided: boolean };
+
+export async function runImportJob(deps: ImportDeps, importId: string, signal?: AbortSignal): Promise<void> {
+  const meta = await deps.store.get(importId);
+  if (!meta || meta.state === 'done' || meta.state === 'cancelled' || meta.state === 'finalizing') return;
+  const log = deps.logger.child({ importId });
+  await deps.store.setState(importId, 'parsing', { startedAt: meta.startedAt ?? new Date().toISOString() });
+
+  let file: IngestedFile;
+  try {
+    file = await ingestFile(meta.filePath, {
+      fileName: meta.fileName,
+      sheet: meta.options.sheet,
+      preset: meta.options.preset,
+      mapping: meta.options.mapping,
+      matchKey: meta.options.matchKey,
+      companyId: deps.companyId,
+    });
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    await deps.store.setState(importId, 'failed', { error: message, finishedAt: new Date().toISOString() });
+    log.warn({ event: 'import_refused' }, 'import refused: the file cannot be read');
+    return;
+  }
+  await deps.store.set(importId, {
+    headers: JSON.stringify(file.columns.headers),
+    warnings: JSON.stringify(file.warnings),
+  });
+
+  const only = meta.options.onlyRows ? new Set(meta.options.onlyRows) : null;
+  const plan: Plan = { snapshot: null, decided: false };
+  const counts = { total: 0, lastRow: 0, blank: 0, totals: 0 };
+  let batch: ParsedRow[] = [];
+  try {
+    for await (const event of file.events(signal)) {
+      if (event.kind !== 'row') {
+        if (event.kind === 'blank') counts.blank += 1;
+        else counts.totals += 1;
+        continue;
+      }
+      if (only && !only.has(event.parsed.row)) continue;
+      counts.total += 1;
+      counts.lastRow = event.parsed.row;
+      batch.push(event.parsed);
+      if (batch.length >= BATCH_ROWS) {
+        await flushBatch(deps, meta, file, plan, batch, false, signal);
+        batch = [];
+      }
+    }
+  } catch (err) {
+    // A file that breaks mid-way: the rows read so far are synced and reported; the rest is named.
+    const message = err instanceof Error ? err.message : String(err);
+    await deps.store.set(importId, { error: message });
+    log.warn({ event: 'import_read_error', row: counts.lastRow }, 'file could not be read to the end');
+  }
+  await flushBatch(deps, meta, file, plan, batch, true, signal);
+  await deps.store.set(importId, { blankRows: counts.blank, totalsRows: counts.totals });
+  const complete = await deps.store.finishParsing(importId, counts.total, counts.lastRow);
+  log.info({ event: 'import_parsed', rows: counts.total, snapshot: plan.snapshot !== null }, 'file read');
+  if (complete) await enqueueFinalize(deps, importId);
+}
+
+async function flushBatch(
+  deps: ImportDeps,
+  meta: ImportMeta,
+  file: IngestedFile,
+  plan: Plan,
+  batch: ParsedRow[],
+  lastBatch: boolean,
+  signal?: AbortSignal,
+): Promise<void> {
+  if (batch.length === 0) return;
+  const importId = meta.id;
+  const already = await deps.store.rowsWithResults(
+    importId,
+    batch.map((r) => r.row),
+  );
+  const cancelled = await deps.store.cancelRequested(importId);
+  const direct: RowResult[] = [];
+  const pending: { row: ValidRow; keyHash: string }[] = [];
+  for (const parsed of batch) {
+    if (already.has(parsed.row)) continue;
+    if (cancelled) direct.push(cancelledResult(parsed));
+    else if (parsed.kind === 'invalid') direct.push(invalidResult(parsed));
+    else pending.push({ row: parsed, keyHash: deps.sealer.hash(matchKeyString(parsed.key)) });
+  }
+
+  const known = await deps.registry.getMany(pending.map((p) => p.keyHash));
+  const toQueue = pending.filter((p, i) => {
+    const entry = known[i];
+    if (entry && entry.fingerprint === fingerprint(p.row)) {
+      direct.push(baseResult({ row: p.row }, 'unchanged', entry.customerId));
+      return false;
+    }
+    return true;
+  });
+
+  if (!plan.decided && toQueue.length > 0)
+    await decideSnapshot(deps, meta, plan, toQueue.length, lastBatch, signal);
+  await waitForRoom(deps, signal);
+  if (toQueue.length > 0) {
+    await deps.queues.rows.addBulk(
+      toQueue.map((p) => ({
+        name: JOB_NAMES.row,
+        data: { importId, row: p.row.row, work: deps.sealer.seal(rowWork(meta, file, plan, p)) },
+        opts: rowJobOptions(deps.settings, importId, p.row.row),
+      })),
+    );
+  }
+  await deps.store.addCounts(importId, { parsed: batch.length });
+  await deps.store.recordResults(importId, direct);
+}
+
+function rowWork(
+  meta: ImportMeta,
+  file: IngestedFile,
+  plan: Plan,
+  p: { row: ValidRow; keyHash: string },
+): RowWork {
+  const work: RowWork = {
+    importId: meta.id,
+    row: p.row,
+    keyHash: p.keyHash,
+    mode: meta.options.mode,
+    dryRun: meta.options.dryRun,
+    labels: file.labels,
+  };
+  if (plan.snapshot) {
+    const existing = plan.snapshot.get(p.row.key);
+    if (existing !== undefined) work.existing = existing;
+  }
+  return work;
+}
+
+/** Snapshot when its pages cost fewer calls than the rows that would each need a search. */
+async function decideSnapshot(
+  deps: ImportDeps,
+  meta: ImportMeta,
+  plan: Plan,
+  rowsNeedingLookup: number,
+  lastBatch: boolean,
+  signal?: AbortSignal,
+): Promise<void> {
+  plan.decided = true;
+  const count = await countCustomers(deps.client, deps.retry, signal);
+  await deps.store.addCounts(meta.id, { 'calls:search': 1 });
+  const pages = snapshotPages(count);
+  // A file longer than one batch has at least this many rows to look up; usually far more.
+  const expectedLookups = lastBatch ? rowsNeedingLookup : Math.max(rowsNeedingLookup, BATCH_ROWS);
+  if (count > 0 && pages >= expectedLookups) return;
+  if (count === 0) {
+    plan.snapshot = { size: 0, get: () => null };
+    return;
+  }
+  const { snapshot, calls } = await loadSnapshot(deps.client, meta.options.matchKey, deps.retry, signal);
+  await deps.store.addCounts(meta.id, { 'calls:search': calls });
+  plan.snapshot = snapshot;
+  deps.logger.info(
+    { importId: meta.id, event: 'snapshot_loaded', customers: count, calls },
+    'account snapshot',
+  );
+}
+
+async function waitForRoom(deps: ImportDeps, signal?: AbortSignal): Promise<void> {
+  for (;;) {
+    const waiting = await deps.queues.rows.getJobCountByTypes('waiting', 'delayed', 'prioritized');
+    if (waiting < MAX_ROWS_AHEAD || signal?.aborted) return;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+export async function enqueueFinalize(deps: Pick<ImportDeps, 'queues' | 'settings'>, importId: string) {
+  await deps.queues.imports.add(
+    JOB_NAMES.finalize,
+    { importId },
+    importJobOptions(deps.settings, jobIds.finalize(importId)),
+  );
+}
+
+function invalidResult(row: Extract<ParsedRow, { kind: 'invalid' }>): RowResult {
+  return {
+    row: row.row,
+    uniqueRefNo: row.uniqueRefNo,
+    legalName: row.legalName,
+    outcome: 'invalid',
+    customerId: '',
+    attempts: 0,
+    httpStatus: null,
+    errorType: row.errorType ?? 'INVALID_ROW',
+    errors: row.errors.map(formatFieldError).join('; '),
+    requestId: '',
+    changes: '',
+  };
+}
+
+function cancelledResult(row: ParsedRow): RowResult {
+  const result =
+    row.kind === 'valid'
+      ? baseResult({ row }, 'skipped', '')
+      : { ...invalidResult(row), outcome: 'skipped' as const, errorType: '' };
+  return { ...result, errors: 'import cancelled before this row was sent' };
+}

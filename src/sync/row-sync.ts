@@ -1,0 +1,294 @@
+/**
+ * Syncs one row with EnKash: find its customer, decide, write, remember. Returns the row's result;
+ * throws an EnkashError when the attempt failed in a way the caller may retry (the caller owns retries).
+ *
+ * Guarantees (README "Sync rules"):
+ * - Under a per-key lock: two jobs for one customer never run at once.
+ * - A create is bracketed by a "creating" marker; whoever finds the marker looks the customer up before
+ *   creating, so a timed-out create followed by a retry never makes a second customer.
+ */
+import type { CustomerResponse, CustomerSearch } from '../enkash/contract.js';
+import type { EnkashClient } from '../enkash/client.js';
+import { EnkashError } from '../enkash/errors.js';
+import { type MatchKey, type RowResult, type SyncMode, type ValidRow } from '../domain/types.js';
+import { decide, type RowAction } from '../plan/decide.js';
+import { formatChanges } from '../plan/diff.js';
+import { fingerprint } from '../plan/fingerprint.js';
+import type { CustomerRegistry } from '../queue/customer-registry.js';
+import type { KeyLock } from '../queue/key-lock.js';
+
+export type RowWork = {
+  importId: string;
+  row: ValidRow;
+  keyHash: string;
+  /** From the import's snapshot: the customer, null when absent; undefined when no snapshot was taken. */
+  existing?: CustomerResponse | null;
+  mode: SyncMode;
+  dryRun: boolean;
+  /** EnKash field → the column header in the user's file, for EnKash's error messages. */
+  labels: Record<string, string>;
+};
+
+export type RowDeps = {
+  client: EnkashClient;
+  registry: CustomerRegistry;
+  locks: KeyLock;
+};
+
+export type RowContext = { jobId: string; attemptsMade: number; signal?: AbortSignal };
+
+/** The customer is being synced by another job right now: try again shortly. */
+export class KeyBusyError extends Error {
+  constructor() {
+    super('another job is syncing this customer');
+    this.name = 'KeyBusyError';
+  }
+}
+
+export type RowSyncOutput = { result: RowResult; calls: Record<string, number> };
+
+export async function syncRow(deps: RowDeps, work: RowWork, ctx: RowContext): Promise<RowSyncOutput> {
+  if (!(await deps.locks.acquire(work.keyHash, ctx.jobId))) throw new KeyBusyError();
+  try {
+    return await syncLocked(deps, work, ctx);
+  } finally {
+    await deps.locks.release(work.keyHash, ctx.jobId);
+  }
+}
+
+class Calls {
+  readonly counts: Record<string, number> = {};
+  writes = 0;
+  add(op: string, write = false) {
+    this.counts[op] = (this.counts[op] ?? 0) + 1;
+    if (write) this.writes += 1;
+  }
+}
+
+async function syncLocked(deps: RowDeps, work: RowWork, ctx: RowContext): Promise<RowSyncOutput> {
+  const calls = new Calls();
+  const fp = fingerprint(work.row);
+  const known = await deps.registry.get(work.keyHash);
+  if (known && known.fingerprint === fp) {
+    return { result: baseResult(work, 'unchanged', known.customerId), calls: calls.counts };
+  }
+  const existing = await findExisting(deps, work, known?.customerId, ctx, calls);
+  const action = decide(work.row, existing, work.mode);
+  if (work.dryRun) return { result: dryRunResult(work, action), calls: calls.counts };
+  const result = await execute(deps, work, action, fp, ctx, calls);
+  return { result, calls: calls.counts };
+}
+
+/** Where the row's customer is, trusting the snapshot only when nothing newer is known. */
+async function findExisting(
+  deps: RowDeps,
+  work: RowWork,
+  knownId: string | undefined,
+  ctx: RowContext,
+  calls: Calls,
+): Promise<CustomerResponse | null> {
+  const interrupted = ctx.attemptsMade > 0 || (await deps.registry.isCreating(work.keyHash));
+  if (knownId) {
+    if (work.existing && work.existing.customerId === knownId && !interrupted) return work.existing;
+    const byId = await search(deps, { customerIds: [knownId], customerStatus: 'ALL' }, ctx, calls);
+    if (byId.length > 0) return byId[0] ?? null;
+    // Deleted in EnKash since: forget it and match by key again.
+    await deps.registry.forget(work.keyHash);
+  } else if (work.existing !== undefined && !interrupted) {
+    return work.existing;
+  }
+  return findByKey(deps, work.row.key, ctx, calls);
+}
+
+async function search(
+  deps: RowDeps,
+  filter: CustomerSearch,
+  ctx: RowContext,
+  calls: Calls,
+): Promise<CustomerResponse[]> {
+  calls.add('search');
+  const page = await deps.client.searchCustomers(filter, { limit: 2, offset: 0 }, { signal: ctx.signal });
+  return page.data;
+}
+
+export async function findByKey(
+  deps: Pick<RowDeps, 'client'>,
+  key: MatchKey,
+  ctx: { signal?: AbortSignal },
+  calls?: Calls,
+): Promise<CustomerResponse | null> {
+  calls?.add('search');
+  const page = await deps.client.searchCustomers(
+    { [key.field]: key.value, customerStatus: 'ALL' },
+    { limit: 2, offset: 0 },
+    { signal: ctx.signal },
+  );
+  if (page.data.length > 1) {
+    throw new AmbiguousKeyError(
+      key,
+      page.data.map((c) => c.customerId),
+    );
+  }
+  return page.data[0] ?? null;
+}
+
+/** Two EnKash customers share the row's match key: a person must decide which one is meant. */
+export class AmbiguousKeyError extends Error {
+  constructor(
+    readonly key: MatchKey,
+    readonly customerIds: string[],
+  ) {
+    super(
+      `${customerIds.length} EnKash customers share ${key.field} "${key.value}" (${customerIds.join(', ')}); ` +
+        `merge or correct them in EnKash, then sync again`,
+    );
+    this.name = 'AmbiguousKeyError';
+  }
+}
+
+async function execute(
+  deps: RowDeps,
+  work: RowWork,
+  action: RowAction,
+  fp: string,
+  ctx: RowContext,
+  calls: Calls,
+): Promise<RowResult> {
+  const opts = { signal: ctx.signal };
+  switch (action.kind) {
+    case 'skip':
+      return { ...baseResult(work, 'skipped', action.customerId), errors: action.reason };
+    case 'unchanged':
+      await deps.registry.put(work.keyHash, { customerId: action.customerId, fingerprint: fp });
+      return baseResult(work, 'unchanged', action.customerId);
+    case 'create': {
+      const created = await createOnce(deps, work, ctx, calls);
+      if (action.deactivateAfter) {
+        calls.add('deactivate', true);
+        await deps.client.deactivateCustomer(created.customerId, opts);
+      }
+      await deps.registry.put(work.keyHash, { customerId: created.customerId, fingerprint: fp });
+      const result = baseResult(work, 'created', created.customerId);
+      return { ...result, attempts: ctx.attemptsMade + 1, httpStatus: 200, changes: created.note };
+    }
+    case 'update': {
+      const { customerId, diff } = action;
+      if (Object.keys(diff.patch).length > 0) {
+        calls.add('update', true);
+        await deps.client.updateCustomer(customerId, diff.patch, opts);
+      }
+      if (diff.status === 'activate') {
+        calls.add('activate', true);
+        await deps.client.activateCustomer(customerId, opts);
+      } else if (diff.status === 'deactivate') {
+        calls.add('deactivate', true);
+        await deps.client.deactivateCustomer(customerId, opts);
+      }
+      await deps.registry.put(work.keyHash, { customerId, fingerprint: fp });
+      const onlyStatus = Object.keys(diff.patch).length === 0 && diff.status !== undefined;
+      const outcome = onlyStatus ? (diff.status === 'activate' ? 'activated' : 'deactivated') : 'updated';
+      return {
+        ...baseResult(work, outcome, customerId),
+        attempts: ctx.attemptsMade + 1,
+        httpStatus: 200,
+        changes: formatChanges(diff.changes),
+      };
+    }
+  }
+}
+
+/** A create that, if its answer is lost, is confirmed by a lookup instead of being sent again. */
+async function createOnce(
+  deps: RowDeps,
+  work: RowWork,
+  ctx: RowContext,
+  calls: Calls,
+): Promise<{ customerId: string; note: string }> {
+  await deps.registry.markCreating(work.keyHash);
+  try {
+    calls.add('create', true);
+    const { payload } = await deps.client.createCustomer(work.row.customer, { signal: ctx.signal });
+    await deps.registry.clearCreating(work.keyHash);
+    return { customerId: payload.customerId, note: '' };
+  } catch (err) {
+    if (!(err instanceof EnkashError) || !err.mayHaveCommitted) {
+      if (err instanceof EnkashError && err.kind === 'permanent')
+        await deps.registry.clearCreating(work.keyHash);
+      throw err;
+    }
+    // The create may have committed: look before anyone tries again (the marker stays until we know).
+    const found = await findByKey(deps, work.row.key, ctx, calls);
+    if (!found) throw err;
+    await deps.registry.clearCreating(work.keyHash);
+    return {
+      customerId: found.customerId,
+      note: 'created; the answer was lost and the customer was found by a lookup',
+    };
+  }
+}
+
+function dryRunResult(work: RowWork, action: RowAction): RowResult {
+  switch (action.kind) {
+    case 'create':
+      return { ...baseResult(work, 'created', ''), changes: 'dry run: would create' };
+    case 'update': {
+      const outcome =
+        Object.keys(action.diff.patch).length === 0 && action.diff.status
+          ? action.diff.status === 'activate'
+            ? 'activated'
+            : 'deactivated'
+          : 'updated';
+      return {
+        ...baseResult(work, outcome, action.customerId),
+        changes: `dry run: would change ${formatChanges(action.diff.changes)}`,
+      };
+    }
+    case 'unchanged':
+      return baseResult(work, 'unchanged', action.customerId);
+    case 'skip':
+      return { ...baseResult(work, 'skipped', action.customerId), errors: action.reason };
+  }
+}
+
+export function baseResult(
+  work: Pick<RowWork, 'row'>,
+  outcome: RowResult['outcome'],
+  customerId: string,
+): RowResult {
+  return {
+    row: work.row.row,
+    uniqueRefNo: work.row.customer.uniqueRefNo ?? '',
+    legalName: work.row.customer.legalName,
+    outcome,
+    customerId,
+    attempts: 0,
+    httpStatus: null,
+    errorType: '',
+    errors: work.row.warnings.join('; '),
+    requestId: '',
+    changes: '',
+  };
+}
+
+/** The final result of a row whose attempts failed, in the user's column names. */
+export function failedResult(work: RowWork, err: unknown, attempts: number): RowResult {
+  const base = { ...baseResult(work, 'failed', ''), attempts };
+  if (err instanceof AmbiguousKeyError) {
+    return { ...base, errorType: 'AMBIGUOUS_MATCH', errors: err.message };
+  }
+  if (err instanceof EnkashError) {
+    const fieldMessages = err.fieldErrors.map((f) => {
+      const column = work.labels[f.field] ?? f.field;
+      return `${column}: EnKash says ${f.message}`;
+    });
+    const errors = fieldMessages.length > 0 ? fieldMessages.join('; ') : err.message;
+    return {
+      ...base,
+      httpStatus: err.httpStatus,
+      errorType: err.errorType,
+      errors,
+      requestId: err.requestId,
+    };
+  }
+  return { ...base, errorType: 'INTERNAL_ERROR', errors: err instanceof Error ? err.message : String(err) };
+}

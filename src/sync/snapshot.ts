@@ -1,0 +1,114 @@
+/**
+ * The account's customers read in pages of up to 5000 and indexed by match key, so that a big import or
+ * a nightly re-sync matches rows locally instead of searching EnKash once per row.
+ */
+import type { MatchKeyField } from '../config.js';
+import { SEARCH_PAGE_MAX, type CustomerResponse } from '../enkash/contract.js';
+import type { EnkashClient } from '../enkash/client.js';
+import { withRetries } from '../enkash/client.js';
+import { matchKeyString, type MatchKey } from '../domain/types.js';
+
+export type RetryPolicy = { attempts: number; baseMs: number; maxMs: number };
+
+export type Snapshot = {
+  size: number;
+  /** The customer, null when the account has none with this key, undefined when two share it. */
+  get(key: MatchKey): CustomerResponse | null | undefined;
+};
+
+/** How many customers the account holds (one search call). */
+export async function countCustomers(
+  client: EnkashClient,
+  policy: RetryPolicy,
+  signal?: AbortSignal,
+): Promise<number> {
+  const page = await withRetries(
+    () => client.searchCustomers({ customerStatus: 'ALL' }, { limit: 1, offset: 0 }, { signal }),
+    policy,
+    { signal },
+  );
+  return page.recordsCount;
+}
+
+/** Search pages a snapshot of `count` customers costs. */
+export function snapshotPages(count: number): number {
+  return Math.max(1, Math.ceil(count / SEARCH_PAGE_MAX));
+}
+
+/** Only the fields the sync compares: a 100,000-customer account stays in tens of megabytes. */
+function compact(c: CustomerResponse): CustomerResponse {
+  return {
+    customerId: c.customerId,
+    legalName: c.legalName,
+    uniqueRefNo: c.uniqueRefNo,
+    panOrGstin: c.panOrGstin,
+    contactNumber: c.contactNumber,
+    accountNumber: c.accountNumber,
+    ifsc: c.ifsc,
+    pinCode: c.pinCode,
+    address: c.address,
+    state: c.state,
+    active: c.active,
+    customerKeyContacts: (c.customerKeyContacts ?? []).map((k) => ({
+      keyContactPersonId: k.keyContactPersonId,
+      name: k.name,
+      mobile: k.mobile,
+      email: k.email,
+      deleted: k.deleted,
+    })),
+  };
+}
+
+function keysOf(c: CustomerResponse, matchKey: MatchKeyField): string[] {
+  const keys: string[] = [];
+  const add = (field: MatchKeyField, value: string | null | undefined, upper = false) => {
+    if (value) keys.push(matchKeyString({ field, value: upper ? value.toUpperCase() : value }));
+  };
+  if (matchKey === 'accountNumber') add('accountNumber', c.accountNumber);
+  else {
+    if (matchKey === 'uniqueRefNo') add('uniqueRefNo', c.uniqueRefNo);
+    // Rows without a uniqueRefNo fall back to PAN/GSTIN (src/domain/types.ts "match key").
+    add('panOrGstin', c.panOrGstin, true);
+  }
+  return keys;
+}
+
+export async function loadSnapshot(
+  client: EnkashClient,
+  matchKey: MatchKeyField,
+  policy: RetryPolicy,
+  signal?: AbortSignal,
+): Promise<{ snapshot: Snapshot; calls: number }> {
+  const index = new Map<string, CustomerResponse | 'ambiguous'>();
+  let calls = 0;
+  for (let offset = 0; ; offset += SEARCH_PAGE_MAX) {
+    calls += 1;
+    const page = await withRetries(
+      () =>
+        client.searchCustomers(
+          { customerStatus: 'ALL' },
+          { limit: SEARCH_PAGE_MAX, offset, orderBy: 'id', direction: 'ASC' },
+          { signal },
+        ),
+      policy,
+      { signal },
+    );
+    for (const customer of page.data) {
+      const c = compact(customer);
+      for (const key of keysOf(c, matchKey)) index.set(key, index.has(key) ? 'ambiguous' : c);
+    }
+    if (page.data.length < SEARCH_PAGE_MAX || offset + SEARCH_PAGE_MAX >= page.recordsCount) break;
+  }
+  return {
+    calls,
+    snapshot: {
+      size: index.size,
+      get(key) {
+        const found = index.get(matchKeyString(key));
+        // Two customers share the key: leave it to the row job's live search, which reports it.
+        if (found === 'ambiguous') return undefined;
+        return found ?? null;
+      },
+    },
+  };
+}

@@ -1,0 +1,169 @@
+/**
+ * The BullMQ workers of one process: an `imports` worker (import and finalize jobs) and a `rows` worker
+ * (one EnKash customer per job). Retry is decided by one place, {@link rowFailureIsFinal}; a 429 pauses
+ * the whole rows queue for every worker until Retry-After without using up the row's attempts.
+ */
+import { DelayedError, Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { EnkashError } from '../enkash/errors.js';
+import type { Logger } from '../logger.js';
+import type { RowResult } from '../domain/types.js';
+import type { ImportStore } from '../queue/import-store.js';
+import type { KeyLock } from '../queue/key-lock.js';
+import { JOB_NAMES, QUEUE_NAMES, ImportJobSchema, RowJobSchema } from '../queue/queues.js';
+import { enqueueFinalize, runImportJob, type ImportDeps } from './import-job.js';
+import { runFinalizeJob } from './finalize-job.js';
+import {
+  AmbiguousKeyError,
+  KeyBusyError,
+  baseResult,
+  failedResult,
+  syncRow,
+  type RowWork,
+} from './row-sync.js';
+import { backoffDelayMs } from '../enkash/errors.js';
+
+export type EngineDeps = ImportDeps & {
+  store: ImportStore;
+  locks: KeyLock;
+  connection: Redis;
+  ratePerSec: number;
+  concurrency: number;
+  rateLimitedMaxRetries: number;
+};
+
+export type Workers = { close(timeoutMs: number): Promise<{ timedOut: boolean }> };
+
+/** Whether a failed attempt is the row's last: permanent errors at once, others when attempts run out. */
+export function rowFailureIsFinal(err: unknown, attemptsMade: number, attempts: number): boolean {
+  if (err instanceof AmbiguousKeyError) return true;
+  if (err instanceof EnkashError && (err.kind === 'permanent' || err.kind === 'auth')) return true;
+  return attemptsMade + 1 >= attempts;
+}
+
+export function startWorkers(deps: EngineDeps): Workers {
+  const settings = {
+    backoffStrategy: (attemptsMade: number) =>
+      backoffDelayMs(attemptsMade, deps.retry.baseMs, deps.retry.maxMs, Math.random),
+  };
+  const common = { connection: deps.connection, prefix: deps.settings.prefix, settings, maxStalledCount: 5 };
+
+  const rows: Worker = new Worker(
+    QUEUE_NAMES.rows,
+    (job, token, signal) => processRow(deps, rows, job, token, signal),
+    {
+      ...common,
+      concurrency: deps.concurrency,
+      // Counts job starts (not HTTP calls; those are paced by the client's shared limiter). Required for
+      // worker.rateLimit(), and keeps job starts from outrunning the account's budget.
+      limiter: { max: Math.max(1, Math.ceil(deps.ratePerSec)), duration: 1000 },
+    },
+  );
+  rows.on('failed', (job, err) => {
+    if (job) void recordUnexpectedFailure(deps, job, err);
+  });
+
+  const imports = new Worker(
+    QUEUE_NAMES.imports,
+    async (job, _token, signal) => {
+      const { importId } = ImportJobSchema.parse(job.data);
+      if (job.name === JOB_NAMES.finalize) await runFinalizeJob(deps, importId);
+      else await runImportJob(deps, importId, signal);
+    },
+    { ...common, concurrency: 2 },
+  );
+  for (const w of [rows, imports]) {
+    w.on('error', (err) => deps.logger.error({ event: 'worker_error', err: err.message }, 'worker error'));
+  }
+
+  return {
+    async close(timeoutMs) {
+      // Stop taking work, let in-flight rows finish; past the timeout, abort them (their jobs go back
+      // to the queue as stalled and another worker takes them).
+      const closing = Promise.all([rows.close(), imports.close()]);
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = await Promise.race([
+        closing.then(() => false),
+        new Promise<boolean>((resolve) => {
+          timer = setTimeout(() => resolve(true), timeoutMs);
+        }),
+      ]);
+      clearTimeout(timer);
+      if (timedOut) await Promise.all([rows.close(true), imports.close(true)]);
+      return { timedOut };
+    },
+  };
+}
+
+async function processRow(
+  deps: EngineDeps,
+  worker: Worker,
+  job: Job,
+  token: string | undefined,
+  signal?: AbortSignal,
+): Promise<string> {
+  const data = RowJobSchema.parse(job.data);
+  if (await deps.store.hasResult(data.importId, data.row)) return 'already-done';
+  const work = deps.sealer.open<RowWork>(data.work);
+  let result: RowResult;
+  let calls: Record<string, number> = {};
+  if (await deps.store.cancelRequested(data.importId)) {
+    result = { ...baseResult(work, 'skipped', ''), errors: 'import cancelled before this row was sent' };
+  } else {
+    try {
+      ({ result, calls } = await syncRow(deps, work, {
+        jobId: job.id ?? '',
+        attemptsMade: job.attemptsMade,
+        signal,
+      }));
+    } catch (err) {
+      const held = job.attemptsStarted - job.attemptsMade;
+      if (err instanceof KeyBusyError) {
+        await job.moveToDelayed(Date.now() + Math.min(5000, 250 * 2 ** Math.min(held, 5)), token);
+        throw new DelayedError();
+      }
+      if (err instanceof EnkashError && err.kind === 'rate-limited' && held <= deps.rateLimitedMaxRetries) {
+        await worker.rateLimit(err.retryAfterMs ?? 1000);
+        throw Worker.RateLimitError();
+      }
+      if (!rowFailureIsFinal(err, job.attemptsMade, job.opts.attempts ?? 1)) throw err;
+      result = failedResult(work, err, job.attemptsMade + 1);
+      deps.logger.warn(
+        {
+          importId: data.importId,
+          row: data.row,
+          event: 'row_failed',
+          errorType: result.errorType,
+          httpStatus: result.httpStatus,
+        },
+        'row failed',
+      );
+    }
+  }
+  await finish(deps, data.importId, result, calls);
+  return result.outcome;
+}
+
+async function finish(deps: EngineDeps, importId: string, result: RowResult, calls: Record<string, number>) {
+  const { complete } = await deps.store.recordResults(importId, [result]);
+  const counts = Object.fromEntries(Object.entries(calls).map(([op, n]) => [`calls:${op}`, n]));
+  await deps.store.addCounts(importId, counts);
+  if (complete) await enqueueFinalize(deps, importId);
+}
+
+/** A row job BullMQ failed on its own (stalled too often, lost lock): the row still gets its line. */
+async function recordUnexpectedFailure(deps: EngineDeps, job: Job, err: Error) {
+  try {
+    const data = RowJobSchema.parse(job.data);
+    if (await deps.store.hasResult(data.importId, data.row)) return;
+    // A failure BullMQ will retry is not final, unless the job stalled too often (then it is).
+    if (job.attemptsMade < (job.opts.attempts ?? 1) && !/stalled/i.test(err.message)) return;
+    const work = deps.sealer.open<RowWork>(data.work);
+    await finish(deps, data.importId, failedResult(work, err, job.attemptsMade), {});
+  } catch (e) {
+    deps.logger.error(
+      { event: 'record_failure_error', err: (e as Error).message },
+      'could not record a failed row',
+    );
+  }
+}
