@@ -78,6 +78,7 @@ export async function runImportJob(deps: ImportDeps, importId: string, signal?: 
   let batch: ParsedRow[] = [];
   try {
     for await (const event of file.events(signal)) {
+      signal?.throwIfAborted();
       if (event.kind !== 'row') {
         if (event.kind === 'blank') counts.blank += 1;
         else counts.totals += 1;
@@ -93,6 +94,7 @@ export async function runImportJob(deps: ImportDeps, importId: string, signal?: 
       }
     }
   } catch (err) {
+    if (signal?.aborted) throw err;
     // A file that breaks mid-way: the rows read so far are synced and reported; the rest is named.
     const message = err instanceof Error ? err.message : String(err);
     await deps.store.set(importId, { error: message });

@@ -65,10 +65,16 @@ export function startWorkers(deps: EngineDeps): Workers {
 
   const imports = new Worker(
     QUEUE_NAMES.imports,
-    async (job, _token, signal) => {
+    async (job, token, signal) => {
       const { importId } = ImportJobSchema.parse(job.data);
-      if (job.name === JOB_NAMES.finalize) await runFinalizeJob(deps, importId);
-      else await runImportJob(deps, importId, signal);
+      try {
+        if (job.name === JOB_NAMES.finalize) await runFinalizeJob(deps, importId);
+        else await runImportJob(deps, importId, signal);
+      } catch (err) {
+        if (signal?.aborted) await handBack(job, token);
+        throw err;
+      }
+      if (signal?.aborted) await handBack(job, token);
     },
     { ...common, concurrency: 2 },
   );
@@ -78,19 +84,14 @@ export function startWorkers(deps: EngineDeps): Workers {
 
   return {
     async close(timeoutMs) {
-      // Stop taking work, let in-flight rows finish; past the timeout, abort them (their jobs go back
-      // to the queue as stalled and another worker takes them).
+      // Stop taking work and let in-flight rows finish. Past the timeout, abort them: each hands its job
+      // back to the queue (see handBack) for another worker, without using up an attempt.
       const closing = Promise.all([rows.close(), imports.close()]);
-      let timer: NodeJS.Timeout | undefined;
-      const timedOut = await Promise.race([
-        closing.then(() => false),
-        new Promise<boolean>((resolve) => {
-          timer = setTimeout(() => resolve(true), timeoutMs);
-        }),
-      ]);
-      clearTimeout(timer);
-      if (timedOut) await Promise.all([rows.close(true), imports.close(true)]);
-      return { timedOut };
+      if (await settlesWithin(closing, timeoutMs)) return { timedOut: false };
+      rows.cancelAllJobs('shutdown');
+      imports.cancelAllJobs('shutdown');
+      if (!(await settlesWithin(closing, 5000))) await Promise.all([rows.close(true), imports.close(true)]);
+      return { timedOut: true };
     },
   };
 }
@@ -117,6 +118,7 @@ async function processRow(
         signal,
       }));
     } catch (err) {
+      if (signal?.aborted) await handBack(job, token);
       const held = job.attemptsStarted - job.attemptsMade;
       if (err instanceof KeyBusyError) {
         await job.moveToDelayed(Date.now() + Math.min(5000, 250 * 2 ** Math.min(held, 5)), token);
@@ -166,4 +168,22 @@ async function recordUnexpectedFailure(deps: EngineDeps, job: Job, err: Error) {
       'could not record a failed row',
     );
   }
+}
+
+/** Returns the job to the queue at once, without using up an attempt (used on shutdown). */
+async function handBack(job: Job, token: string | undefined): Promise<never> {
+  await job.moveToDelayed(Date.now(), token);
+  throw new DelayedError();
+}
+
+async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const result = await Promise.race([
+    promise.then(() => true),
+    new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), ms);
+    }),
+  ]);
+  clearTimeout(timer);
+  return result;
 }

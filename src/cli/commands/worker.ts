@@ -1,11 +1,38 @@
 import type { Command } from 'commander';
 import { UserError } from '../../domain/errors.js';
+import { startRuntime } from '../runtime.js';
 
 export function registerWorker(program: Command): void {
   program
     .command('worker')
-    .description('(not built yet)')
-    .action(() => {
-      throw new UserError('worker: not built yet');
+    .description('Run a long-lived worker that syncs queued imports (any number, on any hosts)')
+    .option('--concurrency <n>', 'rows in flight in this process (default: WORKER_CONCURRENCY)')
+    .action(async (flags: { concurrency?: string }) => {
+      const concurrency = flags.concurrency === undefined ? undefined : Number(flags.concurrency);
+      if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1)) {
+        throw new UserError(`--concurrency must be a whole number ≥ 1, not "${flags.concurrency}"`);
+      }
+      const runtime = await startRuntime({ allowEmbeddedSandbox: false });
+      const { app, logger, config } = runtime;
+      const workers = app.startWorkers(concurrency === undefined ? {} : { concurrency });
+      logger.info(
+        { event: 'worker_started', concurrency: concurrency ?? config.sync.concurrency, pid: process.pid },
+        'worker started',
+      );
+      await new Promise<void>((resolve) => {
+        const stop = (signal: string) => {
+          logger.info({ event: 'worker_stopping', signal }, 'stopping: finishing rows in flight');
+          resolve();
+        };
+        process.once('SIGTERM', () => stop('SIGTERM'));
+        process.once('SIGINT', () => stop('SIGINT'));
+      });
+      const started = Date.now();
+      const { timedOut } = await workers.close(config.sync.shutdownTimeoutMs);
+      await runtime.close();
+      logger.info(
+        { event: 'worker_stopped', ms: Date.now() - started, handedBack: timedOut },
+        'worker stopped',
+      );
     });
 }

@@ -1,0 +1,88 @@
+/**
+ * What every long-running command needs: config, a logger on stderr (stdout is for the command's own
+ * output), the EnKash to talk to (the embedded sandbox when none is configured), and the App.
+ */
+import { resolve } from 'node:path';
+import { pino } from 'pino';
+import { createApp, type App } from '../app.js';
+import { loadConfig, type Config } from '../config.js';
+import { UserError } from '../domain/errors.js';
+import { REDACT_PATHS, type Logger } from '../logger.js';
+import { sandboxOptionsFromConfig, startSandbox } from '../sandbox/index.js';
+import type { Sandbox } from '../sandbox/types.js';
+
+export type Runtime = {
+  config: Config;
+  logger: Logger;
+  app: App;
+  sandbox: Sandbox | null;
+  close(): Promise<void>;
+};
+
+export function stderrLogger(config: Config): Logger {
+  const options = { level: config.logLevel, redact: { paths: REDACT_PATHS, censor: '[redacted]' } };
+  if (process.stderr.isTTY) {
+    return pino({
+      ...options,
+      transport: {
+        target: 'pino-pretty',
+        options: { destination: 2, colorize: true, ignore: 'pid,hostname' },
+      },
+    });
+  }
+  return pino(options, pino.destination(2));
+}
+
+export async function startRuntime(options: { allowEmbeddedSandbox: boolean; say?: (line: string) => void }) {
+  const config = loadConfig();
+  const logger = stderrLogger(config);
+  let sandbox: Sandbox | null = null;
+  let baseUrl = config.enkash.baseUrl;
+  let accountLabel: string | undefined;
+  if (!baseUrl) {
+    if (!options.allowEmbeddedSandbox) {
+      throw new UserError(
+        'ENKASH_BASE_URL is not set. Set it (and the ENKASH_* credentials) to the EnKash host, or to a ' +
+          'running `customer-sync sandbox`.',
+      );
+    }
+    const stateFile = resolve(config.sandbox.stateFile ?? `${config.paths.stateDir}/sandbox-state.json`);
+    sandbox = await startSandbox({ ...sandboxOptionsFromConfig(config), port: 0, stateFile });
+    baseUrl = sandbox.url;
+    // The embedded sandbox gets a new port each run; its identity is its state file.
+    accountLabel = `embedded-sandbox:${stateFile}`;
+    options.say?.(
+      `No ENKASH_BASE_URL set: syncing with the built-in EnKash sandbox (customers kept in ${stateFile}).\n` +
+        `Set ENKASH_BASE_URL and the ENKASH_* credentials to sync with EnKash itself.`,
+    );
+  }
+  let app: App;
+  try {
+    app = await createApp(config, logger, { baseUrl, ...(accountLabel ? { accountLabel } : {}) });
+  } catch (err) {
+    await sandbox?.close();
+    if (isConnectionError(err)) {
+      throw new UserError(
+        `Redis is not answering at ${config.redis.url}. Start it (e.g. \`redis-server --daemonize yes\`) ` +
+          `or set REDIS_URL.`,
+      );
+    }
+    throw err;
+  }
+  const runtime: Runtime = {
+    config,
+    logger,
+    app,
+    sandbox,
+    async close() {
+      await app.close();
+      await sandbox?.close();
+    },
+  };
+  return runtime;
+}
+
+function isConnectionError(err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'ETIMEDOUT' || code === 'EHOSTUNREACH';
+}
