@@ -1,0 +1,278 @@
+/**
+ * The typed EnKash AR customer client. Every call: a token (shared by all processes), a connection permit
+ * and a rate slot (shared budget), the request under a timeout, the answer validated by contract.ts.
+ * A 401 is answered by one fresh token and one more try; a 429 pauses every process and is thrown.
+ * Other retries belong to the sync engine (or {@link withRetries} for reads).
+ */
+import type { Redis } from 'ioredis';
+import { z } from 'zod';
+import type { Config } from '../config.js';
+import type { Logger } from '../logger.js';
+import {
+  API_PATHS,
+  CustomerResponseSchema,
+  SearchPayloadSchema,
+  envelopeSchema,
+  fillPath,
+  type CustomerCreate,
+  type CustomerResponse,
+  type CustomerSearch,
+  type CustomerUpdate,
+} from './contract.js';
+import { badResponse, errorFromResponse, errorFromTransport, isEnkashError, isSuccess } from './errors.js';
+import { HttpTransport, type HttpAnswer, type HttpMethod } from './http-transport.js';
+import { RateLimiter } from './rate-limiter.js';
+import { TokenProvider } from './token-provider.js';
+
+export { withRetries, type RetryPolicy, type RetryOptions } from './with-retries.js';
+
+export const OPERATIONS = [
+  'token',
+  'create',
+  'search',
+  'update',
+  'activate',
+  'deactivate',
+  'delete',
+] as const;
+export type Operation = (typeof OPERATIONS)[number];
+
+/** One HTTP exchange, for metrics. `status` is null when no HTTP answer came (timeout, network). */
+export type CallRecord = { operation: Operation; status: number | null; durationMs: number };
+
+export type EnkashResult<T> = { payload: T; requestId: string; httpStatus: number };
+export type CallOptions = { signal?: AbortSignal };
+export type SearchPage = { limit: number; offset: number; orderBy?: string; direction?: 'ASC' | 'DESC' };
+export type SearchResult = { data: CustomerResponse[]; recordsCount: number };
+/** The page is both the payload and spread at the top level, so `page.data` reads naturally. */
+export type SearchAnswer = EnkashResult<SearchResult> & SearchResult;
+
+export type EnkashClientDeps = {
+  config: Config['enkash'];
+  redis: Redis;
+  prefix: string;
+  logger: Logger;
+  onCall?: (call: CallRecord) => void;
+  /** Added to the rate window to absorb network jitter (rate-limiter.ts); default 50 ms. */
+  rateSafetyMarginMs?: number;
+};
+
+type CallSpec<T extends z.ZodType> = {
+  operation: Exclude<Operation, 'token'>;
+  method: HttpMethod;
+  path: string;
+  query?: Record<string, string | number | undefined>;
+  body?: unknown;
+  payload: T;
+  /** A 2xx with no payload is unreadable (we would not know what EnKash did). */
+  payloadRequired: boolean;
+};
+
+// The activate/deactivate/delete payloads are not published (delete: "a string"); nothing is read from
+// them, so any payload is accepted.
+const AnyPayload = z.unknown();
+
+export class EnkashClient {
+  readonly limiter: RateLimiter;
+  readonly tokens: TokenProvider;
+  private readonly transport: HttpTransport;
+  private readonly config: Config['enkash'];
+
+  constructor(deps: EnkashClientDeps) {
+    const { config, redis, prefix, logger } = deps;
+    if (!config.baseUrl) throw new Error('EnkashClient needs an EnKash base URL (ENKASH_BASE_URL)');
+    this.config = config;
+    this.limiter = new RateLimiter({
+      redis,
+      prefix,
+      ratePerSec: config.ratePerSec,
+      ...(deps.rateSafetyMarginMs === undefined ? {} : { safetyMarginMs: deps.rateSafetyMarginMs }),
+    });
+    this.transport = new HttpTransport({
+      baseUrl: config.baseUrl,
+      timeoutMs: config.timeoutMs,
+      maxConnections: config.maxConnections,
+      limiter: this.limiter,
+      onExchange: (exchange) => {
+        // No ids, bodies or values here: only what a metric needs.
+        logger.debug({ event: 'enkash call', ...exchange }, 'enkash call');
+        deps.onCall?.({
+          operation: exchange.operation as Operation,
+          status: exchange.status,
+          durationMs: exchange.durationMs,
+        });
+      },
+    });
+    this.tokens = new TokenProvider({ config, redis, prefix, transport: this.transport, logger });
+  }
+
+  createCustomer(body: CustomerCreate, options: CallOptions = {}): Promise<EnkashResult<CustomerResponse>> {
+    return this.call(
+      {
+        operation: 'create',
+        method: 'POST',
+        path: API_PATHS.create,
+        body: { ...body, companyId: body.companyId ?? this.config.companyId },
+        payload: CustomerResponseSchema,
+        payloadRequired: true,
+      },
+      options,
+    );
+  }
+
+  async searchCustomers(
+    filter: CustomerSearch,
+    page: SearchPage,
+    options: CallOptions = {},
+  ): Promise<SearchAnswer> {
+    const { parentCompanyId, companyId } = this.config;
+    const result = await this.call(
+      {
+        operation: 'search',
+        method: 'POST',
+        path: API_PATHS.search,
+        query: { limit: page.limit, offset: page.offset, orderBy: page.orderBy, direction: page.direction },
+        body: {
+          ...filter,
+          companyId: filter.companyId ?? companyId,
+          ...(parentCompanyId && !filter.parentCompanyId ? { parentCompanyId } : {}),
+        },
+        payload: SearchPayloadSchema,
+        payloadRequired: true,
+      },
+      options,
+    );
+    const data = result.payload.data ?? [];
+    const found = { data, recordsCount: result.payload.recordsCount ?? data.length };
+    return { ...found, payload: found, requestId: result.requestId, httpStatus: result.httpStatus };
+  }
+
+  /** JSON drops `undefined` and keeps `null`: absent = leave as is, null = clear (JsonNullable). */
+  updateCustomer(
+    customerId: string,
+    body: CustomerUpdate,
+    options: CallOptions = {},
+  ): Promise<EnkashResult<CustomerResponse>> {
+    return this.call(
+      {
+        operation: 'update',
+        method: 'PATCH',
+        path: fillPath(API_PATHS.update, customerId),
+        query: this.parentQuery(),
+        body,
+        payload: CustomerResponseSchema,
+        payloadRequired: true,
+      },
+      options,
+    );
+  }
+
+  activateCustomer(customerId: string, options: CallOptions = {}): Promise<EnkashResult<unknown>> {
+    return this.simple('activate', 'PUT', fillPath(API_PATHS.activate, customerId), options);
+  }
+
+  deactivateCustomer(customerId: string, options: CallOptions = {}): Promise<EnkashResult<unknown>> {
+    return this.simple('deactivate', 'PUT', fillPath(this.config.deactivatePath, customerId), options);
+  }
+
+  deleteCustomer(customerId: string, options: CallOptions = {}): Promise<EnkashResult<unknown>> {
+    return this.simple('delete', 'DELETE', fillPath(API_PATHS.delete, customerId), options);
+  }
+
+  async close(): Promise<void> {
+    await this.transport.close();
+  }
+
+  private simple(
+    operation: 'activate' | 'deactivate' | 'delete',
+    method: HttpMethod,
+    path: string,
+    options: CallOptions,
+  ): Promise<EnkashResult<unknown>> {
+    const spec = { operation, method, path, query: this.parentQuery(), payload: AnyPayload };
+    return this.call({ ...spec, payloadRequired: false }, options);
+  }
+
+  private parentQuery() {
+    return { parentCompanyId: this.config.parentCompanyId };
+  }
+
+  private async call<T extends z.ZodType>(
+    spec: CallSpec<T>,
+    options: CallOptions,
+  ): Promise<EnkashResult<z.output<T>>> {
+    const { signal } = options;
+    let token = await this.token(() => this.tokens.getToken(signal), spec.operation, signal);
+    let answer = await this.send(spec, token, signal);
+    if (answer.status === 401) {
+      // A 401 is EnKash refusing the token before doing anything, so even a create is safe to repeat once.
+      const rejected = token;
+      token = await this.token(() => this.tokens.replaceRejected(rejected, signal), spec.operation, signal);
+      answer = await this.send(spec, token, signal);
+    }
+    return this.read(spec, answer);
+  }
+
+  private send(spec: CallSpec<z.ZodType>, token: string, signal: AbortSignal | undefined) {
+    return this.transport.send({
+      operation: spec.operation,
+      method: spec.method,
+      path: spec.path,
+      ...(spec.query ? { query: spec.query } : {}),
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(spec.body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(spec.body === undefined ? {} : { body: JSON.stringify(spec.body) }),
+      nonIdempotent: spec.operation === 'create',
+      ...(signal ? { signal } : {}),
+    });
+  }
+
+  /** Token lookups aborted by the caller become the same ABORTED error as an aborted call. */
+  private async token(
+    get: () => Promise<string>,
+    operation: string,
+    signal: AbortSignal | undefined,
+  ): Promise<string> {
+    try {
+      return await get();
+    } catch (cause) {
+      if (isEnkashError(cause) || !signal?.aborted) throw cause;
+      throw errorFromTransport({ operation, cause, timedOut: false, aborted: true, nonIdempotent: false });
+    }
+  }
+
+  private read<T extends z.ZodType>(spec: CallSpec<T>, answer: HttpAnswer): EnkashResult<z.output<T>> {
+    const facts = {
+      operation: spec.operation,
+      status: answer.status,
+      headers: answer.headers,
+      nonIdempotent: spec.operation === 'create',
+    };
+    if (!isSuccess(answer.status))
+      throw errorFromResponse({ ...facts, body: answer.body, nowMs: Date.now() });
+    const parsed = envelopeSchema(spec.payload).safeParse(answer.body);
+    if (!parsed.success) {
+      throw badResponse({ ...facts, problem: describeIssues(parsed.error) });
+    }
+    const envelope = parsed.data;
+    const payload = envelope.payload as z.output<T> | null | undefined;
+    if (payload === null || payload === undefined) {
+      if (envelope.errorResponse?.errorType) {
+        throw errorFromResponse({ ...facts, body: answer.body, nowMs: Date.now() });
+      }
+      if (spec.payloadRequired) throw badResponse({ ...facts, problem: 'no payload' });
+    }
+    const header = answer.headers['x-request-id'];
+    const requestId = envelope.errorResponse?.requestId ?? (Array.isArray(header) ? header[0] : header) ?? '';
+    return { payload: payload as z.output<T>, requestId, httpStatus: answer.status };
+  }
+}
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`)
+    .join('; ');
+}

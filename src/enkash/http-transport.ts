@@ -1,0 +1,163 @@
+/**
+ * One HTTP exchange with EnKash, in the order that keeps the rate guarantee: a connection permit first
+ * (so the request never queues inside the pool after its slot is granted), then a rate-limiter slot, then
+ * the request under its own timeout. A 429 pauses every process before the error reaches the caller.
+ */
+import { Pool } from 'undici';
+import { DEFAULT_RETRY_AFTER_MS, errorFromTransport, parseRetryAfter } from './errors.js';
+import type { RateLimiter } from './rate-limiter.js';
+import { Semaphore } from './semaphore.js';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export type HttpRequest = {
+  operation: string;
+  method: HttpMethod;
+  path: string;
+  query?: Record<string, string | number | undefined>;
+  headers?: Record<string, string>;
+  body?: string;
+  /** A call that must not be repeated blindly (create): failures say whether it may have committed. */
+  nonIdempotent: boolean;
+  signal?: AbortSignal;
+};
+
+export type HttpAnswer = {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  /** The body parsed as JSON; undefined when empty or not JSON. */
+  body: unknown;
+};
+
+export type Exchange = { operation: string; status: number | null; durationMs: number; waitedMs: number };
+
+export type HttpTransportOptions = {
+  baseUrl: string;
+  timeoutMs: number;
+  maxConnections: number;
+  limiter: RateLimiter;
+  onExchange?: (exchange: Exchange) => void;
+};
+
+export class HttpTransport {
+  private readonly pool: Pool;
+  private readonly basePath: string;
+  private readonly permits: Semaphore;
+
+  constructor(private readonly options: HttpTransportOptions) {
+    const url = new URL(options.baseUrl);
+    this.basePath = url.pathname.replace(/\/+$/, '');
+    this.permits = new Semaphore(options.maxConnections);
+    // undici's own timeouts sit above ours so that a slow answer is always reported as our TIMEOUT.
+    const slack = options.timeoutMs + 1_000;
+    this.pool = new Pool(url.origin, {
+      connections: options.maxConnections,
+      pipelining: 1,
+      keepAliveTimeout: 30_000,
+      headersTimeout: slack,
+      bodyTimeout: slack,
+      connect: { timeout: options.timeoutMs },
+    });
+  }
+
+  async send(request: HttpRequest): Promise<HttpAnswer> {
+    const queuedAt = performance.now();
+    const release = await this.waitTurn(request);
+    try {
+      const startedAt = performance.now();
+      let status: number | null = null;
+      try {
+        const answer = await this.exchange(request);
+        status = answer.status;
+        if (answer.status === 429) {
+          const retryAfterMs = parseRetryAfter(answer.headers['retry-after'], Date.now());
+          await this.options.limiter.pauseFor(retryAfterMs ?? DEFAULT_RETRY_AFTER_MS);
+        }
+        return answer;
+      } finally {
+        this.options.onExchange?.({
+          operation: request.operation,
+          status,
+          durationMs: Math.round(performance.now() - startedAt),
+          waitedMs: Math.round(startedAt - queuedAt),
+        });
+      }
+    } finally {
+      release();
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.pool.close();
+  }
+
+  /** Permit, then slot. An abort here means nothing was sent. */
+  private async waitTurn(request: HttpRequest): Promise<() => void> {
+    const release = await this.permits.acquire(request.signal).catch((cause: unknown) => {
+      throw this.notSent(request, cause);
+    });
+    try {
+      await this.options.limiter.acquire(request.signal);
+    } catch (cause) {
+      release();
+      if (request.signal?.aborted) throw this.notSent(request, cause);
+      throw cause;
+    }
+    return release;
+  }
+
+  private async exchange(request: HttpRequest): Promise<HttpAnswer> {
+    // The timeout starts after the slot is granted: a wait imposed by the budget or a 429 is not EnKash
+    // being slow.
+    const timeout = AbortSignal.timeout(this.options.timeoutMs);
+    const signal = request.signal ? AbortSignal.any([timeout, request.signal]) : timeout;
+    try {
+      const res = await this.pool.request({
+        method: request.method,
+        path: this.basePath + request.path + queryString(request.query),
+        headers: { accept: 'application/json', ...request.headers },
+        body: request.body ?? null,
+        signal,
+      });
+      const text = await res.body.text();
+      return { status: res.statusCode, headers: res.headers, body: parseJson(text) };
+    } catch (cause) {
+      throw errorFromTransport({
+        operation: request.operation,
+        cause,
+        timedOut: timeout.aborted,
+        aborted: request.signal?.aborted === true && !timeout.aborted,
+        nonIdempotent: request.nonIdempotent,
+      });
+    }
+  }
+
+  private notSent(request: HttpRequest, cause: unknown) {
+    return errorFromTransport({
+      operation: request.operation,
+      cause,
+      timedOut: false,
+      aborted: true,
+      nonIdempotent: false,
+    });
+  }
+}
+
+function queryString(query: HttpRequest['query']): string {
+  if (!query) return '';
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(query)) {
+    if (value !== undefined) params.set(name, String(value));
+  }
+  const text = params.toString();
+  return text ? `?${text}` : '';
+}
+
+function parseJson(text: string): unknown {
+  if (text.trim() === '') return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,27 @@
+/**
+ * The Redis keys the EnKash client shares between processes. All of them start with the deployment's
+ * prefix, which is hash-tagged (`{customer-sync}`) so that the multi-key scripts run on Redis Cluster.
+ */
+export type EnkashKeys = {
+  /** ZSET: sliding-window log of granted request slots, scored by Redis TIME in ms. */
+  rate: string;
+  /** String: epoch ms (Redis clock) before which no request may be sent; set after a 429. */
+  pause: string;
+  /** Hash `{ accessToken, refreshBelowMs }` with a TTL equal to the token's lifetime. */
+  token: string;
+  /** String: random owner id; only its owner fetches a token. */
+  tokenLock: string;
+  /** String: why EnKash refused the credentials; while it exists nobody asks for a token. */
+  authFailed: string;
+};
+
+export function enkashKeys(prefix: string): EnkashKeys {
+  const base = `${prefix}:enkash`;
+  return {
+    rate: `${base}:rate`,
+    pause: `${base}:rate:pause`,
+    token: `${base}:token`,
+    tokenLock: `${base}:token:lock`,
+    authFailed: `${base}:auth-failed`,
+  };
+}

@@ -1,0 +1,130 @@
+/**
+ * The EnKash request budget, shared by every process of one deployment through Redis.
+ *
+ * EnKash publishes no rate limit (enkash-api.md, unknown #2): we assume one per account, so the budget
+ * belongs to the account, not to a worker or a queue. It bounds HTTP calls (token calls included), not
+ * jobs: BullMQ's own limiter counts job starts and allows 2× bursts across a window edge (field-notes.md).
+ *
+ * How: a sliding-window log (a ZSET of grant times) in one Lua script, timed by Redis `TIME`, the only
+ * clock every process shares. A grant says "you may send now"; the caller then sends without holding
+ * anything, so many calls are in flight at once and throughput is R whatever the latency.
+ *
+ * Why the window is longer than one second: a grant is stamped at Redis, but the request reaches EnKash
+ * some time later (event loop, socket write, network). If one request is delayed by d1 and one granted a
+ * window later by d2 < d1, they arrive W − (d1 − d2) apart. With W = 1000 ms + margin, EnKash never sees
+ * more than R requests in any second as long as that difference stays under the margin (50 ms by
+ * default). The price is a ceiling of R·1000/W (≈ 0.95 R). The client takes a connection permit BEFORE
+ * asking for a slot, so a granted request never waits in the HTTP pool's queue.
+ */
+import { randomBytes } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
+import type { Redis } from 'ioredis';
+import { enkashKeys } from './keys.js';
+import { LuaScript } from './lua-script.js';
+import { Semaphore } from './semaphore.js';
+
+const NOW_MS = `local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)`;
+
+/** Returns 0 when a slot is granted, otherwise how many ms to wait before asking again. */
+const ACQUIRE = new LuaScript(`${NOW_MS}
+local limit = tonumber(ARGV[1])
+local window = tonumber(ARGV[2])
+local pause = tonumber(redis.call('GET', KEYS[2]) or '0')
+if pause > now then return pause - now end
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+if redis.call('ZCARD', KEYS[1]) < limit then
+  redis.call('ZADD', KEYS[1], now, ARGV[3])
+  redis.call('PEXPIRE', KEYS[1], window)
+  return 0
+end
+local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+return math.max(1, tonumber(oldest[2]) + window - now)`);
+
+/** ARGV[2] = 'relative': ARGV[1] is a delay from Redis now. Only ever moves the pause later. */
+const PAUSE = new LuaScript(`${NOW_MS}
+local untilMs = tonumber(ARGV[1])
+if ARGV[2] == 'relative' then untilMs = now + untilMs end
+local current = tonumber(redis.call('GET', KEYS[1]) or '0')
+if untilMs > current and untilMs > now then
+  redis.call('SET', KEYS[1], untilMs, 'PX', untilMs - now)
+  return untilMs
+end
+return current`);
+
+export const DEFAULT_RATE_MARGIN_MS = 50;
+
+export type RateLimiterOptions = {
+  redis: Redis;
+  prefix: string;
+  ratePerSec: number;
+  /** Added to the 1-second window to absorb network jitter (see the file comment). */
+  safetyMarginMs?: number;
+};
+
+export class RateLimiter {
+  /** Requests granted per window. */
+  readonly limit: number;
+  readonly windowMs: number;
+  private readonly redis: Redis;
+  private readonly keys: ReturnType<typeof enkashKeys>;
+  // One waiter per process asks Redis at a time: when a slot frees, one process's head waiter competes
+  // instead of every waiting call in every process.
+  private readonly turn = new Semaphore(1);
+
+  constructor(options: RateLimiterOptions) {
+    if (!(options.ratePerSec > 0)) throw new RangeError('ratePerSec must be positive');
+    this.redis = options.redis;
+    this.keys = enkashKeys(options.prefix);
+    // A fractional rate (2.5/s) rounds down per second; a rate under 1/s stretches the window instead.
+    this.limit = Math.max(1, Math.floor(options.ratePerSec));
+    const spanMs = Math.max(1000, Math.ceil((this.limit * 1000) / options.ratePerSec));
+    this.windowMs = spanMs + (options.safetyMarginMs ?? DEFAULT_RATE_MARGIN_MS);
+  }
+
+  /** Resolves when this caller may send one request; rejects with the signal's reason on abort. */
+  async acquire(signal?: AbortSignal): Promise<void> {
+    const release = await this.turn.acquire(signal);
+    try {
+      for (;;) {
+        const waitMs = await this.tryAcquire();
+        if (waitMs === 0) return;
+        await delay(waitMs, undefined, { signal });
+      }
+    } finally {
+      release();
+    }
+  }
+
+  /** One attempt: 0 when granted, otherwise the ms to wait. */
+  async tryAcquire(): Promise<number> {
+    const member = `${Date.now()}-${randomBytes(6).toString('hex')}`;
+    const waitMs = await ACQUIRE.run(
+      this.redis,
+      [this.keys.rate, this.keys.pause],
+      [this.limit, this.windowMs, member],
+    );
+    return Number(waitMs);
+  }
+
+  /**
+   * No request from any process before `epochMs` (read on the Redis clock). Only ever extends a pause.
+   * Returns the pause now in force.
+   */
+  async pauseUntil(epochMs: number): Promise<number> {
+    return Number(await PAUSE.run(this.redis, [this.keys.pause], [Math.ceil(epochMs), 'absolute']));
+  }
+
+  /**
+   * Like {@link pauseUntil} with the end computed on the Redis clock, so a process whose clock is off
+   * cannot shorten or stretch a Retry-After.
+   */
+  async pauseFor(ms: number): Promise<number> {
+    return Number(await PAUSE.run(this.redis, [this.keys.pause], [Math.ceil(ms), 'relative']));
+  }
+
+  /** Epoch ms (Redis clock) of the pause in force, 0 when none. */
+  async pausedUntil(): Promise<number> {
+    return Number((await this.redis.get(this.keys.pause)) ?? 0);
+  }
+}

@@ -1,0 +1,229 @@
+/**
+ * The OAuth token, fetched once for every process of a deployment.
+ *
+ * EnKash locks an account after 3 consecutive failed logins (enkash-api.md, "Authentication"), so:
+ * - single flight: the token lives in Redis; a Redis lock lets exactly one process fetch while the others
+ *   poll for the result, and an in-process promise lets one process's concurrent calls share one wait;
+ * - refresh before expiry, while the old token still works for everybody else;
+ * - after a 401, {@link TokenProvider.invalidate} drops the shared token only if it is the one refused,
+ *   so N calls refused with the same token cause one fetch;
+ * - refused credentials leave a marker in Redis: nobody asks again until it expires or is cleared.
+ *
+ * The token is kept in Redis in clear (it is short-lived, and Redis already holds job data) and is never
+ * logged: the logger redacts `accessToken` / `authorization` by key.
+ */
+import { randomBytes } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
+import type { Redis } from 'ioredis';
+import type { Config } from '../config.js';
+import type { Logger } from '../logger.js';
+import { API_PATHS, TokenResponseSchema } from './contract.js';
+import { EnkashError, badResponse, errorFromResponse, isSuccess } from './errors.js';
+import type { HttpAnswer, HttpTransport } from './http-transport.js';
+import { enkashKeys, type EnkashKeys } from './keys.js';
+import { LuaScript } from './lua-script.js';
+
+const DELETE_IF_EQUAL = new LuaScript(`if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('DEL', KEYS[1])
+end
+return 0`);
+
+const EXTEND_IF_EQUAL = new LuaScript(`if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('PEXPIRE', KEYS[1], ARGV[2])
+end
+return 0`);
+
+const DELETE_TOKEN_IF_EQUAL = new LuaScript(`if redis.call('HGET', KEYS[1], 'accessToken') == ARGV[1] then
+  return redis.call('DEL', KEYS[1])
+end
+return 0`);
+
+/** Token endpoint statuses that mean "these credentials are wrong" (Spring OAuth2: 400 invalid_grant). */
+const REFUSED_CREDENTIALS = new Set([400, 401, 403]);
+
+type Shared = { accessToken: string; ttlMs: number; refreshBelowMs: number };
+
+export type TokenProviderDeps = {
+  config: Config['enkash'];
+  redis: Redis;
+  prefix: string;
+  transport: HttpTransport;
+  logger: Logger;
+};
+
+export class TokenProvider {
+  private readonly keys: EnkashKeys;
+  private readonly lockTtlMs: number;
+  private inflight: Promise<string> | undefined;
+
+  constructor(private readonly deps: TokenProviderDeps) {
+    this.keys = enkashKeys(deps.prefix);
+    this.lockTtlMs = deps.config.timeoutMs + 5_000;
+  }
+
+  /** A token valid now. Concurrent callers share one lookup; the caller's signal only ends its own wait. */
+  async getToken(signal?: AbortSignal): Promise<string> {
+    this.inflight ??= this.resolve().finally(() => {
+      this.inflight = undefined;
+    });
+    return raceAbort(this.inflight, signal);
+  }
+
+  /**
+   * After EnKash refused `badToken` (401): drop it if it is still the shared one, then return another.
+   * Loops because a lookup that started before the drop may still hand back the refused token.
+   */
+  async replaceRejected(badToken: string, signal?: AbortSignal): Promise<string> {
+    await this.invalidate(badToken);
+    for (let round = 0; round < 3; round += 1) {
+      const token = await this.getToken(signal);
+      if (token !== badToken) return token;
+      await this.invalidate(badToken);
+    }
+    throw new EnkashError({
+      kind: 'auth',
+      operation: 'token',
+      httpStatus: null,
+      errorType: 'UNAUTHORIZED',
+      message: 'EnKash keeps refusing a token it has just issued',
+    });
+  }
+
+  /** Compare-and-delete: only the token that was refused is dropped, never a newer one. */
+  async invalidate(badToken: string): Promise<boolean> {
+    return Number(await DELETE_TOKEN_IF_EQUAL.run(this.deps.redis, [this.keys.token], [badToken])) === 1;
+  }
+
+  /** Lets processes ask for a token again after the credentials were fixed. */
+  async clearAuthFailure(): Promise<boolean> {
+    return (await this.deps.redis.del(this.keys.authFailed)) === 1;
+  }
+
+  private async resolve(): Promise<string> {
+    let pollMs = 10;
+    for (;;) {
+      const shared = await this.readShared();
+      if (shared && shared.ttlMs > shared.refreshBelowMs) return shared.accessToken;
+      const owner = randomBytes(12).toString('hex');
+      const locked = await this.deps.redis.set(this.keys.tokenLock, owner, 'PX', this.lockTtlMs, 'NX');
+      if (locked === 'OK') return this.fetchAsOwner(owner);
+      // Another process is fetching; the old token, if any, is still valid until its TTL ends.
+      if (shared && shared.ttlMs > 0) return shared.accessToken;
+      await delay(pollMs);
+      pollMs = Math.min(pollMs * 2, 200);
+    }
+  }
+
+  private async fetchAsOwner(owner: string): Promise<string> {
+    // Renew the lock while the fetch waits for a rate slot or a 429 pause, so nobody else starts one.
+    const renew = setInterval(() => {
+      void EXTEND_IF_EQUAL.run(this.deps.redis, [this.keys.tokenLock], [owner, this.lockTtlMs]).catch(
+        () => undefined,
+      );
+    }, this.lockTtlMs / 3);
+    renew.unref();
+    try {
+      // Whoever held the lock before us may have just stored a token: check before asking EnKash.
+      const shared = await this.readShared();
+      if (shared && shared.ttlMs > shared.refreshBelowMs) return shared.accessToken;
+      return await this.fetchAndStore();
+    } finally {
+      clearInterval(renew);
+      await DELETE_IF_EQUAL.run(this.deps.redis, [this.keys.tokenLock], [owner]).catch(() => undefined);
+    }
+  }
+
+  private async readShared(): Promise<Shared | undefined> {
+    const results = await this.deps.redis
+      .multi()
+      .hmget(this.keys.token, 'accessToken', 'refreshBelowMs')
+      .pttl(this.keys.token)
+      .get(this.keys.authFailed)
+      .exec();
+    const [token, ttl, failed] = (results ?? []).map(([err, value]) => {
+      if (err) throw err;
+      return value;
+    });
+    if (typeof failed === 'string') throw this.authFailedError(failed);
+    const [accessToken, refreshBelowMs] = (token ?? []) as Array<string | null>;
+    if (!accessToken) return undefined;
+    return { accessToken, ttlMs: Number(ttl), refreshBelowMs: Number(refreshBelowMs ?? 0) };
+  }
+
+  private async fetchAndStore(): Promise<string> {
+    const { config, transport, logger } = this.deps;
+    const answer = await transport.send({
+      operation: 'token',
+      method: 'POST',
+      path: API_PATHS.token,
+      headers: {
+        authorization: `Basic ${Buffer.from(`${config.clientId}:${config.clientSecret}`).toString('base64')}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: new URLSearchParams({
+        username: config.username,
+        password: config.password,
+        grant_type: 'password',
+        clientId: config.companyId,
+      }).toString(),
+      nonIdempotent: false,
+    });
+    if (REFUSED_CREDENTIALS.has(answer.status)) throw await this.recordAuthFailure(answer);
+    if (!isSuccess(answer.status)) throw errorFromResponse(this.facts(answer));
+    const parsed = TokenResponseSchema.safeParse(answer.body);
+    if (!parsed.success) throw badResponse({ ...this.facts(answer), problem: 'no access token' });
+    const lifetimeMs = Math.max(1_000, parsed.data.expiresInSec * 1000);
+    // A margin longer than the lifetime would make every token stale at birth (short-lived sandbox tokens).
+    const refreshBelowMs = Math.min(config.tokenRefreshMarginSec * 1000, Math.floor(lifetimeMs / 10));
+    await this.deps.redis
+      .multi()
+      .hset(this.keys.token, { accessToken: parsed.data.accessToken, refreshBelowMs })
+      .pexpire(this.keys.token, lifetimeMs)
+      .exec();
+    logger.info({ event: 'enkash token', expiresInSec: parsed.data.expiresInSec }, 'enkash token fetched');
+    return parsed.data.accessToken;
+  }
+
+  private async recordAuthFailure(answer: HttpAnswer): Promise<EnkashError> {
+    const { config } = this.deps;
+    const remote = errorFromResponse(this.facts(answer));
+    const reason = `HTTP ${answer.status}${remote.requestId ? `, requestId ${remote.requestId}` : ''}`;
+    const cooldownSec = Math.max(1, config.authFailureCooldownSec);
+    await this.deps.redis.set(this.keys.authFailed, reason, 'EX', cooldownSec);
+    this.deps.logger.error(
+      { event: 'enkash auth failed', status: answer.status, cooldownSec },
+      'enkash refused the credentials',
+    );
+    return this.authFailedError(reason, remote.requestId);
+  }
+
+  private authFailedError(reason: string, requestId = ''): EnkashError {
+    return new EnkashError({
+      kind: 'auth',
+      operation: 'token',
+      httpStatus: null,
+      errorType: 'AUTH_FAILED',
+      requestId,
+      message:
+        `EnKash refused the credentials (${reason}). Check ENKASH_USERNAME, ENKASH_PASSWORD, ` +
+        `ENKASH_CLIENT_ID and ENKASH_CLIENT_SECRET (and ENKASH_COMPANY_ID). EnKash locks an account after ` +
+        `3 failed logins, so no process will ask for a token for ENKASH_AUTH_FAILURE_COOLDOWN_SEC ` +
+        `(${this.deps.config.authFailureCooldownSec} s). Once fixed, clear the marker: ` +
+        `redis-cli DEL '${this.keys.authFailed}'.`,
+    });
+  }
+
+  private facts(answer: HttpAnswer) {
+    return { operation: 'token', ...answer, nowMs: Date.now(), nonIdempotent: false };
+  }
+}
+
+function raceAbort<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  signal.throwIfAborted();
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
