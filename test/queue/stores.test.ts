@@ -1,0 +1,133 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, readFile, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Redis } from 'ioredis';
+import type { RowResult } from '../../src/domain/types.js';
+import { CustomerRegistry } from '../../src/queue/customer-registry.js';
+import { ImportStore } from '../../src/queue/import-store.js';
+import { KeyLock } from '../../src/queue/key-lock.js';
+import { Sealer, loadSealer } from '../../src/queue/sealer.js';
+import { deletePrefix, randomPrefix, testRedis } from '../helpers/redis.js';
+
+const sealer = new Sealer(randomBytes(32));
+let redis: Redis;
+let prefix: string;
+
+beforeAll(() => {
+  redis = testRedis();
+  prefix = randomPrefix();
+});
+afterAll(async () => {
+  await deletePrefix(redis, prefix);
+  await redis.quit();
+});
+
+function result(row: number, outcome: RowResult['outcome'] = 'created'): RowResult {
+  return {
+    row,
+    uniqueRefNo: `C-${row}`,
+    legalName: 'Acme',
+    outcome,
+    customerId: '',
+    attempts: 1,
+    httpStatus: 200,
+    errorType: '',
+    errors: '',
+    requestId: '',
+    changes: '',
+  };
+}
+
+describe('Sealer', () => {
+  it('round-trips data and keeps it unreadable in the sealed form', () => {
+    const sealed = sealer.seal({ mobile: '9876543210' });
+    expect(sealed).not.toContain('9876543210');
+    expect(Buffer.from(sealed, 'base64').toString('latin1')).not.toContain('9876543210');
+    expect(sealer.open(sealed)).toEqual({ mobile: '9876543210' });
+    expect(() => new Sealer(randomBytes(32)).open(sealed)).toThrow();
+  });
+
+  it('generates one key per state dir, kept private, and reuses it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'cs-sealer-'));
+    const [a, b] = await Promise.all([loadSealer(undefined, dir), loadSealer(undefined, dir)]);
+    expect(a.hash('x')).toBe(b.hash('x'));
+    expect((await stat(join(dir, 'data.key'))).mode & 0o777).toBe(0o600);
+    expect((await readFile(join(dir, 'data.key'), 'utf8')).trim()).toHaveLength(44);
+  });
+});
+
+describe('ImportStore', () => {
+  it('counts a row once however often its result is recorded, and says when the import is complete', async () => {
+    const store = new ImportStore(redis, prefix, sealer, 3600);
+    const id = 'imp-test-a';
+    await store.create({
+      id,
+      kind: 'sync',
+      origin: 'cli',
+      fileName: 'f.csv',
+      filePath: '/tmp/f.csv',
+      options: { mode: 'upsert', dryRun: false, matchKey: 'uniqueRefNo', reportDir: '/tmp/r' },
+    });
+    expect((await store.recordResults(id, [result(2), result(3, 'invalid')])).added).toBe(2);
+    expect((await store.recordResults(id, [result(2, 'failed')])).added).toBe(0);
+    expect(await store.finishParsing(id, 3, 5)).toBe(false);
+    const last = await store.recordResults(id, [result(5, 'updated')]);
+    expect(last).toEqual({ added: 1, complete: true });
+    const meta = await store.get(id);
+    expect(meta?.counts).toMatchObject({ created: 1, invalid: 1, updated: 1, failed: 0 });
+    expect(meta?.state).toBe('running');
+    const rows: RowResult[] = [];
+    for await (const r of store.results(id, 5, 2)) rows.push(r);
+    expect(rows.map((r) => [r.row, r.outcome])).toEqual([
+      [2, 'created'],
+      [3, 'invalid'],
+      [5, 'updated'],
+    ]);
+  });
+
+  it('is complete at finishParsing when every row already has its result', async () => {
+    const store = new ImportStore(redis, prefix, sealer, 3600);
+    const id = 'imp-test-b';
+    await store.create({
+      id,
+      kind: 'sync',
+      origin: 'cli',
+      fileName: 'f.csv',
+      filePath: '/tmp/f.csv',
+      options: { mode: 'upsert', dryRun: false, matchKey: 'uniqueRefNo', reportDir: '/tmp/r' },
+    });
+    await store.recordResults(id, [result(2)]);
+    expect(await store.finishParsing(id, 1, 2)).toBe(true);
+  });
+});
+
+describe('KeyLock', () => {
+  it('admits one owner at a time, lets the same owner back in, and releases only its own lock', async () => {
+    const locks = new KeyLock(redis, prefix, 10_000);
+    expect(await locks.acquire('k1', 'job-a')).toBe(true);
+    expect(await locks.acquire('k1', 'job-b')).toBe(false);
+    expect(await locks.acquire('k1', 'job-a')).toBe(true);
+    await locks.release('k1', 'job-b');
+    expect(await locks.acquire('k1', 'job-b')).toBe(false);
+    await locks.release('k1', 'job-a');
+    expect(await locks.acquire('k1', 'job-b')).toBe(true);
+  });
+});
+
+describe('CustomerRegistry', () => {
+  it('remembers customerId and fingerprint per key, and the create-in-flight marker', async () => {
+    const registry = new CustomerRegistry(redis, `${prefix}:acct:x`, 60);
+    await registry.put('h1', { customerId: 'KC00000000000001', fingerprint: 'fp|with|bars' });
+    expect(await registry.getMany(['h1', 'h2'])).toEqual([
+      { customerId: 'KC00000000000001', fingerprint: 'fp|with|bars' },
+      null,
+    ]);
+    expect(await registry.isCreating('h2')).toBe(false);
+    await registry.markCreating('h2');
+    expect(await registry.isCreating('h2')).toBe(true);
+    await registry.clearCreating('h2');
+    expect(await registry.isCreating('h2')).toBe(false);
+  });
+});
