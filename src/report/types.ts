@@ -1,5 +1,6 @@
 /** What the report writer needs, and what it writes. See README "Report format". */
 import type { Outcome, RowResult } from '../domain/types.js';
+import type { Logger } from '../logger.js';
 
 export type ReportSummary = {
   importId: string;
@@ -46,4 +47,35 @@ export type ReportFiles = {
   summaryJson: string;
   errorsCsv: string;
   counts: Record<Outcome, number>;
+  /** Rows in errors.csv: the invalid and failed rows. */
+  errorRows: number;
+  /** `source`: the file's own columns + Error; `results`: the result columns (the source was gone). */
+  errorsCsvColumns: 'source' | 'results';
+};
+
+/** The files of a report folder, by the names summary.json lists them under. */
+export const REPORT_FILE_NAMES = {
+  resultsCsv: 'results.csv',
+  resultsXlsx: 'results.xlsx',
+  summaryJson: 'summary.json',
+  errorsCsv: 'errors.csv',
+} as const;
+
+/** summary.json. */
+export type ReportSummaryFile = ReportSummary & {
+  /** Every outcome, zeros included. */
+  counts: Record<Outcome, number>;
+  errorRows: number;
+  errorsCsvColumns: 'source' | 'results';
+  /** File names relative to the report folder. */
+  files: typeof REPORT_FILE_NAMES;
+  /** Always true: a report that does not reconcile is never published. */
+  reconciled: true;
+};
+
+export type ReportOptions = {
+  /** Gets one line per report, with counts only: row data is never logged. */
+  logger?: Pick<Logger, 'info'>;
+  /** Rows per Results sheet, header included (Excel's limit, 1,048,576, by default; lower in tests). */
+  xlsxMaxRowsPerSheet?: number;
 };

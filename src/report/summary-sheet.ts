@@ -1,0 +1,84 @@
+/** The lines of results.xlsx's Summary sheet, as plain data (the XLSX writer only lays them out). */
+import { OUTCOMES } from '../domain/types.js';
+import type { OutcomeCounts } from './reconcile.js';
+import type { ReportSummary } from './types.js';
+
+export type SummaryLine =
+  | { kind: 'heading'; label: string }
+  | { kind: 'value'; label: string; value: string | number }
+  | { kind: 'gap' };
+
+export type SummaryExtras = {
+  errorRows: number;
+  /** Notes added while writing the report (e.g. errors.csv fell back to result columns). */
+  reportWarnings: string[];
+};
+
+function text(value: unknown): string {
+  if (typeof value === 'string') return value;
+  return JSON.stringify(value) ?? '';
+}
+
+function importLines(s: ReportSummary): SummaryLine[] {
+  return [
+    { kind: 'heading', label: 'Import' },
+    { kind: 'value', label: 'Import id', value: s.importId },
+    { kind: 'value', label: 'File', value: s.fileName },
+    { kind: 'value', label: 'Origin', value: s.origin },
+    { kind: 'value', label: 'Kind', value: s.kind },
+    { kind: 'value', label: 'Mode', value: text(s.options['mode'] ?? '') },
+    { kind: 'value', label: 'Dry run', value: s.dryRun ? 'yes' : 'no' },
+    { kind: 'value', label: 'Rows read', value: s.rowsRead },
+    { kind: 'value', label: 'Blank rows skipped', value: s.blankRowsSkipped },
+    { kind: 'value', label: 'Totals rows skipped', value: s.totalsRowsSkipped },
+  ];
+}
+
+function countLines(counts: OutcomeCounts, extras: SummaryExtras): SummaryLine[] {
+  const total = Object.values(counts).reduce((a, b) => a + b, 0);
+  return [
+    { kind: 'heading', label: 'Outcomes' },
+    ...OUTCOMES.map((o): SummaryLine => ({ kind: 'value', label: o, value: counts[o] })),
+    { kind: 'value', label: 'total', value: total },
+    { kind: 'value', label: 'rows in errors.csv', value: extras.errorRows },
+  ];
+}
+
+function timingLines(s: ReportSummary): SummaryLine[] {
+  const calls = Object.entries(s.enkashCalls ?? {});
+  return [
+    { kind: 'heading', label: 'Timings' },
+    { kind: 'value', label: 'Queued at', value: s.timings.queuedAt },
+    { kind: 'value', label: 'Started at', value: s.timings.startedAt },
+    { kind: 'value', label: 'Finished at', value: s.timings.finishedAt },
+    { kind: 'value', label: 'Duration (s)', value: Math.round(s.timings.durationMs) / 1000 },
+    ...(calls.length ? [{ kind: 'heading', label: 'EnKash calls' } as const] : []),
+    ...calls.map(([op, n]): SummaryLine => ({ kind: 'value', label: op, value: n })),
+  ];
+}
+
+function noteLines(s: ReportSummary, extras: SummaryExtras): SummaryLine[] {
+  const options = Object.entries(s.options);
+  const warnings = [...s.warnings, ...extras.reportWarnings];
+  return [
+    ...(options.length ? [{ kind: 'heading', label: 'Options' } as const] : []),
+    ...options.map(([k, v]): SummaryLine => ({ kind: 'value', label: k, value: text(v) })),
+    { kind: 'heading', label: 'Warnings' },
+    ...(warnings.length
+      ? warnings.map((w): SummaryLine => ({ kind: 'value', label: '', value: w }))
+      : [{ kind: 'value', label: '', value: 'none' } as const]),
+  ];
+}
+
+export function summaryLines(s: ReportSummary, counts: OutcomeCounts, extras: SummaryExtras): SummaryLine[] {
+  const gap: SummaryLine = { kind: 'gap' };
+  return [
+    ...importLines(s),
+    gap,
+    ...countLines(counts, extras),
+    gap,
+    ...timingLines(s),
+    gap,
+    ...noteLines(s, extras),
+  ];
+}
