@@ -10,7 +10,7 @@
 import type { Logger } from '../logger.js';
 import type { EnkashClient } from '../enkash/client.js';
 import { matchKeyString, type ParsedRow, type RowResult, type ValidRow } from '../domain/types.js';
-import { formatFieldError } from '../domain/types.js';
+import { invalidRowResult } from '../domain/row-results.js';
 import { ingestFile, type IngestedFile } from '../ingest/ingest-file.js';
 import { fingerprint } from '../plan/fingerprint.js';
 import type { CustomerRegistry } from '../queue/customer-registry.js';
@@ -128,7 +128,7 @@ async function flushBatch(
   for (const parsed of batch) {
     if (already.has(parsed.row)) continue;
     if (cancelled) direct.push(cancelledResult(parsed));
-    else if (parsed.kind === 'invalid') direct.push(invalidResult(parsed));
+    else if (parsed.kind === 'invalid') direct.push(invalidRowResult(parsed));
     else pending.push({ row: parsed, keyHash: deps.sealer.hash(matchKeyString(parsed.key)) });
   }
 
@@ -224,26 +224,10 @@ export async function enqueueFinalize(deps: Pick<ImportDeps, 'queues' | 'setting
   );
 }
 
-function invalidResult(row: Extract<ParsedRow, { kind: 'invalid' }>): RowResult {
-  return {
-    row: row.row,
-    uniqueRefNo: row.uniqueRefNo,
-    legalName: row.legalName,
-    outcome: 'invalid',
-    customerId: '',
-    attempts: 0,
-    httpStatus: null,
-    errorType: row.errorType ?? 'INVALID_ROW',
-    errors: row.errors.map(formatFieldError).join('; '),
-    requestId: '',
-    changes: '',
-  };
-}
-
 function cancelledResult(row: ParsedRow): RowResult {
   const result =
     row.kind === 'valid'
       ? baseResult({ row }, 'skipped', '')
-      : { ...invalidResult(row), outcome: 'skipped' as const, errorType: '' };
+      : { ...invalidRowResult(row), outcome: 'skipped' as const, errorType: '' };
   return { ...result, errors: 'import cancelled before this row was sent' };
 }

@@ -11,6 +11,7 @@ import type { CustomerResponse, CustomerSearch } from '../enkash/contract.js';
 import type { EnkashClient } from '../enkash/client.js';
 import { EnkashError } from '../enkash/errors.js';
 import { type MatchKey, type RowResult, type SyncMode, type ValidRow } from '../domain/types.js';
+import { validRowResult } from '../domain/row-results.js';
 import { decide, type RowAction } from '../plan/decide.js';
 import { formatChanges } from '../plan/diff.js';
 import { fingerprint } from '../plan/fingerprint.js';
@@ -255,19 +256,7 @@ export function baseResult(
   outcome: RowResult['outcome'],
   customerId: string,
 ): RowResult {
-  return {
-    row: work.row.row,
-    uniqueRefNo: work.row.customer.uniqueRefNo ?? '',
-    legalName: work.row.customer.legalName,
-    outcome,
-    customerId,
-    attempts: 0,
-    httpStatus: null,
-    errorType: '',
-    errors: work.row.warnings.join('; '),
-    requestId: '',
-    changes: '',
-  };
+  return validRowResult(work.row, outcome, customerId);
 }
 
 /** The final result of a row whose attempts failed, in the user's column names. */
