@@ -58,21 +58,21 @@ export async function ingestFile(path: string, options: IngestOptions): Promise<
 
   async function* events(): AsyncGenerator<IngestEvent> {
     const duplicates = new DuplicateTracker();
-    const classify = (raw: RawRow): IngestEvent | null => {
-      if (raw.row <= columns.headerRow) return null;
-      if (isBlankRow(raw)) return { kind: 'blank', row: raw.row };
-      if (isTotalsRow(raw, columns)) return { kind: 'totals', row: raw.row };
-      const parsed = toParsedRow(raw, columns, { matchKey: options.matchKey, companyId: options.companyId });
-      return { kind: 'row', parsed: parsed.kind === 'valid' ? duplicates.check(parsed) : parsed };
-    };
-    for (const raw of head) {
-      const event = classify(raw);
-      if (event) yield event;
+    // Readers leave blank rows out (exceljs never sees them): the gaps in row numbers are the blank rows.
+    let previous = columns.headerRow;
+    function* classify(raw: RawRow): Generator<IngestEvent> {
+      if (raw.row <= columns.headerRow) return;
+      for (let gap = previous + 1; gap < raw.row; gap++) yield { kind: 'blank', row: gap };
+      previous = raw.row;
+      if (isBlankRow(raw)) yield { kind: 'blank', row: raw.row };
+      else if (isTotalsRow(raw, columns)) yield { kind: 'totals', row: raw.row };
+      else {
+        const parsed = toParsedRow(raw, columns, { matchKey: options.matchKey, companyId: options.companyId });
+        yield { kind: 'row', parsed: parsed.kind === 'valid' ? duplicates.check(parsed) : parsed };
+      }
     }
-    for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
-      const event = classify(next.value);
-      if (event) yield event;
-    }
+    for (const raw of head) yield* classify(raw);
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield* classify(next.value);
   }
 
   return { source, columns, warnings, labels, events };

@@ -1,0 +1,149 @@
+/**
+ * A real sync engine for integration tests: the sandbox over HTTP on a free port, Redis under a random
+ * prefix, reports and state in a temp dir. Worker processes are real `customer-sync worker` processes.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { createApp, type App } from '../../src/app.js';
+import { SANDBOX_DEFAULTS, loadConfig } from '../../src/config.js';
+import type { ImportMeta, ImportOptions } from '../../src/queue/import-store.js';
+import { startSandbox } from '../../src/sandbox/index.js';
+import type { Sandbox, SandboxFaults } from '../../src/sandbox/types.js';
+import { createLoggerTo } from '../../src/logger.js';
+import { deletePrefix, randomPrefix, testRedis } from './redis.js';
+
+export const REPO_ROOT = new URL('../..', import.meta.url).pathname;
+
+export type Harness = {
+  sandbox: Sandbox;
+  app: App;
+  env: Record<string, string>;
+  dir: string;
+  logs: string[];
+  sync(file: string, options?: Partial<ImportOptions>, timeoutMs?: number): Promise<ImportMeta>;
+  spawnWorker(extraEnv?: Record<string, string>): ChildProcess;
+  close(): Promise<void>;
+};
+
+export async function startHarness(
+  opts: { faults?: Partial<SandboxFaults>; env?: Record<string, string>; localWorker?: boolean } = {},
+): Promise<Harness> {
+  const dir = await mkdtemp(join(tmpdir(), 'cs-sync-'));
+  const sandbox = await startSandbox({
+    port: 0,
+    credentials: { ...credentials() },
+    ...(opts.faults ? { faults: opts.faults } : {}),
+  });
+  const prefix = randomPrefix();
+  const env: Record<string, string> = {
+    REDIS_URL: 'redis://127.0.0.1:6379',
+    REDIS_PREFIX: prefix,
+    ENKASH_BASE_URL: sandbox.url,
+    ENKASH_RATE_LIMIT_PER_SEC: '200',
+    ENKASH_TIMEOUT_MS: '2000',
+    RETRY_BASE_DELAY_MS: '20',
+    RETRY_MAX_DELAY_MS: '300',
+    REPORT_DIR: join(dir, 'reports'),
+    STATE_DIR: join(dir, 'state'),
+    DATA_KEY: randomBytes(32).toString('base64'),
+    LOG_LEVEL: 'info',
+    SHUTDOWN_TIMEOUT_MS: '5000',
+    ...opts.env,
+  };
+  const config = loadConfig(env);
+  const logs: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      logs.push(chunk.toString('utf8'));
+      done();
+    },
+  });
+  const app = await createApp(config, createLoggerTo(sink, 'info'), { baseUrl: sandbox.url });
+  if (opts.localWorker !== false) app.startWorkers();
+  const children: ChildProcess[] = [];
+
+  return {
+    sandbox,
+    app,
+    env,
+    dir,
+    logs,
+    async sync(file, options = {}, timeoutMs = 60_000) {
+      const id = await app.imports.submit({
+        filePath: file,
+        origin: 'cli',
+        options: { mode: 'upsert', dryRun: false, matchKey: 'uniqueRefNo', ...options },
+      });
+      const deadline = AbortSignal.timeout(timeoutMs);
+      const meta = await app.imports.waitFor(id, () => undefined, { pollMs: 100, signal: deadline });
+      if (!['done', 'failed', 'cancelled'].includes(meta.state)) {
+        throw new Error(
+          `import ${id} still ${meta.state} after ${timeoutMs} ms: ${JSON.stringify(meta.counts)}`,
+        );
+      }
+      return meta;
+    },
+    spawnWorker(extraEnv = {}) {
+      const child = spawn(
+        process.execPath,
+        ['--import', 'tsx', join(REPO_ROOT, 'src/cli/main.ts'), 'worker'],
+        {
+          cwd: REPO_ROOT,
+          env: { ...process.env, ...env, ...extraEnv, NODE_ENV: 'test' },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
+      child.stderr?.on('data', (d: Buffer) => logs.push(d.toString('utf8')));
+      child.stdout?.on('data', (d: Buffer) => logs.push(d.toString('utf8')));
+      children.push(child);
+      return child;
+    },
+    async close() {
+      for (const child of children)
+        if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await app.close();
+      await sandbox.close();
+      const redis = testRedis();
+      await deletePrefix(redis, prefix);
+      await redis.quit();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function credentials() {
+  return {
+    clientId: SANDBOX_DEFAULTS.ENKASH_CLIENT_ID,
+    clientSecret: SANDBOX_DEFAULTS.ENKASH_CLIENT_SECRET,
+    username: SANDBOX_DEFAULTS.ENKASH_USERNAME,
+    password: SANDBOX_DEFAULTS.ENKASH_PASSWORD,
+    companyId: SANDBOX_DEFAULTS.ENKASH_COMPANY_ID,
+  };
+}
+
+/** Polls `check` until it returns a value (not undefined) or the deadline passes. */
+export async function eventually<T>(
+  check: () => Promise<T | undefined>,
+  timeoutMs = 30_000,
+  label = 'condition',
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${label}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Total write calls the sandbox answered (creates, updates, status changes, deletes). */
+export function writeCalls(sandbox: Sandbox): number {
+  const r = sandbox.stats().requests;
+  return ['create', 'update', 'activate', 'deactivate', 'delete']
+    .map((op) => Object.values(r[op] ?? {}).reduce((a, b) => a + b, 0))
+    .reduce((a, b) => a + b, 0);
+}
