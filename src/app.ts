@@ -79,6 +79,7 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
       ratePerSec: config.enkash.ratePerSec,
       concurrency: config.sync.concurrency,
       rateLimitedMaxRetries: config.sync.rateLimitedMaxRetries,
+      lockMs: config.sync.lockMs,
     };
     const imports = new ImportService(store, queues, settings, resolve(config.paths.reportDir));
     const workers: Workers[] = [];

@@ -70,6 +70,8 @@ export const EnvSchema = z
     /** How many times one row may be held back by 429s before it fails (429s do not use up attempts). */
     RATE_LIMITED_MAX_RETRIES: int(50, 1),
     SHUTDOWN_TIMEOUT_MS: int(30_000, 1),
+    /** BullMQ job lock; a killed worker's rows go back to the queue after about this long. */
+    WORKER_LOCK_MS: int(30_000, 1_000),
     JOB_RETENTION_SEC: int(7 * 24 * 3600, 60),
     FINGERPRINT_TTL_DAYS: int(30, 1),
 
@@ -141,6 +143,7 @@ function toConfig(env: Env) {
       backoffMaxMs: env.RETRY_MAX_DELAY_MS,
       rateLimitedMaxRetries: env.RATE_LIMITED_MAX_RETRIES,
       shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+      lockMs: env.WORKER_LOCK_MS,
       retentionSec: env.JOB_RETENTION_SEC,
       fingerprintTtlSec: env.FINGERPRINT_TTL_DAYS * 24 * 3600,
     },

@@ -73,22 +73,42 @@ async function syncLocked(deps: RowDeps, work: RowWork, ctx: RowContext): Promis
   if (known && known.fingerprint === fp) {
     return { result: baseResult(work, 'unchanged', known.customerId), calls: calls.counts };
   }
-  const existing = await findExisting(deps, work, known?.customerId, ctx, calls);
+  const creating = await deps.registry.isCreating(work.keyHash);
+  const existing = await findExisting(
+    deps,
+    work,
+    known?.customerId,
+    ctx.attemptsMade > 0 || creating,
+    ctx,
+    calls,
+  );
   const action = decide(work.row, existing, work.mode);
   if (work.dryRun) return { result: dryRunResult(work, action), calls: calls.counts };
   const result = await execute(deps, work, action, fp, ctx, calls);
+  if (creating && existing && action.kind !== 'create') {
+    // An earlier attempt's create did commit; its answer was lost. The row's customer was created here.
+    await deps.registry.clearCreating(work.keyHash);
+    if (action.kind === 'unchanged') {
+      return {
+        result: { ...result, outcome: 'created', attempts: ctx.attemptsMade + 1, changes: LOST_ANSWER_NOTE },
+        calls: calls.counts,
+      };
+    }
+  }
   return { result, calls: calls.counts };
 }
+
+const LOST_ANSWER_NOTE = 'created; the answer was lost and the customer was found by a lookup';
 
 /** Where the row's customer is, trusting the snapshot only when nothing newer is known. */
 async function findExisting(
   deps: RowDeps,
   work: RowWork,
   knownId: string | undefined,
+  interrupted: boolean,
   ctx: RowContext,
   calls: Calls,
 ): Promise<CustomerResponse | null> {
-  const interrupted = ctx.attemptsMade > 0 || (await deps.registry.isCreating(work.keyHash));
   if (knownId) {
     if (work.existing && work.existing.customerId === knownId && !interrupted) return work.existing;
     const byId = await search(deps, { customerIds: [knownId], customerStatus: 'ALL' }, ctx, calls);

@@ -30,6 +30,7 @@ export type EngineDeps = ImportDeps & {
   ratePerSec: number;
   concurrency: number;
   rateLimitedMaxRetries: number;
+  lockMs: number;
 };
 
 export type Workers = { close(timeoutMs: number): Promise<{ timedOut: boolean }> };
@@ -46,7 +47,14 @@ export function startWorkers(deps: EngineDeps): Workers {
     backoffStrategy: (attemptsMade: number) =>
       backoffDelayMs(attemptsMade, deps.retry.baseMs, deps.retry.maxMs, Math.random),
   };
-  const common = { connection: deps.connection, prefix: deps.settings.prefix, settings, maxStalledCount: 5 };
+  const common = {
+    connection: deps.connection,
+    prefix: deps.settings.prefix,
+    settings,
+    maxStalledCount: 5,
+    lockDuration: deps.lockMs,
+    stalledInterval: deps.lockMs,
+  };
 
   const rows: Worker = new Worker(
     QUEUE_NAMES.rows,

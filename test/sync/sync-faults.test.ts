@@ -1,0 +1,46 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { eventually, startHarness, type Harness } from '../helpers/engine.js';
+import { syntheticCsv } from '../helpers/synthetic-customers.js';
+
+let h: Harness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+function assertNoDuplicates(harness: Harness) {
+  const refs = harness.sandbox.customers().map((c) => c.uniqueRefNo);
+  expect(new Set(refs).size).toBe(refs.length);
+}
+
+describe('sync under faults', () => {
+  it('with 10 % 5xx, 5 % creates that commit and never answer, and a 429 burst: every row final, no duplicate, none lost', async () => {
+    h = await startHarness({
+      faults: { failureRate: 0.1, hangCreateRate: 0.05 },
+      env: { ENKASH_TIMEOUT_MS: '400', ENKASH_RATE_LIMIT_PER_SEC: '300', WORKER_CONCURRENCY: '32' },
+    });
+    const rows = 300;
+    const file = join(h.dir, 'faults.csv');
+    await writeFile(file, syntheticCsv(rows, 11));
+    const harness = h;
+    const running = harness.sync(file, {}, 90_000);
+    await eventually(async () => {
+      const meta = (await harness.app.store.list(0, 1))[0];
+      const m = meta ? await harness.app.store.get(meta) : null;
+      return m && m.done >= 60 ? true : undefined;
+    });
+    harness.sandbox.setFaults({ rateLimitedUntil: Date.now() + 1500, retryAfterFormat: 'http-date' });
+    const meta = await running;
+
+    expect(meta.state).toBe('done');
+    expect(meta.counts, 'every row created exactly once').toMatchObject({ created: rows, failed: 0 });
+    expect(Object.values(meta.counts).reduce((a, b) => a + b, 0)).toBe(rows);
+    const stats = harness.sandbox.stats();
+    expect(stats.hungCreates).toBeGreaterThan(0);
+    expect(stats.requests.create?.['429'] ?? 0).toBeGreaterThan(0);
+    expect(stats.customers).toBe(rows);
+    assertNoDuplicates(harness);
+  });
+});
