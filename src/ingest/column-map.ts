@@ -38,6 +38,11 @@ export type ColumnMap = {
   /** Every header of the header row, as written (index = column index; '' for an empty header). */
   headers: string[];
   fields: Partial<Record<CustomerField, ColumnRef>>;
+  /**
+   * Per-row fallbacks for a field: when the field's own column is empty in a row, the first non-empty of
+   * these is used (Zoho's blank "Company Name" → "Display Name"; Tally's "Mailing Name" → "Name").
+   */
+  fallbacks?: Partial<Record<CustomerField, ColumnRef[]>>;
   /** Address lines, city, etc.: joined with ", " in this order into `address`. */
   address: ColumnRef[];
   /** Key contacts in order; contact 1 is the primary one. */
@@ -48,6 +53,11 @@ export type ColumnMap = {
   defaults: { source?: 'ENKASH' | 'TALLY'; externalSource?: boolean };
   /** Extra words meaning active / inactive in the status column (presets add e.g. "Enabled"). */
   statusWords?: { active: string[]; inactive: string[] };
+  /**
+   * The status column names the inactive state ("Frozen", "Inactive", "Blocked"): a yes-like value (Y, Yes,
+   * True, 1, an XLSX TRUE) means INACTIVE. `statusWords` already list the words the right way round.
+   */
+  statusInverted?: boolean;
   /** Where the map came from, for the report: `auto`, `preset:tally`, `mapping:FILE`. */
   origin: string;
 };
