@@ -106,6 +106,7 @@ export class EnkashClient {
     this.tokens = new TokenProvider({ config, redis, prefix, transport: this.transport, logger });
   }
 
+  /** `companyId` defaults to the account's company (createCustomer body, seed 000). */
   createCustomer(body: CustomerCreate, options: CallOptions = {}): Promise<EnkashResult<CustomerResponse>> {
     return this.call(
       {
@@ -120,23 +121,22 @@ export class EnkashClient {
     );
   }
 
+  /**
+   * The filter is sent as given: the token already scopes the account, and a filter we added on our own
+   * (companyId, parentCompanyId) that EnKash read differently would hide customers and lead to duplicates.
+   */
   async searchCustomers(
     filter: CustomerSearch,
     page: SearchPage,
     options: CallOptions = {},
   ): Promise<SearchAnswer> {
-    const { parentCompanyId, companyId } = this.config;
     const result = await this.call(
       {
         operation: 'search',
         method: 'POST',
         path: API_PATHS.search,
         query: { limit: page.limit, offset: page.offset, orderBy: page.orderBy, direction: page.direction },
-        body: {
-          ...filter,
-          companyId: filter.companyId ?? companyId,
-          ...(parentCompanyId && !filter.parentCompanyId ? { parentCompanyId } : {}),
-        },
+        body: filter,
         payload: SearchPayloadSchema,
         payloadRequired: true,
       },

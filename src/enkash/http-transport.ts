@@ -7,6 +7,7 @@ import { Pool } from 'undici';
 import { DEFAULT_RETRY_AFTER_MS, errorFromTransport, parseRetryAfter } from './errors.js';
 import type { RateLimiter } from './rate-limiter.js';
 import { Semaphore } from './semaphore.js';
+import { exchangeOnce } from './undici-exchange.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -62,12 +63,12 @@ export class HttpTransport {
 
   async send(request: HttpRequest): Promise<HttpAnswer> {
     const queuedAt = performance.now();
-    const release = await this.waitTurn(request);
+    const { release, slot } = await this.waitTurn(request);
     try {
       const startedAt = performance.now();
       let status: number | null = null;
       try {
-        const answer = await this.exchange(request);
+        const answer = await this.exchange(request, slot);
         status = answer.status;
         if (answer.status === 429) {
           const retryAfterMs = parseRetryAfter(answer.headers['retry-after'], Date.now());
@@ -92,35 +93,37 @@ export class HttpTransport {
   }
 
   /** Permit, then slot. An abort here means nothing was sent. */
-  private async waitTurn(request: HttpRequest): Promise<() => void> {
+  private async waitTurn(request: HttpRequest): Promise<{ release: () => void; slot: string }> {
     const release = await this.permits.acquire(request.signal).catch((cause: unknown) => {
       throw this.notSent(request, cause);
     });
     try {
-      await this.options.limiter.acquire(request.signal);
+      return { release, slot: await this.options.limiter.acquire(request.signal) };
     } catch (cause) {
       release();
       if (request.signal?.aborted) throw this.notSent(request, cause);
       throw cause;
     }
-    return release;
   }
 
-  private async exchange(request: HttpRequest): Promise<HttpAnswer> {
+  private async exchange(request: HttpRequest, slot: string): Promise<HttpAnswer> {
     // The timeout starts after the slot is granted: a wait imposed by the budget or a 429 is not EnKash
     // being slow.
     const timeout = AbortSignal.timeout(this.options.timeoutMs);
     const signal = request.signal ? AbortSignal.any([timeout, request.signal]) : timeout;
     try {
-      const res = await this.pool.request({
-        method: request.method,
-        path: this.basePath + request.path + queryString(request.query),
-        headers: { accept: 'application/json', ...request.headers },
-        body: request.body ?? null,
-        signal,
-      });
-      const text = await res.body.text();
-      return { status: res.statusCode, headers: res.headers, body: parseJson(text) };
+      const onSent = () => void this.options.limiter.markSent(slot).catch(() => undefined);
+      const res = await exchangeOnce(
+        this.pool,
+        {
+          method: request.method,
+          path: this.basePath + request.path + queryString(request.query),
+          headers: { accept: 'application/json', ...request.headers },
+          body: request.body ?? null,
+        },
+        { signal, onSent },
+      );
+      return { status: res.status, headers: res.headers, body: parseJson(res.text) };
     } catch (cause) {
       throw errorFromTransport({
         operation: request.operation,

@@ -17,7 +17,7 @@
  * asking for a slot, so a granted request never waits in the HTTP pool's queue.
  */
 import { randomBytes } from 'node:crypto';
-import { setTimeout as delay } from 'node:timers/promises';
+import { sleep } from './sleep.js';
 import type { Redis } from 'ioredis';
 import { enkashKeys } from './keys.js';
 import { LuaScript } from './lua-script.js';
@@ -40,6 +40,12 @@ if redis.call('ZCARD', KEYS[1]) < limit then
 end
 local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
 return math.max(1, tonumber(oldest[2]) + window - now)`);
+
+/** Moves a slot to the moment its request left (never earlier), re-adding it if it had already aged out. */
+const MARK_SENT = new LuaScript(`${NOW_MS}
+redis.call('ZADD', KEYS[1], 'GT', now, ARGV[1])
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+return now`);
 
 /** ARGV[2] = 'relative': ARGV[1] is a delay from Redis now. Only ever moves the pause later. */
 const PAUSE = new LuaScript(`${NOW_MS}
@@ -82,29 +88,42 @@ export class RateLimiter {
     this.windowMs = spanMs + (options.safetyMarginMs ?? DEFAULT_RATE_MARGIN_MS);
   }
 
-  /** Resolves when this caller may send one request; rejects with the signal's reason on abort. */
-  async acquire(signal?: AbortSignal): Promise<void> {
+  /**
+   * Resolves with a slot id when this caller may send one request; rejects with the signal's reason on
+   * abort. Pass the id to {@link markSent} when the request actually leaves.
+   */
+  async acquire(signal?: AbortSignal): Promise<string> {
     const release = await this.turn.acquire(signal);
     try {
       for (;;) {
-        const waitMs = await this.tryAcquire();
-        if (waitMs === 0) return;
-        await delay(waitMs, undefined, { signal });
+        const slot = `${Date.now()}-${randomBytes(6).toString('hex')}`;
+        const waitMs = await this.tryAcquire(slot);
+        if (waitMs === 0) return slot;
+        await sleep(waitMs, signal);
       }
     } finally {
       release();
     }
   }
 
-  /** One attempt: 0 when granted, otherwise the ms to wait. */
-  async tryAcquire(): Promise<number> {
-    const member = `${Date.now()}-${randomBytes(6).toString('hex')}`;
+  /** One attempt: 0 when granted (the slot is taken), otherwise the ms to wait. */
+  async tryAcquire(slot = randomBytes(6).toString('hex')): Promise<number> {
     const waitMs = await ACQUIRE.run(
       this.redis,
       [this.keys.rate, this.keys.pause],
-      [this.limit, this.windowMs, member],
+      [this.limit, this.windowMs, slot],
     );
     return Number(waitMs);
+  }
+
+  /**
+   * The slot's request has just been written to a connected socket: count the slot from now. Between the
+   * grant and this moment lie the HTTP pool and, on a cold connection, a TCP/TLS handshake that can take
+   * far longer than the safety margin; without this a slow first request could share a second with a
+   * whole window's worth of later ones.
+   */
+  async markSent(slot: string): Promise<void> {
+    await MARK_SENT.run(this.redis, [this.keys.rate], [slot, this.windowMs]);
   }
 
   /**

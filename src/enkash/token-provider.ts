@@ -13,7 +13,7 @@
  * logged: the logger redacts `accessToken` / `authorization` by key.
  */
 import { randomBytes } from 'node:crypto';
-import { setTimeout as delay } from 'node:timers/promises';
+import { sleep } from './sleep.js';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
@@ -109,7 +109,7 @@ export class TokenProvider {
       if (locked === 'OK') return this.fetchAsOwner(owner);
       // Another process is fetching; the old token, if any, is still valid until its TTL ends.
       if (shared && shared.ttlMs > 0) return shared.accessToken;
-      await delay(pollMs);
+      await sleep(pollMs);
       pollMs = Math.min(pollMs * 2, 200);
     }
   }

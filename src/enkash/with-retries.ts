@@ -2,7 +2,7 @@
  * Retries for read-only callers (paging through search, lookups before a create). Writes are retried by
  * the sync engine, which knows how to check whether a create committed.
  */
-import { setTimeout as delay } from 'node:timers/promises';
+import { sleep as defaultSleep } from './sleep.js';
 import { DEFAULT_RETRY_AFTER_MS, backoffDelayMs, isEnkashError } from './errors.js';
 
 export type RetryPolicy = {
@@ -21,8 +21,6 @@ export type RetryOptions = {
 };
 
 export const DEFAULT_MAX_RATE_LIMITED_WAITS = 20;
-
-const defaultSleep = (ms: number, signal?: AbortSignal) => delay(ms, undefined, { signal });
 
 /**
  * Runs `fn` until it succeeds. Retries `retryable` errors with exponential backoff and full jitter, and

@@ -1,0 +1,137 @@
+/**
+ * The guarantees the rest of customer-sync builds on, checked across client instances AND processes,
+ * against the sandbox. Figures are printed so that a run shows the margins, not just a pass.
+ */
+import { describe, expect, it } from 'vitest';
+import type { EnkashError } from '../../src/enkash/errors.js';
+import { startChildClient, type ChildClient } from './helpers/child-process.js';
+import { startRecordingProxy } from './helpers/recording-proxy.js';
+import { sandboxFor } from './helpers/sandbox.js';
+import { CREDENTIALS, caught, useEnkashTestbed } from './helpers/setup.js';
+
+const bed = useEnkashTestbed();
+const search = { customerStatus: 'ALL' } as const;
+const onePage = { limit: 1, offset: 0 };
+
+async function child(args: Parameters<typeof startChildClient>[0]): Promise<ChildClient> {
+  const started = await startChildClient(args);
+  bed.defer(() => started.close());
+  return started;
+}
+
+describe('must hold across processes', () => {
+  it('token expiry under 32 concurrent calls in 2 processes: exactly one token request per expiry', async () => {
+    const sandbox = await sandboxFor(bed);
+    const prefix = bed.prefix();
+    const config = { ratePerSec: 1000 };
+    const other = await child({ baseUrl: sandbox.url, prefix, config });
+    const client = bed.client(sandbox.url, { prefix, config });
+    const burst = async () => {
+      const [mine, theirs] = await Promise.all([
+        Promise.all(Array.from({ length: 16 }, () => client.searchCustomers(search, onePage))),
+        other.run({ op: 'search', count: 16 }),
+      ]);
+      expect(mine).toHaveLength(16);
+      expect(theirs).toMatchObject({ ok: 16, errors: {} });
+    };
+
+    await burst();
+    expect(sandbox.stats().tokenRequests).toBe(1);
+    for (let expiry = 1; expiry <= 2; expiry += 1) {
+      sandbox.expireTokens();
+      await burst();
+      expect(sandbox.stats().tokenRequests).toBe(1 + expiry);
+    }
+    const { requests } = sandbox.stats();
+    console.info(
+      `token requests: 3 for 3 × 32 calls over 2 processes; search answers ${JSON.stringify(requests.search)}`,
+    );
+  });
+
+  it('a 429 with Retry-After: no request from any client reaches EnKash before that time', async () => {
+    const sandbox = await sandboxFor(bed);
+    const proxy = await startRecordingProxy(sandbox.url);
+    bed.defer(() => proxy.close());
+    const prefix = bed.prefix();
+    const config = { ratePerSec: 1000 };
+    const [a, b] = [bed.client(proxy.url, { prefix, config }), bed.client(proxy.url, { prefix, config })];
+    await a.searchCustomers(search, onePage);
+
+    for (const format of ['seconds', 'http-date'] as const) {
+      sandbox.setFaults({ retryAfterFormat: format, rateLimitedUntil: Date.now() + 1_200 });
+      const before = proxy.arrivals.length;
+      const err = (await caught(() => a.searchCustomers(search, onePage))) as EnkashError;
+      expect(err).toMatchObject({ kind: 'rate-limited', httpStatus: 429 });
+      const limitedAt = proxy.arrivals[before]!.atMs;
+      // Both clients fire at once; none of their requests may arrive before Retry-After has passed.
+      await Promise.all([
+        ...Array.from({ length: 5 }, () => a.searchCustomers(search, onePage)),
+        ...Array.from({ length: 5 }, () => b.searchCustomers(search, onePage)),
+      ]);
+      const next = proxy.arrivals[before + 1]!.atMs;
+      console.info(
+        `429 (${format}): Retry-After ${err.retryAfterMs} ms; next request arrived ${next - limitedAt} ms later`,
+      );
+      expect(proxy.arrivals.length).toBe(before + 11);
+      expect(next - limitedAt).toBeGreaterThanOrEqual(err.retryAfterMs!);
+    }
+    expect(sandbox.stats().requests.search?.['429']).toBe(2);
+  });
+
+  it('two processes share the rate budget: EnKash sees ≤ R per second, and gets ≥ 0.85 R with 100 ms latency', async () => {
+    const R = 30;
+    const sandbox = await sandboxFor(bed, { faults: { ratePerSec: R, latencyMs: 100, jitterMs: 20 } });
+    const prefix = bed.prefix();
+    const config = { ratePerSec: R, maxConnections: 8 };
+    const other = await child({ baseUrl: sandbox.url, prefix, config });
+    const client = bed.client(sandbox.url, { prefix, config });
+    // When the sandbox's count first reached k + 1 (sampled; the sandbox keeps no timestamps).
+    const reached: number[] = [];
+    const sampler = setInterval(() => {
+      for (let n = sandbox.stats().total; reached.length < n;) reached.push(performance.now());
+    }, 2);
+    // Cold start included: 1 token request + 89 searches = 3 R requests.
+    const [mine, theirs] = await Promise.all([
+      Promise.allSettled(Array.from({ length: 45 }, () => client.searchCustomers(search, onePage))),
+      other.run({ op: 'search', count: 44 }),
+    ]).finally(() => clearInterval(sampler));
+    expect(mine.filter((o) => o.status === 'rejected').map((o) => String(o.reason))).toEqual([]);
+    expect(theirs).toMatchObject({ ok: 44, errors: {} });
+    const stats = sandbox.stats();
+    expect([stats.total, stats.tokenRequests]).toEqual([3 * R, 1]);
+    // The sliding window admits R at once and R more each window: the (2R+1)-th request shows how fast
+    // the budget was really used (R·1000/W at best, W = 1050 ms).
+    const achieved = (2 * R * 1000) / (reached[2 * R]! - reached[0]!);
+    console.info(
+      `rate R=${R}, latency 100-120 ms, 2 processes, 90 requests: sandbox maxPerSecond ${stats.maxPerSecond}, ` +
+        `achieved ${achieved.toFixed(1)}/s (${((achieved / R) * 100).toFixed(0)}% of R)`,
+    );
+    expect(stats.maxPerSecond).toBeLessThanOrEqual(R);
+    expect(stats.requests.search?.['429']).toBeUndefined();
+    expect(achieved).toBeGreaterThanOrEqual(0.85 * R);
+  });
+
+  it('bad credentials: exactly one token request from 2 processes, none during the cooldown, a clear error', async () => {
+    const sandbox = await sandboxFor(bed);
+    const prefix = bed.prefix();
+    const config = { password: 'wrong-password', authFailureCooldownSec: 60, ratePerSec: 1000 };
+    const other = await child({ baseUrl: sandbox.url, prefix, config });
+    const client = bed.client(sandbox.url, { prefix, config });
+    for (let round = 0; round < 2; round += 1) {
+      const [mine, theirs] = await Promise.all([
+        Promise.all(Array.from({ length: 16 }, () => caught(() => client.searchCustomers(search, onePage)))),
+        other.run({ op: 'search', count: 16 }),
+      ]);
+      expect(theirs).toMatchObject({ ok: 0, errors: { 'auth/AUTH_FAILED': 16 } });
+      for (const err of mine as EnkashError[]) {
+        expect(err).toMatchObject({ kind: 'auth', errorType: 'AUTH_FAILED' });
+        expect(err.message).toContain('ENKASH_PASSWORD');
+        expect(err.message).toContain(`redis-cli DEL '${prefix}:enkash:auth-failed'`);
+        expect(err.message).not.toContain(config.password);
+        expect(err.message).not.toContain(CREDENTIALS.password);
+      }
+      expect(sandbox.stats().tokenRequests).toBe(1);
+      expect(sandbox.stats().total).toBe(1);
+    }
+  });
+});

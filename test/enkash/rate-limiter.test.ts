@@ -1,0 +1,111 @@
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { RateLimiter } from '../../src/enkash/rate-limiter.js';
+import { enkashKeys } from '../../src/enkash/keys.js';
+import { deletePrefix, randomPrefix, testRedis } from '../helpers/redis.js';
+import { maxInWindow, waitFor } from './helpers/timing.js';
+
+const redis = testRedis();
+const prefixes: string[] = [];
+
+function limiter(ratePerSec: number, prefix = randomPrefix()) {
+  prefixes.push(prefix);
+  return new RateLimiter({ redis, prefix, ratePerSec });
+}
+
+afterEach(async () => {
+  for (const prefix of prefixes.splice(0)) await deletePrefix(redis, prefix);
+});
+afterAll(async () => {
+  await redis.quit();
+});
+
+describe('RateLimiter (Redis sliding-window log)', () => {
+  it('grants `limit` slots per window, then says how long to wait', async () => {
+    const rl = limiter(5);
+    expect(rl.limit).toBe(5);
+    expect(rl.windowMs).toBe(1050);
+    const waits = [];
+    for (let i = 0; i < 6; i += 1) waits.push(await rl.tryAcquire());
+    expect(waits.slice(0, 5)).toEqual([0, 0, 0, 0, 0]);
+    expect(waits[5]).toBeGreaterThan(900);
+    expect(waits[5]).toBeLessThanOrEqual(1050);
+  });
+
+  it('stretches the window for rates under one per second', () => {
+    const rl = limiter(0.5);
+    expect(rl.limit).toBe(1);
+    expect(rl.windowMs).toBe(2050);
+    expect(limiter(2.5).limit).toBe(2);
+  });
+
+  it('two limiters on one prefix share one budget: ≤ R per second, and close to R', async () => {
+    const prefix = randomPrefix();
+    const [a, b] = [limiter(20, prefix), limiter(20, prefix)];
+    const grants: number[] = [];
+    const start = Date.now();
+    // 60 grants for 2 × 8 eager callers: three windows' worth.
+    let left = 60;
+    const worker = async (rl: RateLimiter) => {
+      while (left > 0) {
+        left -= 1;
+        await rl.acquire();
+        grants.push(Date.now());
+      }
+    };
+    await Promise.all(Array.from({ length: 16 }, (_, i) => worker(i % 2 ? a : b)));
+    expect(grants).toHaveLength(60);
+    expect(maxInWindow(grants, 1000)).toBeLessThanOrEqual(20);
+    // 60 grants = 20 now + 20 after one window + 20 after two: about 2.1 s.
+    const elapsed = Date.now() - start;
+    expect(elapsed).toBeGreaterThanOrEqual(2 * 1050 - 20);
+    expect(elapsed).toBeLessThan(2 * 1050 + 500);
+  });
+
+  it('a pause holds every acquire until it ends, and can only be extended', async () => {
+    const rl = limiter(100);
+    const redisNow = async () => {
+      const [sec, micro] = await redis.time();
+      return Number(sec) * 1000 + Math.floor(Number(micro) / 1000);
+    };
+    const until = (await redisNow()) + 400;
+    expect(await rl.pauseUntil(until)).toBe(until);
+    expect(await rl.pauseUntil(until - 300)).toBe(until);
+    expect(await rl.pausedUntil()).toBe(until);
+    expect(await rl.tryAcquire()).toBeGreaterThan(300);
+    await rl.acquire();
+    expect(await redisNow()).toBeGreaterThanOrEqual(until);
+  });
+
+  it('pauseFor counts on the Redis clock and the key expires with the pause', async () => {
+    const prefix = randomPrefix();
+    const rl = limiter(100, prefix);
+    await rl.pauseFor(300);
+    const ttl = await redis.pttl(enkashKeys(prefix).pause);
+    expect(ttl).toBeGreaterThan(200);
+    expect(ttl).toBeLessThanOrEqual(300);
+  });
+
+  it('markSent moves a slot to the moment its request left, so a slow connect cannot free it early', async () => {
+    const prefix = randomPrefix();
+    const rl = limiter(1, prefix);
+    const slot = await rl.acquire();
+    const key = enkashKeys(prefix).rate;
+    const granted = Number(await redis.zscore(key, slot));
+    await waitFor(async () => ((await rl.tryAcquire()) < 1_050 - 100 ? true : undefined));
+    await rl.markSent(slot);
+    const sent = Number(await redis.zscore(key, slot));
+    expect(sent - granted).toBeGreaterThanOrEqual(100);
+    expect(await rl.tryAcquire()).toBeGreaterThan(1_050 - 20);
+  });
+
+  it('an aborted acquire gives up at once', async () => {
+    const rl = limiter(100);
+    await rl.pauseFor(5_000);
+    const controller = new AbortController();
+    const started = Date.now();
+    const waiting = rl.acquire(controller.signal);
+    setTimeout(() => controller.abort(new Error('shutdown')), 50);
+    await expect(waiting).rejects.toThrow('shutdown');
+    expect(Date.now() - started).toBeLessThan(1_000);
+  });
+});
