@@ -41,6 +41,14 @@ export class CustomerRegistry {
     await this.redis.set(this.key(keyHash), `${entry.customerId}|${entry.fingerprint}`, 'EX', this.ttlSec);
   }
 
+  async putMany(entries: (RegistryEntry & { keyHash: string })[]): Promise<void> {
+    if (entries.length === 0) return;
+    const pipeline = this.redis.pipeline();
+    for (const e of entries)
+      pipeline.set(this.key(e.keyHash), `${e.customerId}|${e.fingerprint}`, 'EX', this.ttlSec);
+    await pipeline.exec();
+  }
+
   async forget(keyHash: string): Promise<void> {
     await this.redis.del(this.key(keyHash));
   }

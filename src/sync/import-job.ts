@@ -12,6 +12,7 @@ import type { EnkashClient } from '../enkash/client.js';
 import { matchKeyString, type ParsedRow, type RowResult, type ValidRow } from '../domain/types.js';
 import { invalidRowResult } from '../domain/row-results.js';
 import { ingestFile, type IngestedFile } from '../ingest/ingest-file.js';
+import { decide } from '../plan/decide.js';
 import { fingerprint } from '../plan/fingerprint.js';
 import type { CustomerRegistry } from '../queue/customer-registry.js';
 import type { ImportMeta, ImportStore } from '../queue/import-store.js';
@@ -144,10 +145,11 @@ async function flushBatch(
 
   if (!plan.decided && toQueue.length > 0)
     await decideSnapshot(deps, meta, plan, toQueue.length, lastBatch, signal);
+  const jobs = plan.snapshot ? await settleFromSnapshot(deps, meta, plan.snapshot, toQueue, direct) : toQueue;
   await waitForRoom(deps, signal);
-  if (toQueue.length > 0) {
+  if (jobs.length > 0) {
     await deps.queues.rows.addBulk(
-      toQueue.map((p) => ({
+      jobs.map((p) => ({
         name: JOB_NAMES.row,
         data: { importId, row: p.row.row, work: deps.sealer.seal(rowWork(meta, file, plan, p)) },
         opts: rowJobOptions(deps.settings, importId, p.row.row),
@@ -156,6 +158,33 @@ async function flushBatch(
   }
   await deps.store.addCounts(importId, { parsed: batch.length });
   await deps.store.recordResults(importId, direct);
+}
+
+/**
+ * Rows the snapshot already settles without a write (unchanged, or skipped by the mode) get their result
+ * here: a nightly re-sync of a big account then queues only the rows that change.
+ */
+async function settleFromSnapshot(
+  deps: ImportDeps,
+  meta: ImportMeta,
+  snapshot: Snapshot,
+  rows: { row: ValidRow; keyHash: string }[],
+  direct: RowResult[],
+): Promise<{ row: ValidRow; keyHash: string }[]> {
+  const queue: { row: ValidRow; keyHash: string }[] = [];
+  const learned: { keyHash: string; customerId: string; fingerprint: string }[] = [];
+  for (const p of rows) {
+    const existing = snapshot.get(p.row.key);
+    const action = existing === undefined ? null : decide(p.row, existing, meta.options.mode);
+    if (action?.kind === 'unchanged') {
+      direct.push(baseResult({ row: p.row }, 'unchanged', action.customerId));
+      learned.push({ keyHash: p.keyHash, customerId: action.customerId, fingerprint: fingerprint(p.row) });
+    } else if (action?.kind === 'skip') {
+      direct.push({ ...baseResult({ row: p.row }, 'skipped', action.customerId), errors: action.reason });
+    } else queue.push(p);
+  }
+  if (!meta.options.dryRun) await deps.registry.putMany(learned);
+  return queue;
 }
 
 function rowWork(
