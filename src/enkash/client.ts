@@ -18,8 +18,16 @@ import {
   type CustomerResponse,
   type CustomerSearch,
   type CustomerUpdate,
+  type ErrorResponse,
 } from './contract.js';
-import { badResponse, errorFromResponse, errorFromTransport, isEnkashError, isSuccess } from './errors.js';
+import {
+  badResponse,
+  errorFromResponse,
+  errorFromTransport,
+  headerRequestId,
+  isEnkashError,
+  isSuccess,
+} from './errors.js';
 import { HttpTransport, type HttpAnswer, type HttpMethod } from './http-transport.js';
 import { RateLimiter } from './rate-limiter.js';
 import { TokenProvider } from './token-provider.js';
@@ -57,20 +65,27 @@ export type EnkashClientDeps = {
   rateSafetyMarginMs?: number;
 };
 
-type CallSpec<T extends z.ZodType> = {
+type Envelope<P> = { errorResponse?: ErrorResponse | null; payload?: P | null };
+
+type CallSpec<P> = {
   operation: Exclude<Operation, 'token'>;
   method: HttpMethod;
   path: string;
   query?: Record<string, string | number | undefined>;
   body?: unknown;
-  payload: T;
+  envelope: z.ZodType<Envelope<P>>;
   /** A 2xx with no payload is unreadable (we would not know what EnKash did). */
   payloadRequired: boolean;
 };
 
-// The activate/deactivate/delete payloads are not published (delete: "a string"); nothing is read from
-// them, so any payload is accepted.
-const AnyPayload = z.unknown();
+// Built once: zod compiles a schema on its first parse.
+const ENVELOPES = {
+  customer: envelopeSchema(CustomerResponseSchema),
+  search: envelopeSchema(SearchPayloadSchema),
+  // The activate/deactivate/delete payloads are not published (delete: "a string"); nothing is read
+  // from them, so any payload is accepted.
+  any: envelopeSchema(z.unknown()),
+};
 
 export class EnkashClient {
   readonly limiter: RateLimiter;
@@ -114,7 +129,7 @@ export class EnkashClient {
         method: 'POST',
         path: API_PATHS.create,
         body: { ...body, companyId: body.companyId ?? this.config.companyId },
-        payload: CustomerResponseSchema,
+        envelope: ENVELOPES.customer,
         payloadRequired: true,
       },
       options,
@@ -137,7 +152,7 @@ export class EnkashClient {
         path: API_PATHS.search,
         query: { limit: page.limit, offset: page.offset, orderBy: page.orderBy, direction: page.direction },
         body: filter,
-        payload: SearchPayloadSchema,
+        envelope: ENVELOPES.search,
         payloadRequired: true,
       },
       options,
@@ -160,7 +175,7 @@ export class EnkashClient {
         path: fillPath(API_PATHS.update, customerId),
         query: this.parentQuery(),
         body,
-        payload: CustomerResponseSchema,
+        envelope: ENVELOPES.customer,
         payloadRequired: true,
       },
       options,
@@ -189,7 +204,7 @@ export class EnkashClient {
     path: string,
     options: CallOptions,
   ): Promise<EnkashResult<unknown>> {
-    const spec = { operation, method, path, query: this.parentQuery(), payload: AnyPayload };
+    const spec = { operation, method, path, query: this.parentQuery(), envelope: ENVELOPES.any };
     return this.call({ ...spec, payloadRequired: false }, options);
   }
 
@@ -197,10 +212,7 @@ export class EnkashClient {
     return { parentCompanyId: this.config.parentCompanyId };
   }
 
-  private async call<T extends z.ZodType>(
-    spec: CallSpec<T>,
-    options: CallOptions,
-  ): Promise<EnkashResult<z.output<T>>> {
+  private async call<P>(spec: CallSpec<P>, options: CallOptions): Promise<EnkashResult<P>> {
     const { signal } = options;
     let token = await this.token(() => this.tokens.getToken(signal), spec.operation, signal);
     let answer = await this.send(spec, token, signal);
@@ -213,7 +225,7 @@ export class EnkashClient {
     return this.read(spec, answer);
   }
 
-  private send(spec: CallSpec<z.ZodType>, token: string, signal: AbortSignal | undefined) {
+  private send(spec: CallSpec<unknown>, token: string, signal: AbortSignal | undefined) {
     return this.transport.send({
       operation: spec.operation,
       method: spec.method,
@@ -243,7 +255,7 @@ export class EnkashClient {
     }
   }
 
-  private read<T extends z.ZodType>(spec: CallSpec<T>, answer: HttpAnswer): EnkashResult<z.output<T>> {
+  private read<P>(spec: CallSpec<P>, answer: HttpAnswer): EnkashResult<P> {
     const facts = {
       operation: spec.operation,
       status: answer.status,
@@ -252,21 +264,21 @@ export class EnkashClient {
     };
     if (!isSuccess(answer.status))
       throw errorFromResponse({ ...facts, body: answer.body, nowMs: Date.now() });
-    const parsed = envelopeSchema(spec.payload).safeParse(answer.body);
+    const parsed = spec.envelope.safeParse(answer.body);
     if (!parsed.success) {
       throw badResponse({ ...facts, problem: describeIssues(parsed.error) });
     }
     const envelope = parsed.data;
-    const payload = envelope.payload as z.output<T> | null | undefined;
+    const { payload } = envelope;
     if (payload === null || payload === undefined) {
       if (envelope.errorResponse?.errorType) {
         throw errorFromResponse({ ...facts, body: answer.body, nowMs: Date.now() });
       }
       if (spec.payloadRequired) throw badResponse({ ...facts, problem: 'no payload' });
     }
-    const header = answer.headers['x-request-id'];
-    const requestId = envelope.errorResponse?.requestId ?? (Array.isArray(header) ? header[0] : header) ?? '';
-    return { payload: payload as z.output<T>, requestId, httpStatus: answer.status };
+    const requestId = envelope.errorResponse?.requestId || headerRequestId(answer.headers);
+    // Only activate/deactivate/delete (payload `unknown`) get here without one.
+    return { payload: payload as P, requestId, httpStatus: answer.status };
   }
 }
 

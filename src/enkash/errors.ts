@@ -272,7 +272,8 @@ function errorCode(err: unknown): string {
   return typeof err.code === 'string' ? err.code : '';
 }
 
-function headerRequestId(headers: Record<string, string | string[] | undefined>): string {
+/** EnKash's request id is in the envelope; gateways commonly add one as a header. */
+export function headerRequestId(headers: Record<string, string | string[] | undefined>): string {
   const value = headers['x-request-id'] ?? headers['x-correlation-id'];
   return (Array.isArray(value) ? value[0] : value) ?? '';
 }

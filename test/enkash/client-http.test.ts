@@ -168,14 +168,12 @@ describe('EnkashClient over real HTTP (stub server)', () => {
     const prefix = bed.prefix();
     const [a, b] = [bed.client(server.url, { prefix }), bed.client(server.url, { prefix })];
     const err = await caught(() => a.activateCustomer(CUSTOMER.customerId));
-    const answeredAt = Date.now();
     expect(err).toMatchObject({ kind: 'rate-limited', httpStatus: 429, retryAfterMs: 1000 });
     expect(await bed.redis.pttl(enkashKeys(prefix).pause)).toBeGreaterThan(800);
     limited = false;
     await b.activateCustomer(CUSTOMER.customerId);
     const [first, second] = server.apiRequests();
     expect(second!.atMs - first!.atMs).toBeGreaterThanOrEqual(1000);
-    expect(second!.atMs).toBeGreaterThanOrEqual(answeredAt + 1000 - 5);
   });
 
   it('reads Retry-After as an HTTP date, and defaults to 1 s without one', async () => {
