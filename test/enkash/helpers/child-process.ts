@@ -29,18 +29,18 @@ export async function startChildClient(args: {
     waiting.delete(key);
   });
   const exited = once(child, 'exit');
+  // A child that dies fails whatever is waiting on it at once, instead of hanging the test.
+  const died = exited.then(([code]) => Promise.reject(new Error(`child client exited (code ${code})`)));
+  died.catch(() => undefined);
   const ready = new Promise((resolve) => waiting.set('ready', resolve));
-  await Promise.race([
-    ready,
-    exited.then(() => Promise.reject(new Error('child client exited before it was ready'))),
-  ]);
+  await Promise.race([ready, died]);
   let nextId = 1;
   return {
     run(command) {
       const id = nextId++;
       const result = new Promise<ChildResult>((resolve) => waiting.set(id, resolve));
       child.stdin.write(`${JSON.stringify({ id, ...command })}\n`);
-      return result;
+      return Promise.race([result, died]);
     },
     async close() {
       child.stdin.end();
