@@ -1,0 +1,58 @@
+/**
+ * Duplicates within one file: the first row with a match key is synced, every later row with the same
+ * key is refused, naming the first. Two rows for one customer would otherwise both be sent, in an order
+ * nobody chose, and the last one would silently win.
+ *
+ * Keys compare case-insensitively ("c-001" = "C-001"): whether EnKash's search tells them apart is not
+ * published (enkash-api.md, Unknown 1), and updating one customer twice from one file is the worse
+ * mistake. Memory: one Map per key field, so the key is the value itself with no tag prepended (one
+ * string less per row): measured ≈ 62 bytes per 13-character key, ≈ 62 MB for 1M distinct keys.
+ */
+import type { MatchKey, ParsedRow, ValidRow } from '../../domain/types.js';
+import type { ColumnMap } from '../column-map.js';
+import { keyColumn } from './compiled-map.js';
+
+export class DuplicateTracker {
+  /** Per key field: upper-cased key → the row number that first had it. */
+  private readonly firstRows: Record<MatchKey['field'], Map<string, number>> = {
+    uniqueRefNo: new Map(),
+    panOrGstin: new Map(),
+    accountNumber: new Map(),
+  };
+
+  /** `map`: to name the key's column as the file writes it; without it the EnKash field is named. */
+  constructor(private readonly map?: ColumnMap) {}
+
+  /** Feed valid rows in file order: returns the row itself, or an InvalidRow when its key was seen. */
+  check(row: ValidRow): ParsedRow {
+    const seen = this.firstRows[row.key.field];
+    const key = row.key.value.toUpperCase();
+    const first = seen.get(key);
+    if (first === undefined) {
+      seen.set(key, row.row);
+      return row;
+    }
+    const column = this.map ? keyColumn(this.map, row.key) : row.key.field;
+    return {
+      kind: 'invalid',
+      row: row.row,
+      uniqueRefNo: row.customer.uniqueRefNo ?? '',
+      legalName: row.customer.legalName,
+      errorType: 'DUPLICATE_IN_FILE',
+      errors: [
+        {
+          column,
+          field: row.key.field,
+          value: row.key.value,
+          problem: `also appears in row ${first}; each customer must appear once (row ${first} is synced, this row is not)`,
+        },
+      ],
+    };
+  }
+
+  /** Distinct keys seen so far. */
+  get size(): number {
+    const { uniqueRefNo, panOrGstin, accountNumber } = this.firstRows;
+    return uniqueRefNo.size + panOrGstin.size + accountNumber.size;
+  }
+}
