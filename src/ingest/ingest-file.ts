@@ -57,7 +57,7 @@ export async function ingestFile(path: string, options: IngestOptions): Promise<
   const labels = fieldLabels(columns);
 
   async function* events(): AsyncGenerator<IngestEvent> {
-    const duplicates = new DuplicateTracker();
+    const duplicates = new DuplicateTracker(columns);
     // Readers leave blank rows out (exceljs never sees them): the gaps in row numbers are the blank rows.
     let previous = columns.headerRow;
     function* classify(raw: RawRow): Generator<IngestEvent> {
@@ -67,12 +67,16 @@ export async function ingestFile(path: string, options: IngestOptions): Promise<
       if (isBlankRow(raw)) yield { kind: 'blank', row: raw.row };
       else if (isTotalsRow(raw, columns)) yield { kind: 'totals', row: raw.row };
       else {
-        const parsed = toParsedRow(raw, columns, { matchKey: options.matchKey, companyId: options.companyId });
+        const parsed = toParsedRow(raw, columns, {
+          matchKey: options.matchKey,
+          companyId: options.companyId,
+        });
         yield { kind: 'row', parsed: parsed.kind === 'valid' ? duplicates.check(parsed) : parsed };
       }
     }
     for (const raw of head) yield* classify(raw);
-    for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield* classify(next.value);
+    for (let next = await iterator.next(); !next.done; next = await iterator.next())
+      yield* classify(next.value);
   }
 
   return { source, columns, warnings, labels, events };

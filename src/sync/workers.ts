@@ -64,7 +64,7 @@ export function startWorkers(deps: EngineDeps): Workers {
       concurrency: deps.concurrency,
       // Counts job starts (not HTTP calls; those are paced by the client's shared limiter). Required for
       // worker.rateLimit(), and keeps job starts from outrunning the account's budget.
-      limiter: { max: Math.max(1, Math.ceil(deps.ratePerSec)), duration: 1000 },
+      limiter: { max: Math.max(1, Math.ceil(deps.ratePerSec * 2)), duration: 1000 },
     },
   );
   rows.on('failed', (job, err) => {

@@ -109,6 +109,9 @@ const YES_NO: ReadonlyMap<string, boolean> = new Map([
   ['n', false],
   ['false', false],
   ['0', false],
+  // SAP Business One's DTW writes booleans as tYES / tNO.
+  ['tyes', true],
+  ['tno', false],
 ]);
 
 export function normaliseYesNo(value: string | boolean): Checked<boolean> {
@@ -125,8 +128,8 @@ export type StatusWords = ReadonlyMap<string, DesiredStatus>;
 
 const ACTIVE_WORDS = ['active', 'enabled'];
 const INACTIVE_WORDS = ['inactive', 'disabled'];
-const YES_WORDS = ['yes', 'y', 'true', '1'];
-const NO_WORDS = ['no', 'n', 'false', '0'];
+const YES_WORDS = ['yes', 'y', 'true', '1', 'tyes'];
+const NO_WORDS = ['no', 'n', 'false', '0', 'tno'];
 
 /**
  * `inverted`: the column names the inactive state ("Frozen", "Blocked"), so yes-like values mean

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { checkCell } from '../../../src/ingest/validate/field-rules.js';
-import { PLACEHOLDERS, cleanText, isPlaceholder } from '../../../src/ingest/validate/normalise.js';
+import {
+  PLACEHOLDERS,
+  buildStatusWords,
+  cleanText,
+  isPlaceholder,
+  normaliseYesNo,
+} from '../../../src/ingest/validate/normalise.js';
 import { normalisePhone } from '../../../src/ingest/validate/phone.js';
 
 describe('whitespace', () => {
@@ -91,4 +97,13 @@ describe('phone formats', () => {
     ['9876543210 ext 2', 'contains letters; write only the number'],
     ['98765*43210', 'may hold only digits, spaces and + - . ( )'],
   ])('%j: %s', (s, problem) => expect(mobile(s)).toEqual({ ok: false, problem }));
+});
+
+describe('SAP Business One booleans', () => {
+  it('reads tYES/tNO as yes/no, so an inverted Frozen column marks frozen partners INACTIVE', () => {
+    expect(normaliseYesNo('tYES')).toMatchObject({ ok: true, value: true });
+    const frozen = buildStatusWords(undefined, true);
+    expect(frozen.get('tyes')).toBe('INACTIVE');
+    expect(frozen.get('tno')).toBe('ACTIVE');
+  });
 });
