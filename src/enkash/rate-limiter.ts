@@ -13,15 +13,18 @@
  * some time later (event loop, socket write, network). If one request is delayed by d1 and one granted a
  * window later by d2 < d1, they arrive W − (d1 − d2) apart. With W = 1000 ms + margin, EnKash never sees
  * more than R requests in any second as long as that difference stays under the margin (50 ms by
- * default). The price is a ceiling of R·1000/W (≈ 0.95 R). The client takes a connection permit BEFORE
- * asking for a slot, so a granted request never waits in the HTTP pool's queue.
+ * default). The price is a ceiling of R·1000/W (≈ 0.95 R). Two delays are taken out of that difference
+ * instead of being left to the margin: the client takes a connection permit BEFORE asking for a slot, so
+ * a granted request never waits in the HTTP pool's queue; and {@link RateLimiter.markSent} re-stamps the
+ * slot when the request is written to a connected socket, so a cold connection's TCP/TLS handshake does
+ * not count. What is left (socket to EnKash's edge, and a stalled event loop) must fit in the margin.
  */
 import { randomBytes } from 'node:crypto';
-import { sleep } from './sleep.js';
 import type { Redis } from 'ioredis';
 import { enkashKeys } from './keys.js';
 import { LuaScript } from './lua-script.js';
 import { Semaphore } from './semaphore.js';
+import { sleep } from './sleep.js';
 
 const NOW_MS = `local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)`;

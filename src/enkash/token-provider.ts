@@ -13,7 +13,6 @@
  * logged: the logger redacts `accessToken` / `authorization` by key.
  */
 import { randomBytes } from 'node:crypto';
-import { sleep } from './sleep.js';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
@@ -22,6 +21,7 @@ import { EnkashError, badResponse, errorFromResponse, isSuccess } from './errors
 import type { HttpAnswer, HttpTransport } from './http-transport.js';
 import { enkashKeys, type EnkashKeys } from './keys.js';
 import { LuaScript } from './lua-script.js';
+import { sleep } from './sleep.js';
 
 const DELETE_IF_EQUAL = new LuaScript(`if redis.call('GET', KEYS[1]) == ARGV[1] then
   return redis.call('DEL', KEYS[1])

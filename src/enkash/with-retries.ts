@@ -2,8 +2,8 @@
  * Retries for read-only callers (paging through search, lookups before a create). Writes are retried by
  * the sync engine, which knows how to check whether a create committed.
  */
-import { sleep as defaultSleep } from './sleep.js';
 import { DEFAULT_RETRY_AFTER_MS, backoffDelayMs, isEnkashError } from './errors.js';
+import { sleep as defaultSleep } from './sleep.js';
 
 export type RetryPolicy = {
   /** Attempts in all, the first included; 429 waits do not count. */
