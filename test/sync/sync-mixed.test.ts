@@ -45,6 +45,23 @@ async function readCsv(path: string): Promise<Record<string, string>[]> {
 }
 
 describe('sync of a mixed file (valid, invalid, duplicated, existing unchanged, existing changed)', () => {
+  it('--dry-run reads EnKash, writes nothing, and reports what would change field by field', async () => {
+    const meta = await h.sync(FILE, { dryRun: true });
+    expect(meta.state).toBe('done');
+    expect(writeCalls(h.sandbox)).toBe(0);
+    const results = await readCsv(join(meta.reportDir ?? '', 'results.csv'));
+    expect(Object.fromEntries(results.map((r) => [r.row, r.outcome]))).toEqual(expected.outcomes);
+    const changed = results.find((r) => r.row === '7');
+    expect(changed?.changes).toBe(
+      'dry run: would change legalName: "Bharat Steel Works" → "Bharat Steel Works LLP"',
+    );
+    expect(results.find((r) => r.row === '8')?.changes).toBe(
+      'dry run: would change status: ACTIVE → INACTIVE',
+    );
+    expect(h.sandbox.customers()).toHaveLength(3);
+    h.sandbox.resetStats();
+  });
+
   it('gives exactly the expected outcomes, report and EnKash state; a re-run makes zero write calls', async () => {
     const meta = await h.sync(FILE);
     expect(meta.state).toBe('done');
