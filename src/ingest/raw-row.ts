@@ -13,6 +13,8 @@ export type RawRow = {
   /** Cells left to right; index 0 is column A. Trailing empty cells may be missing. */
   values: RawValue[];
 };
+// Readers (src/ingest/read/) do not yield rows whose cells are all empty ('' or null); row numbers still
+// count them, so numbers may jump.
 
 export type FileFormat = 'csv' | 'xlsx';
 
@@ -24,6 +26,8 @@ export type RowSourceInfo = {
   encoding?: string;
   /** CSV: the delimiter detected. */
   delimiter?: string;
+  /** CSV: the line ending detected (`\n`, `\r\n` or `\r`). */
+  newline?: string;
   /** XLSX: the sheet read, and every sheet in the workbook. */
   sheet?: string;
   sheets?: string[];

@@ -1,0 +1,121 @@
+/**
+ * The one place that touches exceljs's streaming reader from the inside. exceljs 4.4's WorkbookReader reads
+ * a zip front to back, spools every sheet stored before sharedStrings.xml (Excel's own order) to a temp
+ * file, and cannot skip a sheet without inflating it. We feed its part parsers ourselves, from our zip
+ * reader, in the order we choose. exceljs is frozen at 4.4.0 (last release January 2024, pinned in the
+ * lock file); `assertInternals` fails loudly, at the first workbook opened, if an upgrade moved these.
+ *
+ * Source: node_modules/exceljs/lib/stream/xlsx/workbook-reader.js and worksheet-reader.js.
+ */
+import type { Readable } from 'node:stream';
+import ExcelJS from 'exceljs';
+import type { Row } from 'exceljs';
+
+export type Relationship = { Id: string; Type: string; Target: string };
+export type SheetModel = { name: string; id: number; rId: string; state?: string };
+
+type Internals = {
+  workbookRels?: Relationship[];
+  model?: { sheets?: SheetModel[] };
+  sharedStrings?: unknown[];
+  properties?: { model?: { date1904?: boolean } };
+  _parseRels(entry: Readable): Promise<void>;
+  _parseWorkbook(entry: Readable): Promise<void>;
+  _parseSharedStrings(entry: Readable): AsyncIterable<unknown>;
+  _parseStyles(entry: Readable): Promise<void>;
+  _parseWorksheet(iterator: Readable, sheetNo: string): Iterable<{ eventType: string; value: unknown }>;
+};
+
+const METHODS = ['_parseRels', '_parseWorkbook', '_parseSharedStrings', '_parseStyles', '_parseWorksheet'];
+
+export class ExcelPartReader {
+  private readonly reader: Internals;
+
+  constructor() {
+    // The input is never read: parts are handed over one by one below. Styles must be cached or dates
+    // arrive as serial numbers; hyperlinks are ignored because in a stream they come after the cells
+    // (a hyperlink cell's value is its displayed text either way).
+    const reader = new ExcelJS.stream.xlsx.WorkbookReader('unused.xlsx', {
+      worksheets: 'emit',
+      sharedStrings: 'cache',
+      styles: 'cache',
+      hyperlinks: 'ignore',
+      entries: 'ignore',
+    });
+    this.reader = reader as unknown as Internals;
+    assertInternals(this.reader);
+  }
+
+  async relationships(part: Readable): Promise<Relationship[]> {
+    this.reader.workbookRels = undefined;
+    await this.reader._parseRels(part);
+    return this.reader.workbookRels ?? [];
+  }
+
+  /** Parses workbook.xml; keeps the workbook relationships exceljs uses to name sheets. */
+  async sheets(workbookXml: Readable, workbookRels: Relationship[]): Promise<SheetModel[]> {
+    await this.reader._parseWorkbook(workbookXml);
+    this.reader.workbookRels = workbookRels;
+    const sheets = this.reader.model?.sheets ?? [];
+    this.reader.model = { sheets };
+    return sheets;
+  }
+
+  async sharedStrings(part: Readable | null): Promise<void> {
+    this.reader.sharedStrings = [];
+    if (part) for await (const _ of this.reader._parseSharedStrings(part));
+    await compactStrings(this.reader.sharedStrings ?? []);
+  }
+
+  async styles(part: Readable | null): Promise<void> {
+    if (part) await this.reader._parseStyles(part);
+  }
+
+  /** exceljs reads `date1904 === '1'` only; we pass what we read ourselves (LibreOffice writes `true`). */
+  setDate1904(date1904: boolean): void {
+    this.reader.properties = { model: { date1904 } };
+  }
+
+  /** The sheet's rows as exceljs Row objects, streamed from `sheetXml`. */
+  rows(sheetXml: Readable): AsyncIterable<Row> {
+    for (const event of this.reader._parseWorksheet(sheetXml, '0')) {
+      if (event.eventType === 'worksheet') return event.value as AsyncIterable<Row>;
+    }
+    throw new Error('exceljs did not create a worksheet reader');
+  }
+}
+
+/** Entries compacted between two yields to the event loop. */
+const COMPACT_BATCH = 50_000;
+
+/**
+ * The table is held for as long as the rows are read, so it is made as small as it can be: rich text
+ * becomes its plain text (the font of each run is of no use to us), and every longer string is copied.
+ * saxes cuts cell texts out of each XML chunk as V8 sliced strings, which keep the whole chunk alive: for a
+ * 200,000-row customer sheet the copy takes the table from 102 to 63 MB of heap.
+ */
+async function compactStrings(table: unknown[]): Promise<void> {
+  for (let i = 0; i < table.length; i++) {
+    let value = table[i];
+    if (typeof value === 'object' && value !== null && 'richText' in value && Array.isArray(value.richText)) {
+      value = value.richText
+        .map((run: { text?: unknown }) => (typeof run.text === 'string' ? run.text : ''))
+        .join('');
+    }
+    // V8 copies substrings shorter than 13 characters already; longer ones are slices.
+    if (typeof value === 'string' && value.length >= 13) value = Buffer.from(value, 'utf8').toString('utf8');
+    table[i] = value;
+    if (i % COMPACT_BATCH === COMPACT_BATCH - 1) await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+function assertInternals(reader: Internals): void {
+  const missing = METHODS.filter(
+    (name) => typeof (reader as unknown as Record<string, unknown>)[name] !== 'function',
+  );
+  if (missing.length > 0) {
+    throw new Error(
+      `exceljs internals changed (missing ${missing.join(', ')}): see src/ingest/read/exceljs-reader.ts`,
+    );
+  }
+}
