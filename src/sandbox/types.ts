@@ -1,5 +1,6 @@
 /** The EnKash sandbox's public surface, used by the CLI, tests, benchmarks and the embedded demo. */
 import type { CustomerResponse } from '../enkash/contract.js';
+import type { Logger } from '../logger.js';
 
 export type SandboxCredentials = {
   clientId: string;
@@ -40,6 +41,12 @@ export type SandboxOptions = {
   /** When true, a create with a uniqueRefNo already in use answers 422 (EnKash's rule is unknown). */
   uniqueRefNo?: boolean;
   faults?: Partial<SandboxFaults>;
+  /** Where errors are logged; absent = silent. Requests themselves are never logged. */
+  logger?: Logger;
+  /** The deactivate path is not published (enkash-api.md): serve the one the client is configured with. */
+  deactivatePath?: string;
+  /** Least delay between a change and its write to `stateFile` (writes are coalesced). Default 100. */
+  writeDebounceMs?: number;
 };
 
 export type SandboxStats = {
@@ -60,6 +67,9 @@ export type Sandbox = {
   stats(): SandboxStats;
   resetStats(): void;
   setFaults(faults: Partial<SandboxFaults>): void;
+  faults(): SandboxFaults;
+  /** Deletes every customer and clears the statistics (as `POST /__sandbox/reset`). */
+  reset(): void;
   /** Makes every token issued so far expire now. */
   expireTokens(): void;
   customers(): CustomerResponse[];

@@ -1,0 +1,40 @@
+/**
+ * `/__sandbox/*`: control and inspection for tests and benchmarks running in other processes. No auth,
+ * not counted in the statistics, never subject to faults. Answers are plain JSON, not envelopes.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { SandboxContext } from './context.js';
+import { FaultsPatchSchema } from './faults.js';
+
+export const ADMIN_PREFIX = '/__sandbox/';
+
+export function registerAdminRoutes(app: FastifyInstance, ctx: SandboxContext): void {
+  app.get(`${ADMIN_PREFIX}stats`, async () => ctx.stats.snapshot(ctx.store.size));
+
+  app.post(`${ADMIN_PREFIX}stats/reset`, async () => {
+    ctx.stats.reset();
+    return { ok: true };
+  });
+
+  app.get(`${ADMIN_PREFIX}faults`, async () => ctx.faults());
+
+  app.post(`${ADMIN_PREFIX}faults`, async (request, reply) => {
+    const parsed = FaultsPatchSchema.safeParse(request.body ?? {});
+    if (!parsed.success) {
+      return reply.code(400).send({
+        error: 'invalid faults',
+        issues: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+      });
+    }
+    return ctx.setFaults(parsed.data);
+  });
+
+  app.post(`${ADMIN_PREFIX}expire-tokens`, async () => ({ expired: ctx.tokens.expireAll(Date.now()) }));
+
+  app.get(`${ADMIN_PREFIX}customers`, async () => [...ctx.store.all()]);
+
+  app.post(`${ADMIN_PREFIX}reset`, async () => {
+    ctx.reset();
+    return { ok: true };
+  });
+}

@@ -1,0 +1,73 @@
+/**
+ * Request counters for tests and benchmarks. `maxPerSecond` is exact: every arrival is compared with the
+ * arrivals of the preceding second, so the busiest 1-second window is found wherever it starts.
+ */
+import type { SandboxStats } from './types.js';
+import { TimeWindow } from './time-window.js';
+
+export const ENDPOINTS = [
+  'token',
+  'create',
+  'search',
+  'update',
+  'activate',
+  'deactivate',
+  'delete',
+  'other',
+] as const;
+export type EndpointName = (typeof ENDPOINTS)[number];
+
+/** Status key for a request that was never answered (a hung create, an outage of kind 'timeout'). */
+export const HUNG = 'hung';
+
+export class StatsRecorder {
+  private requests = emptyRequests();
+  private total = 0;
+  private tokenRequests = 0;
+  private hungCreates = 0;
+  private maxPerSecond = 0;
+  private readonly lastSecond = new TimeWindow();
+
+  /** Counted on arrival, whatever the answer will be. `nowMs` is monotonic. */
+  arrive(endpoint: EndpointName, nowMs: number): void {
+    this.total++;
+    if (endpoint === 'token') this.tokenRequests++;
+    this.lastSecond.evict(nowMs, 1000);
+    this.lastSecond.push(nowMs);
+    this.maxPerSecond = Math.max(this.maxPerSecond, this.lastSecond.size);
+  }
+
+  answered(endpoint: EndpointName, status: number | typeof HUNG): void {
+    const byStatus = (this.requests[endpoint] ??= {});
+    const key = String(status);
+    byStatus[key] = (byStatus[key] ?? 0) + 1;
+  }
+
+  hungCreate(): void {
+    this.hungCreates++;
+  }
+
+  snapshot(customers: number): SandboxStats {
+    return {
+      requests: structuredClone(this.requests),
+      total: this.total,
+      maxPerSecond: this.maxPerSecond,
+      tokenRequests: this.tokenRequests,
+      customers,
+      hungCreates: this.hungCreates,
+    };
+  }
+
+  reset(): void {
+    this.requests = emptyRequests();
+    this.total = 0;
+    this.tokenRequests = 0;
+    this.hungCreates = 0;
+    this.maxPerSecond = 0;
+    this.lastSecond.clear();
+  }
+}
+
+function emptyRequests(): Record<string, Record<string, number>> {
+  return Object.fromEntries(ENDPOINTS.map((e) => [e, {}]));
+}
