@@ -93,14 +93,15 @@ export const EnvSchema = z
     SANDBOX_UNIQUE_REF_NO: bool(false),
   })
   .superRefine((env, ctx) => {
-    // A real EnKash account must never be called with the sandbox's made-up credentials.
-    if (!env.ENKASH_BASE_URL || isLoopback(env.ENKASH_BASE_URL)) return;
+    // A real EnKash account must never be called with the sandbox's made-up credentials (failed logins
+    // count towards EnKash's lockout). Other hosts may be a sandbox (e.g. `http://sandbox:4010` in compose).
+    if (!env.ENKASH_BASE_URL || !isEnkashHost(env.ENKASH_BASE_URL)) return;
     for (const [name, value] of Object.entries(SANDBOX_DEFAULTS)) {
       if (env[name as keyof typeof SANDBOX_DEFAULTS] === value) {
         ctx.addIssue({
           code: 'custom',
           path: [name],
-          message: `must be set when ENKASH_BASE_URL points at a real EnKash host`,
+          message: `must be set when ENKASH_BASE_URL points at EnKash (the sandbox's default is refused)`,
         });
       }
     }
@@ -108,9 +109,9 @@ export const EnvSchema = z
 
 export type Env = z.output<typeof EnvSchema>;
 
-export function isLoopback(url: string): boolean {
-  const host = new URL(url).hostname;
-  return host === 'localhost' || host === '[::1]' || host.startsWith('127.');
+/** EnKash's own domains (enkash.in, enkash.com and their subdomains). */
+export function isEnkashHost(url: string): boolean {
+  return /(^|\.)enkash\.(in|com)$/i.test(new URL(url).hostname);
 }
 
 export type Config = ReturnType<typeof toConfig>;
