@@ -5,8 +5,8 @@
  *   chunk) the rest of the file as one cell, to report the problem only at the end;
  * - a cell, row or column count past the limits;
  * - a quoted cell with text after its closing quote (`"Sharma" Traders,…`): papaparse then keeps the cell
- *   open until some later quote that is followed by a delimiter, silently merging rows, where Excel would
- *   read `Sharma Traders`. We refuse rather than guess.
+ *   open until some later quote that is followed by a delimiter, silently merging the rows in between,
+ *   where Excel keeps them apart. We refuse rather than guess.
  * In papaparse's stream mode its own errors are dropped, so this is also our only source of quote errors.
  *
  * The quote rules mirror papaparse 5 (Parser in papaparse.js): a quote opens a cell only as its first

@@ -14,9 +14,23 @@ export type Dialect = { delimiter: Delimiter; newline: Newline };
 /** Records looked at per candidate delimiter. */
 const SAMPLE_RECORDS = 50;
 
+/**
+ * Excel's `sep=;` first line names the delimiter; Excel hides that line, so the rows after it keep the
+ * numbers Excel shows only if we skip it too.
+ */
+const SEP_DIRECTIVE = /^sep=(.)(?:\r\n|\n|\r)/i;
+
+/** The `sep=` line at the start of a sample, when it names one of our delimiters. */
+export function sepDirective(sample: string): { delimiter: Delimiter; line: string } | null {
+  const match = SEP_DIRECTIVE.exec(sample);
+  const delimiter = DELIMITERS.find((d) => d === match?.[1]);
+  return match && delimiter ? { delimiter, line: match[0] } : null;
+}
+
 /** `complete`: the sample is the whole file (so its last record is not cut short). */
-export function detectDialect(sample: string, complete: boolean): Dialect {
+export function detectDialect(sample: string, complete: boolean, delimiter?: Delimiter): Dialect {
   const newline = detectNewline(sample);
+  if (delimiter) return { delimiter, newline };
   let best: { delimiter: Delimiter; lines: number; fields: number } = { delimiter: ',', lines: 0, fields: 1 };
   for (const delimiter of DELIMITERS) {
     const counts = fieldCounts(sample, delimiter, newline, complete);

@@ -7,7 +7,7 @@
  *
  * Source: node_modules/exceljs/lib/stream/xlsx/workbook-reader.js and worksheet-reader.js.
  */
-import type { Readable } from 'node:stream';
+import { Transform, type Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import type { Row } from 'exceljs';
 
@@ -48,27 +48,49 @@ export class ExcelPartReader {
 
   async relationships(part: Readable): Promise<Relationship[]> {
     this.reader.workbookRels = undefined;
-    await this.reader._parseRels(part);
+    await settled(part, () => this.reader._parseRels(part));
     return this.reader.workbookRels ?? [];
   }
 
   /** Parses workbook.xml; keeps the workbook relationships exceljs uses to name sheets. */
   async sheets(workbookXml: Readable, workbookRels: Relationship[]): Promise<SheetModel[]> {
-    await this.reader._parseWorkbook(workbookXml);
+    await settled(workbookXml, () => this.reader._parseWorkbook(workbookXml));
     this.reader.workbookRels = workbookRels;
     const sheets = this.reader.model?.sheets ?? [];
     this.reader.model = { sheets };
     return sheets;
   }
 
+  /**
+   * Parses and caches the shared-string table, compacting it as it grows (see compactEntry): entries are
+   * compacted each time the next chunk of XML goes in, so the uncompacted part never exceeds a few chunks.
+   */
   async sharedStrings(part: Readable | null): Promise<void> {
     this.reader.sharedStrings = [];
-    if (part) for await (const _ of this.reader._parseSharedStrings(part));
-    await compactStrings(this.reader.sharedStrings ?? []);
+    if (!part) return;
+    let done = 0;
+    const compactNew = () => {
+      // exceljs replaces the array when it starts parsing: always read it afresh.
+      const table = this.reader.sharedStrings ?? [];
+      for (; done < table.length; done++) table[done] = compactEntry(table[done]);
+    };
+    const tapped = part.pipe(
+      new Transform({
+        transform(chunk: Buffer, _encoding, next) {
+          compactNew();
+          next(null, chunk);
+        },
+      }),
+    );
+    part.on('error', (err) => tapped.destroy(err));
+    await settled(part, async () => {
+      for await (const _ of this.reader._parseSharedStrings(tapped));
+    });
+    compactNew();
   }
 
   async styles(part: Readable | null): Promise<void> {
-    if (part) await this.reader._parseStyles(part);
+    if (part) await settled(part, () => this.reader._parseStyles(part));
   }
 
   /** exceljs reads `date1904 === '1'` only; we pass what we read ourselves (LibreOffice writes `true`). */
@@ -85,8 +107,17 @@ export class ExcelPartReader {
   }
 }
 
-/** Entries compacted between two yields to the event loop. */
-const COMPACT_BATCH = 50_000;
+/**
+ * Runs one of exceljs's part parsers and then destroys the part's stream: when the parser throws (bad XML),
+ * exceljs leaves the stream paused with its listeners attached, and the file open.
+ */
+async function settled(part: Readable, parse: () => Promise<void>): Promise<void> {
+  try {
+    await parse();
+  } finally {
+    part.destroy();
+  }
+}
 
 /**
  * The table is held for as long as the rows are read, so it is made as small as it can be: rich text
@@ -94,19 +125,17 @@ const COMPACT_BATCH = 50_000;
  * saxes cuts cell texts out of each XML chunk as V8 sliced strings, which keep the whole chunk alive: for a
  * 200,000-row customer sheet the copy takes the table from 102 to 63 MB of heap.
  */
-async function compactStrings(table: unknown[]): Promise<void> {
-  for (let i = 0; i < table.length; i++) {
-    let value = table[i];
-    if (typeof value === 'object' && value !== null && 'richText' in value && Array.isArray(value.richText)) {
-      value = value.richText
-        .map((run: { text?: unknown }) => (typeof run.text === 'string' ? run.text : ''))
-        .join('');
-    }
-    // V8 copies substrings shorter than 13 characters already; longer ones are slices.
-    if (typeof value === 'string' && value.length >= 13) value = Buffer.from(value, 'utf8').toString('utf8');
-    table[i] = value;
-    if (i % COMPACT_BATCH === COMPACT_BATCH - 1) await new Promise((resolve) => setImmediate(resolve));
+function compactEntry(entry: unknown): unknown {
+  let value = entry;
+  if (typeof value === 'object' && value !== null && 'richText' in value && Array.isArray(value.richText)) {
+    value = value.richText
+      .map((run: { text?: unknown }) => (typeof run.text === 'string' ? run.text : ''))
+      .join('');
   }
+  // V8 copies substrings shorter than 13 characters already; longer ones are slices.
+  return typeof value === 'string' && value.length >= 13
+    ? Buffer.from(value, 'utf8').toString('utf8')
+    : value;
 }
 
 function assertInternals(reader: Internals): void {

@@ -11,6 +11,9 @@ import { openCsv } from './read-csv.js';
 import { openXlsx } from './read-xlsx.js';
 import { sniffFile } from './sniff.js';
 
+export { DEFAULT_READ_LIMITS, type ReadLimits } from './limits.js';
+export { SHEET_PROBE_ROWS, type SheetPicker } from './pick-sheet.js';
+
 export type OpenOptions = {
   /** XLSX: the sheet to read, by name (case-insensitive). Ignored for CSV. */
   sheet?: string;

@@ -8,11 +8,12 @@
 import { createReadStream } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { Transform, pipeline, type Duplex } from 'node:stream';
+import iconv from 'iconv-lite';
 import Papa from 'papaparse';
 import { FileReadError, type RawRow, type RowSource } from '../raw-row.js';
 import { CsvGuard } from './csv-guard.js';
 import { createDecoder, detectEncoding, type CsvEncoding } from './decode.js';
-import { detectDialect, type Dialect } from './dialect.js';
+import { detectDialect, sepDirective, type Dialect } from './dialect.js';
 import { formatCount, type ReadLimits } from './limits.js';
 import { readableItems } from './readable-items.js';
 
@@ -27,7 +28,8 @@ type CsvPlan = {
   path: string;
   fileName: string;
   encoding: CsvEncoding;
-  bomBytes: number;
+  /** Where the text starts: after the BOM and any `sep=` line. */
+  startByte: number;
   dialect: Dialect;
   limits: ReadLimits;
 };
@@ -41,11 +43,16 @@ export async function openCsv(
 ): Promise<RowSource> {
   const { encoding, bomBytes } = await detectEncoding(file, head);
   const sample = await readSample(file, bomBytes, encoding);
-  const dialect = detectDialect(sample.text, sample.complete);
-  const plan: CsvPlan = { path, fileName, encoding, bomBytes, dialect, limits };
+  const sep = sepDirective(sample.text);
+  const text = sep ? sample.text.slice(sep.line.length) : sample.text;
+  const dialect = detectDialect(text, sample.complete, sep?.delimiter);
+  const startByte =
+    bomBytes + (sep ? iconv.encode(sep.line, encoding === 'utf-8-bom' ? 'utf-8' : encoding).length : 0);
+  const plan: CsvPlan = { path, fileName, encoding, startByte, dialect, limits };
   return {
     info: { format: 'csv', fileName, encoding, delimiter: dialect.delimiter, newline: dialect.newline },
-    rows: (signal) => readCsvRows(plan, signal),
+    // The file is opened when iteration starts, so a rows() that is never iterated holds nothing open.
+    rows: (signal) => ({ [Symbol.asyncIterator]: () => readCsvRows(plan, signal) }),
   };
 }
 
@@ -77,7 +84,7 @@ function readCsvRows(plan: CsvPlan, signal?: AbortSignal): AsyncIterableIterator
   });
   widenRowBuffer(parser);
   pipeline(
-    createReadStream(plan.path, { start: plan.bomBytes, highWaterMark: READ_CHUNK_BYTES }),
+    createReadStream(plan.path, { start: plan.startByte, highWaterMark: READ_CHUNK_BYTES }),
     checkedText(plan),
     parser,
     () => {

@@ -48,7 +48,7 @@ async function* readSheetRows(
       yield { row: row.number, values };
     }
   } catch (err) {
-    throw toFileReadError(fileName, err);
+    throw signal?.aborted ? err : toFileReadError(fileName, err);
   }
 }
 
@@ -95,11 +95,10 @@ function toFileReadError(fileName: string, err: unknown): unknown {
   if (err instanceof Error && err.name === 'AbortError') return err;
   const detail =
     err instanceof ZipError ? err.message : `it is damaged or not a real .xlsx (${describe(err)})`;
-  return new FileReadError(
-    `${fileName} cannot be read as an Excel workbook: ${detail}. Open it in Excel and save it again as ` +
-      `"Excel Workbook (.xlsx)".`,
-    fileName,
-  );
+  const advice = /save it as/.test(detail)
+    ? ''
+    : ' Open it in Excel and save it again as "Excel Workbook (.xlsx)".';
+  return new FileReadError(`${fileName} cannot be read as an Excel workbook: ${detail}.${advice}`, fileName);
 }
 
 async function asFileReadError<T>(fileName: string, run: () => Promise<T>): Promise<T> {

@@ -30,86 +30,105 @@ const DATE_1904 = /\bdate1904\s*=\s*["'](?:1|true)["']/;
 
 type Part = { entry: ZipEntry; dataStart: number };
 
-export async function loadWorkbook(
-  path: string,
-  file: FileHandle,
-  fileSize: number,
-  limits: ReadLimits,
-): Promise<Workbook> {
-  const zip = await readZipDirectory(file, fileSize);
-  const part = async (name: string, maxBytes: number, what: string): Promise<Part | null> => {
-    const entry = zip.get(name);
+/** The zip's parts by name, each checked against a size cap before it is located. */
+class Parts {
+  constructor(
+    private readonly path: string,
+    private readonly file: FileHandle,
+    readonly zip: Map<string, ZipEntry>,
+  ) {}
+
+  async find(name: string, maxBytes: number, what: string): Promise<Part | null> {
+    const entry = this.zip.get(name);
     if (!entry) return null;
     if (entry.uncompressedSize > maxBytes) {
       throw new ZipError(
         `its ${what} unpacks to ${formatBytes(entry.uncompressedSize)}, over the ${formatBytes(maxBytes)} we read`,
       );
     }
-    return { entry, dataStart: await locateEntryData(file, entry) };
-  };
-  const open = (p: Part): Readable => openZipEntry(path, p.entry, p.dataStart);
+    return { entry, dataStart: await locateEntryData(this.file, entry) };
+  }
+
+  open(part: Part): Readable {
+    return openZipEntry(this.path, part.entry, part.dataStart);
+  }
+
+  async openIfPresent(name: string | null, maxBytes: number, what: string): Promise<Readable | null> {
+    const part = name ? await this.find(name, maxBytes, what) : null;
+    return part && this.open(part);
+  }
+}
+
+export async function loadWorkbook(
+  path: string,
+  file: FileHandle,
+  fileSize: number,
+  limits: ReadLimits,
+): Promise<Workbook> {
+  const parts = new Parts(path, file, await readZipDirectory(file, fileSize));
   const excel = new ExcelPartReader();
-
-  const packageRels = await part('_rels/.rels', MAX_METADATA_XML_BYTES, 'package relationships');
-  const rootRels = packageRels ? await excel.relationships(open(packageRels)) : [];
-  const workbookName = resolveTarget(
-    '',
-    rootRels.find((r) => r.Type.endsWith(REL_OFFICE_DOCUMENT))?.Target ?? 'xl/workbook.xml',
-  );
-  const workbookPart = await part(workbookName, MAX_METADATA_XML_BYTES, 'workbook part');
-  if (!workbookPart) throw new ZipError(notAWorkbook(zip));
-  const workbookXml = await readWhole(open(workbookPart));
-
-  const dir = posix.dirname(workbookName);
-  const relsPart = await part(
-    posix.join(dir, '_rels', `${posix.basename(workbookName)}.rels`),
-    MAX_METADATA_XML_BYTES,
-    'relationships',
-  );
-  const rels = relsPart ? await excel.relationships(open(relsPart)) : [];
-  const models = await excel.sheets(Readable.from([workbookXml]), rels);
-  const date1904 = DATE_1904.test(workbookXml.toString('utf8'));
-  excel.setDate1904(date1904);
-
-  const relPart = (type: string): string | null => {
+  const { dir, sheets: models, rels, date1904 } = await readWorkbookPart(parts, excel);
+  const related = (type: string): string | null => {
     const rel = rels.find((r) => r.Type.endsWith(`/${type}`));
     return rel ? resolveTarget(dir, rel.Target) : null;
   };
-  const stylesName = relPart('styles');
-  const stylesPart = stylesName ? await part(stylesName, MAX_METADATA_XML_BYTES, 'styles part') : null;
-  await excel.styles(stylesPart && open(stylesPart));
-  const stringsName = relPart('sharedStrings');
-  const stringsPart = stringsName
-    ? await part(stringsName, limits.maxSharedStringsXmlBytes, 'shared-string table')
-    : null;
-  await excel.sharedStrings(stringsPart && open(stringsPart));
-
+  // Styles before any sheet: without them dates arrive as serial numbers.
+  await excel.styles(await parts.openIfPresent(related('styles'), MAX_METADATA_XML_BYTES, 'styles part'));
+  await excel.sharedStrings(
+    await parts.openIfPresent(
+      related('sharedStrings'),
+      limits.maxSharedStringsXmlBytes,
+      'shared-string table',
+    ),
+  );
   const sheets = models.map((model): SheetInfo => {
     const rel = rels.find((r) => r.Id === model.rId);
-    const target = rel ? resolveTarget(dir, rel.Target) : null;
     return {
       name: model.name,
       kind: sheetKind(rel),
       hidden: (model.state ?? 'visible') !== 'visible',
-      part: target,
+      part: rel ? resolveTarget(dir, rel.Target) : null,
     };
   });
-  const sheetParts = new Map<string, Part>();
+  const sheetParts = new Map<SheetInfo, Part>();
   for (const sheet of sheets) {
     if (sheet.kind !== 'worksheet' || !sheet.part) continue;
-    const found = await part(sheet.part, limits.maxSheetXmlBytes, `sheet "${sheet.name}"`);
-    if (found) sheetParts.set(sheet.part, found);
+    const found = await parts.find(sheet.part, limits.maxSheetXmlBytes, `sheet "${sheet.name}"`);
+    if (found) sheetParts.set(sheet, found);
     else sheet.kind = 'other';
   }
   return {
     sheets,
     date1904,
     rows: (sheet) => {
-      const found = sheet.part ? sheetParts.get(sheet.part) : undefined;
+      const found = sheetParts.get(sheet);
       if (!found) throw new ZipError(`sheet "${sheet.name}" has no cells we can read`);
-      return excel.rows(open(found));
+      return excel.rows(parts.open(found));
     },
   };
+}
+
+/** workbook.xml, found through the package relationships as the standard says, and its own relationships. */
+async function readWorkbookPart(parts: Parts, excel: ExcelPartReader) {
+  const packageRels = await parts.openIfPresent(
+    '_rels/.rels',
+    MAX_METADATA_XML_BYTES,
+    'package relationships',
+  );
+  const rootRels = packageRels ? await excel.relationships(packageRels) : [];
+  const target = rootRels.find((r) => r.Type.endsWith(REL_OFFICE_DOCUMENT))?.Target ?? 'xl/workbook.xml';
+  const workbookName = resolveTarget('', target);
+  const workbookPart = await parts.find(workbookName, MAX_METADATA_XML_BYTES, 'workbook part');
+  if (!workbookPart) throw new ZipError(notAWorkbook(parts.zip));
+  const workbookXml = await readWhole(parts.open(workbookPart));
+  const dir = posix.dirname(workbookName);
+  const relsName = posix.join(dir, '_rels', `${posix.basename(workbookName)}.rels`);
+  const relsPart = await parts.openIfPresent(relsName, MAX_METADATA_XML_BYTES, 'relationships');
+  const rels = relsPart ? await excel.relationships(relsPart) : [];
+  const sheets = await excel.sheets(Readable.from([workbookXml]), rels);
+  const date1904 = DATE_1904.test(workbookXml.toString('utf8'));
+  excel.setDate1904(date1904);
+  return { dir, sheets, rels, date1904 };
 }
 
 function sheetKind(rel: Relationship | undefined): SheetKind {

@@ -22,7 +22,6 @@ export type ZipEntry = {
 /** A zip that cannot be read; the caller turns it into a FileReadError with the file name. */
 export class ZipError extends Error {}
 
-const EOCD = 0x06054b50;
 const ZIP64_LOCATOR = 0x07064b50;
 const ZIP64_EOCD = 0x06064b50;
 const CENTRAL_ENTRY = 0x02014b50;
@@ -34,10 +33,8 @@ const MAX_DIRECTORY_BYTES = 16 * 1024 * 1024;
 export async function readZipDirectory(file: FileHandle, fileSize: number): Promise<Map<string, ZipEntry>> {
   const tailSize = Math.min(fileSize, 22 + MAX_COMMENT + 20);
   const tail = await readAt(file, fileSize - tailSize, tailSize);
-  const eocd = tail.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
-  if (eocd < 0 || eocd + 22 > tail.length || tail.readUInt32LE(eocd) !== EOCD) {
-    throw new ZipError('the zip directory is missing (the file is truncated or not a workbook)');
-  }
+  const eocd = findEndRecord(tail);
+  if (eocd < 0) throw new ZipError('the zip directory is missing (the file is truncated or not a workbook)');
   let count = tail.readUInt16LE(eocd + 10);
   let size = tail.readUInt32LE(eocd + 12);
   let offset = tail.readUInt32LE(eocd + 16);
@@ -50,12 +47,32 @@ export async function readZipDirectory(file: FileHandle, fileSize: number): Prom
   return parseDirectory(await readAt(file, offset, size), count);
 }
 
+/**
+ * The end-of-directory record is the last thing in the file but for a comment of up to 64 KB, which may
+ * itself contain the signature: prefer the candidate whose comment length reaches exactly the file's end.
+ */
+function findEndRecord(tail: Buffer): number {
+  const signature = Buffer.from([0x50, 0x4b, 0x05, 0x06]);
+  let fallback = -1;
+  for (
+    let at = tail.lastIndexOf(signature);
+    at >= 0;
+    at = at > 0 ? tail.lastIndexOf(signature, at - 1) : -1
+  ) {
+    if (at + 22 > tail.length) continue;
+    if (at + 22 + tail.readUInt16LE(at + 20) === tail.length) return at;
+    if (fallback < 0) fallback = at;
+  }
+  return fallback;
+}
+
 async function readZip64End(file: FileHandle, tail: Buffer, eocd: number) {
   const locator = eocd - 20;
   if (locator < 0 || tail.readUInt32LE(locator) !== ZIP64_LOCATOR)
     throw new ZipError('the zip directory is damaged');
   const end = await readAt(file, Number(tail.readBigUInt64LE(locator + 8)), 56);
-  if (end.readUInt32LE(0) !== ZIP64_EOCD) throw new ZipError('the zip directory is damaged');
+  if (end.length < 56 || end.readUInt32LE(0) !== ZIP64_EOCD)
+    throw new ZipError('the zip directory is damaged');
   return {
     count: Number(end.readBigUInt64LE(32)),
     size: Number(end.readBigUInt64LE(40)),

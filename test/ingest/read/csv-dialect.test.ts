@@ -50,6 +50,26 @@ describe('delimiters', () => {
     ]);
   });
 
+  it('follows Excel\'s "sep=" line and, like Excel, does not count it as a row', async () => {
+    for (const [name, content] of [
+      ['sep.csv', 'sep=;\r\nCode;Name\r\nC1;Sharma, Traders\r\n'],
+      [
+        'sep16.txt',
+        Buffer.concat([
+          Buffer.from([0xff, 0xfe]),
+          Buffer.from('SEP=;\nCode;Name\nC1;Sharma, Traders\n', 'utf16le'),
+        ]),
+      ],
+    ] as const) {
+      const { info, rows } = await readAll(await dir.file(name, content));
+      expect(info.delimiter).toBe(';');
+      expect(table(rows)).toEqual([
+        [1, 'Code', 'Name'],
+        [2, 'C1', 'Sharma, Traders'],
+      ]);
+    }
+  });
+
   it('defaults to a comma for a one-column file', () => {
     expect(detectDialect('Name\nSharma\nGupta\n', true)).toEqual({ delimiter: ',', newline: '\n' });
   });
