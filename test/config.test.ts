@@ -27,7 +27,9 @@ describe('config', () => {
 
   it('refuses the sandbox credentials against a real EnKash host', () => {
     expect(() => loadConfig({ ENKASH_BASE_URL: 'https://api.enkash.in' })).toThrow(/ENKASH_PASSWORD/);
-    expect(() => loadConfig({ ENKASH_BASE_URL: 'https://ekpayout-uat.enkash.in' })).toThrow(/ENKASH_CLIENT_SECRET/);
+    expect(() => loadConfig({ ENKASH_BASE_URL: 'https://ekpayout-uat.enkash.in' })).toThrow(
+      /ENKASH_CLIENT_SECRET/,
+    );
     expect(() => loadConfig({ ENKASH_BASE_URL: 'http://127.0.0.1:4010' })).not.toThrow();
     expect(() => loadConfig({ ENKASH_BASE_URL: 'http://sandbox:4010' })).not.toThrow();
   });

@@ -6,7 +6,6 @@
 import { DelayedError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { EnkashError } from '../enkash/errors.js';
-import type { Logger } from '../logger.js';
 import type { RowResult } from '../domain/types.js';
 import type { ImportStore } from '../queue/import-store.js';
 import type { KeyLock } from '../queue/key-lock.js';
