@@ -1,6 +1,11 @@
 /**
  * exceljs cell values → RawValue. exceljs hands back strings, numbers, booleans, Dates and objects for rich
  * text, formulas, hyperlinks and errors; consumers get one of the RawValue shapes and nothing else.
+ *
+ * Known losses in exceljs 4.4's stream reader that we cannot see past (rare in exported customer lists):
+ * an inline string (`t="inlineStr"`) in rich text keeps only its last run; a formula's boolean result
+ * arrives as 1 or 0; which error a formula ended in is lost (FORMULA_ERROR); ISO-dated cells (`t="d"`,
+ * from "Strict Open XML" files) are read as the number their text starts with.
  */
 import type { CellValue, Row } from 'exceljs';
 import type { RawValue } from '../raw-row.js';
@@ -21,7 +26,7 @@ export function rowValues(row: Row, date1904: boolean): RawValue[] {
   for (let col = 1; col < sparse.length; col++) {
     const value = sparse[col];
     if (value === undefined || value === null) continue;
-    values[col - 1] = isFormula(value) ? formulaResult(row, col, date1904) : toRawValue(value);
+    values[col - 1] = isFormula(value) ? formulaResult(row, col, value, date1904) : toRawValue(value);
   }
   return values;
 }
@@ -57,13 +62,16 @@ function isFormula(value: CellValue): boolean {
 }
 
 /**
- * The cached result of a formula, from the cell: the value exceljs hands out drops a falsy result, so a
- * formula that came to 0, "" or FALSE would read as empty. exceljs also converts date-formatted numbers to
- * Dates for plain cells only, so `=A2+30` in a date-formatted cell is converted here.
+ * The cached result of a formula. exceljs loses it in two ways we work around: the value of a formula
+ * cell drops a falsy result (a formula that came to 0, "" or FALSE would read as empty), so it is taken
+ * from the cell; and a cell that continues a shared formula (`<f t="shared" si="0"/>`, what Excel writes
+ * when a formula is filled down) becomes a plain object with an empty formula, whose result only that
+ * object holds. exceljs also converts date-formatted numbers to Dates for plain cells only, so `=A2+30`
+ * in a date-formatted cell is converted here.
  */
-function formulaResult(row: Row, col: number, date1904: boolean): RawValue {
+function formulaResult(row: Row, col: number, value: CellValue, date1904: boolean): RawValue {
   const cell = row.getCell(col);
-  const result: unknown = cell.result;
+  const result: unknown = cell.result !== undefined ? cell.result : (value as { result?: unknown }).result;
   if (typeof result === 'number') {
     if (Number.isNaN(result)) return { error: FORMULA_ERROR };
     return isDateFormat(cell.numFmt) ? excelSerialToDate(result, date1904) : result;

@@ -2,6 +2,7 @@
 import ExcelJS from 'exceljs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openRowSource } from '../../../src/ingest/read/open-file.js';
 import { FORMULA_ERROR } from '../../../src/ingest/read/xlsx-values.js';
 import { readAll, sharedStringsXml, table, tempDir, workbookXlsx, type TempDir } from './helpers.js';
 
@@ -91,6 +92,14 @@ describe('values from a workbook exceljs wrote', () => {
     expect((await readAll(path, { sheet: ' customers ' })).info.sheet).toBe('Customers');
   });
 
+  it('reads again from the start, after a full read and after an early stop', async () => {
+    const source = await openRowSource(await writeWorkbook('again.xlsx', false), { sheet: 'Customers' });
+    for await (const row of source.rows()) if (row.row === 2) break;
+    const rows = [];
+    for await (const row of source.rows()) rows.push(row.row);
+    expect(rows).toEqual([1, 2, 4]);
+  });
+
   it('an unknown sheet name: the message lists the sheets', async () => {
     const path = await writeWorkbook('unknown.xlsx', false);
     await expect(readAll(path, { sheet: 'Custmers', fileName: 'March.xlsx' })).rejects.toThrow(
@@ -171,6 +180,22 @@ describe('values from hand-written workbooks', () => {
         1,
       ],
       [7, null, null, 9876543210],
+    ]);
+  });
+
+  it('formulas filled down (shared formulas) keep their cached results, 0 included', async () => {
+    const xml =
+      '<row r="1"><c r="A1"><v>2</v></c><c r="B1"><f t="shared" ref="B1:B3" si="0">A1*2</f><v>4</v></c></row>' +
+      '<row r="2"><c r="A2"><v>3</v></c><c r="B2"><f t="shared" si="0"/><v>6</v></c></row>' +
+      '<row r="3"><c r="A3"><v>0</v></c><c r="B3"><f t="shared" si="0"/><v>0</v></c>' +
+      '<c r="C3" t="str"><f t="shared" ref="C3:C4" si="1">"t"&amp;"xt"</f><v>txt</v></c></row>' +
+      '<row r="4"><c r="C4" t="str"><f t="shared" si="1"/><v>txt</v></c></row>';
+    const path = await dir.file('shared-formulas.xlsx', workbookXlsx({ sheets: [{ name: 'S', xml }] }));
+    expect(table((await readAll(path)).rows)).toEqual([
+      [1, 2, 4],
+      [2, 3, 6],
+      [3, 0, 0, 'txt'],
+      [4, null, null, 'txt'],
     ]);
   });
 
