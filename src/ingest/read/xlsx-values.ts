@@ -4,8 +4,9 @@
  *
  * Known losses in exceljs 4.4's stream reader that we cannot see past (rare in exported customer lists):
  * an inline string (`t="inlineStr"`) in rich text keeps only its last run; a formula's boolean result
- * arrives as 1 or 0; which error a formula ended in is lost (FORMULA_ERROR); ISO-dated cells (`t="d"`,
- * from "Strict Open XML" files) are read as the number their text starts with.
+ * arrives as 1 or 0; which error a formula ended in is lost (FORMULA_ERROR); ISO-dated cells (`t="d"`)
+ * would read as the number their text starts with, so "Strict Open XML" workbooks, which use them, are
+ * refused when opened (xlsx-workbook.ts).
  */
 import type { CellValue, Row } from 'exceljs';
 import type { RawValue } from '../raw-row.js';

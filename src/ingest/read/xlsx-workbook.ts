@@ -26,6 +26,8 @@ export type Workbook = {
 const MAX_METADATA_XML_BYTES = 64 * 1024 * 1024;
 
 const REL_OFFICE_DOCUMENT = '/officeDocument';
+/** ISO 29500 Strict: exceljs does not understand its dates (`t="d"`), so such files are refused. */
+const STRICT_NAMESPACE = 'http://purl.oclc.org/ooxml/spreadsheetml/main';
 const DATE_1904 = /\bdate1904\s*=\s*["'](?:1|true)["']/;
 
 type Part = { entry: ZipEntry; dataStart: number };
@@ -121,6 +123,9 @@ async function readWorkbookPart(parts: Parts, excel: ExcelPartReader) {
   const workbookPart = await parts.find(workbookName, MAX_METADATA_XML_BYTES, 'workbook part');
   if (!workbookPart) throw new ZipError(notAWorkbook(parts.zip));
   const workbookXml = await readWhole(parts.open(workbookPart));
+  if (workbookXml.includes(STRICT_NAMESPACE)) {
+    throw new ZipError('it is saved as "Strict Open XML Spreadsheet": save it as "Excel Workbook (.xlsx)"');
+  }
   const dir = posix.dirname(workbookName);
   const relsName = posix.join(dir, '_rels', `${posix.basename(workbookName)}.rels`);
   const relsPart = await parts.openIfPresent(relsName, MAX_METADATA_XML_BYTES, 'relationships');

@@ -12,6 +12,8 @@ export type ZipPart = {
   deflate?: boolean;
   /** Lie in the directory about the inflated size. */
   declaredSize?: number;
+  /** Declare the inflated size in a zip64 extra field of the directory (for sizes over 4 GB). */
+  zip64DeclaredSize?: bigint;
 };
 
 /** Writes a zip with the parts in the given order: enough to build workbooks exceljs would never write. */
@@ -42,8 +44,16 @@ export function zip(parts: ZipPart[]): Buffer {
     central.writeUInt16LE(20, 4);
     fields(central, 6);
     central.writeUInt32LE(offset, 42);
+    const extra = Buffer.alloc(part.zip64DeclaredSize === undefined ? 0 : 12);
+    if (part.zip64DeclaredSize !== undefined) {
+      central.writeUInt32LE(0xffffffff, 24);
+      central.writeUInt16LE(extra.length, 30);
+      extra.writeUInt16LE(0x0001, 0);
+      extra.writeUInt16LE(8, 2);
+      extra.writeBigUInt64LE(part.zip64DeclaredSize, 4);
+    }
     locals.push(local, name, body);
-    centrals.push(central, name);
+    centrals.push(central, name, extra);
     offset += local.length + name.length + body.length;
   }
   const directory = Buffer.concat(centrals);
@@ -59,7 +69,13 @@ export function zip(parts: ZipPart[]): Buffer {
 const NS = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
 const REL = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
 
-export type SheetSpec = { name: string; xml?: string; kind?: 'worksheet' | 'chartsheet'; state?: string };
+export type SheetSpec = {
+  name: string;
+  xml?: string;
+  kind?: 'worksheet' | 'chartsheet';
+  state?: string;
+  zip64DeclaredSize?: bigint;
+};
 
 /**
  * A minimal hand-written XLSX: workbook, relationships, optional shared strings and styles, and sheets
@@ -111,7 +127,11 @@ export function workbookXlsx(options: {
             name: `xl/chartsheets/sheet${i + 1}.xml`,
             data: `<?xml version="1.0"?><chartsheet xmlns="${NS}"/>`,
           }
-        : { name: `xl/worksheets/sheet${i + 1}.xml`, data: sheetXml(s.xml ?? '') },
+        : {
+            name: `xl/worksheets/sheet${i + 1}.xml`,
+            data: sheetXml(s.xml ?? ''),
+            ...(s.zip64DeclaredSize !== undefined ? { zip64DeclaredSize: s.zip64DeclaredSize } : {}),
+          },
     ),
     ...(options.sharedStrings !== undefined
       ? [{ name: 'xl/sharedStrings.xml', data: options.sharedStrings }]
