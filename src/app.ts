@@ -81,7 +81,7 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
       rateLimitedMaxRetries: config.sync.rateLimitedMaxRetries,
       lockMs: config.sync.lockMs,
     };
-    const imports = new ImportService(store, queues, settings, resolve(config.paths.reportDir));
+    const imports = new ImportService(store, queues, settings, resolve(config.paths.reportDir), redis);
     const workers: Workers[] = [];
     return {
       config,

@@ -6,7 +6,7 @@
 import type { MatchKeyField } from '../config.js';
 import type { ParsedRow } from '../domain/types.js';
 import type { ColumnMap } from './column-map.js';
-import { detectColumns, isBlankRow, isTotalsRow } from './columns/index.js';
+import { detectColumns, findHeaderRow, isBlankRow, isTotalsRow } from './columns/index.js';
 import { loadMappingFile } from './columns/mapping-file.js';
 import type { RawRow, RowSource } from './raw-row.js';
 import { openRowSource } from './read/open-file.js';

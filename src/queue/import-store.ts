@@ -55,6 +55,8 @@ export type ImportMeta = {
   totalsRows: number;
   lastRow: number;
   headers: string[];
+  /** XLSX: the sheet the import read. */
+  sheet?: string;
   warnings: string[];
   error?: string;
   cancelRequested: boolean;
@@ -159,6 +161,7 @@ export class ImportStore {
       totalsRows: Number(h.totalsRows ?? 0),
       lastRow: Number(h.lastRow ?? 0),
       headers: JSON.parse(h.headers ?? '[]') as string[],
+      sheet: h.sheet,
       warnings: JSON.parse(h.warnings ?? '[]') as string[],
       error: h.error,
       cancelRequested: h.cancelRequested === '1',

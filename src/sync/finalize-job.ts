@@ -71,7 +71,7 @@ async function* sourceRows(meta: ImportMeta, wanted: ReadonlySet<number>) {
   for (const row of wanted) if (row > last) last = row;
   const source = await openRowSource(meta.filePath, {
     fileName: meta.fileName,
-    ...(meta.options.sheet ? { sheet: meta.options.sheet } : {}),
+    ...(meta.sheet ? { sheet: meta.sheet } : {}),
   });
   for await (const raw of source.rows()) {
     if (wanted.has(raw.row)) yield { row: raw.row, values: raw.values.map(cellText) };

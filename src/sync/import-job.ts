@@ -69,6 +69,8 @@ export async function runImportJob(deps: ImportDeps, importId: string, signal?: 
     return;
   }
   await deps.store.set(importId, {
+    // The sheet actually read, so the report re-reads the same one for errors.csv.
+    ...(file.source.info.sheet ? { sheet: file.source.info.sheet } : {}),
     headers: JSON.stringify(file.columns.headers),
     warnings: JSON.stringify(file.warnings),
   });

@@ -1,8 +1,10 @@
 /**
  * The one service every entry point calls: submit a file as an import, follow it, cancel it.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
+import type { Redis } from 'ioredis';
 import type { ImportMeta, ImportOptions, ImportStore } from '../queue/import-store.js';
 import { JOB_NAMES, importJobOptions, jobIds, type QueueSettings, type Queues } from '../queue/queues.js';
 
@@ -16,11 +18,26 @@ export type SubmitRequest = {
 
 const TERMINAL = new Set(['done', 'failed', 'cancelled']);
 
+const DELETE_IF = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
+
 /** `imp-20261122-014523-k3j9x2`: sortable by time, safe in BullMQ job ids and folder names. */
 export function newImportId(now = new Date()): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
   const random = randomBytes(4).readUInt32BE(0).toString(36).padStart(6, '0').slice(0, 6);
   return `imp-${stamp}-${random}`;
+}
+
+export type Submitted = {
+  importId: string;
+  /** True when an identical file with the same options was already being imported: that import's id. */
+  duplicate: boolean;
+};
+
+/** sha256 of a file's bytes, streamed. */
+export async function fileHash(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
 }
 
 export class ImportService {
@@ -29,10 +46,44 @@ export class ImportService {
     private readonly queues: Queues,
     private readonly settings: QueueSettings,
     private readonly reportRoot: string,
+    private readonly redis: Redis,
   ) {}
+
+  /**
+   * Submits a file as an import — once: while an import of the same bytes with the same options is under
+   * way, submitting it again (a double upload, the same export dropped in the folder and fetched by the
+   * nightly job) returns that import instead of starting a second one.
+   */
+  async submitOnce(request: SubmitRequest): Promise<Submitted> {
+    const { reportDir: _ignored, ...options } = request.options;
+    const key = `${this.settings.prefix}:active-file:${await fileHash(request.filePath)}:${createHash(
+      'sha256',
+    )
+      .update(JSON.stringify(options))
+      .digest('hex')
+      .slice(0, 16)}`;
+    const id = newImportId();
+    for (let tries = 0; tries < 3; tries++) {
+      if (await this.redis.set(key, id, 'EX', this.settings.retentionSec, 'NX')) {
+        await this.submitAs(id, request);
+        return { importId: id, duplicate: false };
+      }
+      const other = await this.redis.get(key);
+      const state = other ? await this.store.state(other) : null;
+      if (other && state && !TERMINAL.has(state)) return { importId: other, duplicate: true };
+      // The other import is over (or gone): the file may be imported again.
+      if (other) await this.redis.eval(DELETE_IF, 1, key, other);
+    }
+    throw new Error('could not claim the file for import (too much contention)');
+  }
 
   async submit(request: SubmitRequest): Promise<string> {
     const id = newImportId();
+    await this.submitAs(id, request);
+    return id;
+  }
+
+  private async submitAs(id: string, request: SubmitRequest): Promise<void> {
     const { reportDir, ...options } = request.options;
     await this.store.create({
       id,
@@ -47,7 +98,6 @@ export class ImportService {
       { importId: id },
       importJobOptions(this.settings, jobIds.import(id)),
     );
-    return id;
   }
 
   get(id: string): Promise<ImportMeta | null> {
