@@ -41,9 +41,11 @@ export type IngestedFile = {
 
 export async function ingestFile(path: string, options: IngestOptions): Promise<IngestedFile> {
   const mapping = options.mapping ? await loadMappingFile(options.mapping) : undefined;
+  const sheet = options.sheet ?? mapping?.sheet;
   const source = await openRowSource(path, {
     fileName: options.fileName,
-    ...((options.sheet ?? mapping?.sheet) ? { sheet: options.sheet ?? mapping?.sheet } : {}),
+    // Without --sheet: the first sheet whose first rows hold a customer header row.
+    ...(sheet ? { sheet } : { pickSheet: (rows: RawRow[]) => findHeaderRow(rows, options.preset) !== null }),
   });
   const iterator = source.rows()[Symbol.asyncIterator]();
   const head: RawRow[] = [];
