@@ -5,7 +5,7 @@
 import { resolve } from 'node:path';
 import { Redis } from 'ioredis';
 import type { Config } from './config.js';
-import { EnkashClient } from './enkash/client.js';
+import { EnkashClient, type CallRecord } from './enkash/client.js';
 import type { Logger } from './logger.js';
 import { CustomerRegistry } from './queue/customer-registry.js';
 import { ImportStore } from './queue/import-store.js';
@@ -26,6 +26,8 @@ export type App = {
   imports: ImportService;
   engine: EngineDeps;
   startWorkers(options?: { concurrency?: number }): Workers;
+  /** Calls `listener` after every EnKash HTTP exchange of this process (metrics); returns an unsubscribe. */
+  observeCalls(listener: (call: CallRecord) => void): () => void;
   close(): Promise<void>;
 };
 
@@ -45,11 +47,15 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     const prefix = config.redis.prefix;
     const label = options.accountLabel ?? options.baseUrl;
     const account = `${prefix}:acct:${sealer.hash(`${label}|${config.enkash.username}|${config.enkash.companyId}`)}`;
+    const callListeners = new Set<(call: CallRecord) => void>();
     const client = new EnkashClient({
       config: { ...config.enkash, baseUrl: options.baseUrl },
       redis,
       prefix: account,
       logger,
+      onCall: (call) => {
+        for (const listener of callListeners) listener(call);
+      },
     });
     closers.unshift(() => client.close());
     const settings: QueueSettings = {
@@ -97,6 +103,10 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
         const w = startWorkers({ ...engine, concurrency: o.concurrency ?? engine.concurrency });
         workers.push(w);
         return w;
+      },
+      observeCalls(listener) {
+        callListeners.add(listener);
+        return () => callListeners.delete(listener);
       },
       async close() {
         for (const w of workers) await w.close(config.sync.shutdownTimeoutMs);

@@ -82,6 +82,14 @@ export const EnvSchema = z
 
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 
+    /** `customer-sync serve`: the HTTP API and the upload page. */
+    API_PORT: int(8080, 0),
+    /** Bearer keys, comma-separated; `serve` refuses to start without one unless --insecure-no-auth. */
+    API_KEYS: optionalString,
+    /** Unset: STATE_DIR/uploads. Never served over HTTP. */
+    UPLOAD_DIR: optionalString,
+    UPLOAD_MAX_BYTES: int(50 * 1024 * 1024, 1),
+
     SANDBOX_PORT: int(4010, 0),
     SANDBOX_STATE_FILE: optionalString,
     SANDBOX_RATE_LIMIT_PER_SEC: z.coerce.number().min(0).default(0),
@@ -149,6 +157,15 @@ function toConfig(env: Env) {
       fingerprintTtlSec: env.FINGERPRINT_TTL_DAYS * 24 * 3600,
     },
     paths: { reportDir: env.REPORT_DIR, stateDir: env.STATE_DIR },
+    api: {
+      port: env.API_PORT,
+      keys: (env.API_KEYS ?? '')
+        .split(',')
+        .map((k) => k.trim())
+        .filter((k) => k !== ''),
+      uploadDir: env.UPLOAD_DIR ?? `${env.STATE_DIR}/uploads`,
+      maxUploadBytes: env.UPLOAD_MAX_BYTES,
+    },
     dataKey: env.DATA_KEY,
     logLevel: env.LOG_LEVEL,
     sandbox: {
