@@ -3,6 +3,7 @@
  * customer master, with the quirks that cost parsing time (addresses with commas and quotes, mixed case,
  * long identifiers). Same seed, same rows.
  */
+import { gstinCheckChar } from '../../src/ingest/validate/gstin.js';
 
 export const CUSTOMER_HEADER = [
   'Customer Code',
@@ -70,6 +71,11 @@ function prng(seed: number): () => number {
 
 export type CustomerRow = string[];
 
+/** A GSTIN with its real check character: the pipeline must time valid rows, not rejections. */
+function gstin(first14: string): string {
+  return first14 + gstinCheckChar(first14);
+}
+
 /** Row `i` (0-based) of the benchmark customer master. Pincode is the only numeric column. */
 export function customerRow(i: number): CustomerRow {
   const rnd = prng(i + 1);
@@ -83,7 +89,7 @@ export function customerRow(i: number): CustomerRow {
   return [
     `CUST${String(i + 1).padStart(7, '0')}`,
     name,
-    `${stateCode}${pan}${1 + Math.floor(rnd() * 9)}Z${pick([...LETTERS])}`,
+    gstin(`${stateCode}${pan}${1 + Math.floor(rnd() * 9)}Z`),
     pan,
     `9${digits(9)}`,
     `accounts.${name.split(' ')[0]?.toLowerCase() ?? 'x'}${i}@example.in`,

@@ -62,23 +62,23 @@ export async function ingestFile(path: string, options: IngestOptions): Promise<
     const duplicates = new DuplicateTracker(columns);
     // Readers leave blank rows out (exceljs never sees them): the gaps in row numbers are the blank rows.
     let previous = columns.headerRow;
-    function* classify(raw: RawRow): Generator<IngestEvent> {
-      if (raw.row <= columns.headerRow) return;
-      for (let gap = previous + 1; gap < raw.row; gap++) yield { kind: 'blank', row: gap };
+    const classify = (raw: RawRow): IngestEvent => {
       previous = raw.row;
-      if (isBlankRow(raw)) yield { kind: 'blank', row: raw.row };
-      else if (isTotalsRow(raw, columns)) yield { kind: 'totals', row: raw.row };
-      else {
-        const parsed = toParsedRow(raw, columns, {
-          matchKey: options.matchKey,
-          companyId: options.companyId,
-        });
-        yield { kind: 'row', parsed: parsed.kind === 'valid' ? duplicates.check(parsed) : parsed };
-      }
+      if (isBlankRow(raw)) return { kind: 'blank', row: raw.row };
+      if (isTotalsRow(raw, columns)) return { kind: 'totals', row: raw.row };
+      const parsed = toParsedRow(raw, columns, { matchKey: options.matchKey, companyId: options.companyId });
+      return { kind: 'row', parsed: parsed.kind === 'valid' ? duplicates.check(parsed) : parsed };
+    };
+    const rest: AsyncIterable<RawRow> = { [Symbol.asyncIterator]: () => iterator };
+    for (const raw of head) {
+      if (raw.row <= columns.headerRow) continue;
+      for (let gap = previous + 1; gap < raw.row; gap++) yield { kind: 'blank', row: gap };
+      yield classify(raw);
     }
-    for (const raw of head) yield* classify(raw);
-    for (let next = await iterator.next(); !next.done; next = await iterator.next())
-      yield* classify(next.value);
+    for await (const raw of rest) {
+      for (let gap = previous + 1; gap < raw.row; gap++) yield { kind: 'blank', row: gap };
+      yield classify(raw);
+    }
   }
 
   return { source, columns, warnings, labels, events };
