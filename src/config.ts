@@ -82,6 +82,18 @@ export const EnvSchema = z
 
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 
+    /** The watched folder of `customer-sync start` (`watch DIR` takes it as an argument). */
+    WATCH_DIR: optionalString,
+    /** A file is taken once its size and mtime have not changed for this long. */
+    WATCH_STABLE_MS: int(5_000, 100),
+    /** Full rescan of the inbox, catching file events the OS dropped (network shares drop many). */
+    WATCH_RESCAN_MS: int(30_000, 200),
+    /** Producers that write a NAME.done marker when a file is complete: take no file without one. */
+    WATCH_REQUIRE_MARKER: bool(false),
+    JOBS_DIR: z.string().default('jobs'),
+    /** Webhook receiving scheduler alerts (missing export, run held for approval) as a JSON POST. */
+    ALERT_WEBHOOK_URL: optionalString.pipe(z.url().optional()),
+
     /** `customer-sync serve`: the HTTP API and the upload page. */
     API_PORT: int(8080, 0),
     /** Bearer keys, comma-separated; `serve` refuses to start without one unless --insecure-no-auth. */
@@ -156,7 +168,14 @@ function toConfig(env: Env) {
       retentionSec: env.JOB_RETENTION_SEC,
       fingerprintTtlSec: env.FINGERPRINT_TTL_DAYS * 24 * 3600,
     },
-    paths: { reportDir: env.REPORT_DIR, stateDir: env.STATE_DIR },
+    paths: { reportDir: env.REPORT_DIR, stateDir: env.STATE_DIR, jobsDir: env.JOBS_DIR },
+    watch: {
+      dir: env.WATCH_DIR,
+      stableMs: env.WATCH_STABLE_MS,
+      rescanMs: env.WATCH_RESCAN_MS,
+      requireMarker: env.WATCH_REQUIRE_MARKER,
+    },
+    alertWebhookUrl: env.ALERT_WEBHOOK_URL,
     api: {
       port: env.API_PORT,
       keys: (env.API_KEYS ?? '')

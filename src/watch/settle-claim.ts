@@ -1,0 +1,135 @@
+/**
+ * Takes one claimed file in processing/ to its end, exactly once, whoever resumes it: the content hash
+ * and the import id are written to the sidecar and the ledger as soon as they are known, so a watcher
+ * restarted mid-file follows the import already submitted instead of submitting a second one.
+ */
+import { access } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Logger } from '../logger.js';
+import type { ImportMeta, ImportStore } from '../queue/import-store.js';
+import { fileHash, type ImportService, type SubmitRequest } from '../sync/import-service.js';
+import { originalName, readSidecar, settleFile, writeSidecar, type Layout, type Sidecar } from './folders.js';
+import type { WatchLedger } from './ledger.js';
+
+export type SettleDeps = {
+  layout: Layout;
+  ledger: WatchLedger;
+  imports: ImportService;
+  store: ImportStore;
+  logger: Logger;
+  importOptions: SubmitRequest['options'];
+};
+
+export type Settled = 'done' | 'failed' | 'duplicate' | 'interrupted' | 'gone';
+
+/** How far back a resumed claim without a recorded import id looks for the import it may have made. */
+const RECENT_IMPORTS = 500;
+
+export async function settleClaim(
+  deps: SettleDeps,
+  claimName: string,
+  signal: AbortSignal,
+): Promise<Settled> {
+  const { layout, ledger, logger } = deps;
+  const path = join(layout.processing, claimName);
+  if (!(await exists(path))) return 'gone';
+  const log = logger.child({ file: originalName(claimName), claim: claimName });
+  const sidecar: Sidecar = (await readSidecar(layout, claimName)) ?? {
+    originalName: originalName(claimName),
+    claimedAt: new Date().toISOString(),
+  };
+  const hash = sidecar.hash ?? (await fileHash(path));
+  if (!sidecar.hash) await writeSidecar(layout, claimName, { ...sidecar, hash });
+
+  const earlier = await ledger.reserve(hash, claimName);
+  if (earlier && earlier.claimName !== claimName && !(await isStale(deps, earlier.claimName, earlier))) {
+    const text =
+      `${sidecar.originalName} has the same content as ${originalName(earlier.claimName)}` +
+      (earlier.importId ? `, imported as ${earlier.importId}` : '') +
+      ` (${earlier.state === 'done' ? 'already imported' : 'being imported now'}). ` +
+      `It was not imported again. To import it anyway, change the file or remove the earlier one from the ledger.\n`;
+    await settleFile(layout, claimName, 'failed', { note: { suffix: '.duplicate.txt', text } });
+    log.info({ event: 'watch_duplicate', earlierImport: earlier.importId }, 'duplicate file not imported');
+    return 'duplicate';
+  }
+  if (earlier && earlier.claimName !== claimName) {
+    await ledger.put(hash, { claimName, state: 'importing', at: new Date().toISOString() });
+  }
+
+  let importId: string;
+  try {
+    importId =
+      sidecar.importId ?? (await findImportOf(deps.store, path)) ?? (await submit(deps, path, sidecar));
+  } catch (err) {
+    return fail(deps, claimName, hash, `could not be submitted: ${(err as Error).message}`);
+  }
+  if (!sidecar.importId) {
+    await writeSidecar(layout, claimName, { ...sidecar, hash, importId });
+    await ledger.put(hash, { claimName, state: 'importing', importId, at: new Date().toISOString() });
+    log.info({ event: 'watch_submitted', importId }, 'file submitted');
+  }
+
+  const meta = await deps.imports.waitFor(importId, () => undefined, { pollMs: 250, signal });
+  if (meta.state !== 'done' && meta.state !== 'failed' && meta.state !== 'cancelled') return 'interrupted';
+  if (meta.state !== 'done') {
+    return fail(deps, claimName, hash, failureText(meta), meta.reportDir ?? meta.options.reportDir);
+  }
+  await settleFile(layout, claimName, 'done', { reportDir: meta.reportDir ?? meta.options.reportDir });
+  await ledger.put(hash, { claimName, state: 'done', importId, at: new Date().toISOString() });
+  log.info({ event: 'watch_done', importId, counts: meta.counts }, 'file imported');
+  return 'done';
+}
+
+async function submit(deps: SettleDeps, path: string, sidecar: Sidecar): Promise<string> {
+  const submitted = await deps.imports.submitOnce({
+    filePath: path,
+    fileName: sidecar.originalName,
+    origin: 'watch',
+    options: deps.importOptions,
+  });
+  return submitted.importId;
+}
+
+/** A restart between submitting and recording the id: the import names this claim's unique path. */
+async function findImportOf(store: ImportStore, path: string): Promise<string | undefined> {
+  for (const id of await store.list(0, RECENT_IMPORTS)) {
+    const meta = await store.get(id);
+    if (meta?.filePath === path) return id;
+  }
+  return undefined;
+}
+
+/** An "importing" entry whose claim left processing/ without settling the ledger (a crash mid-move). */
+async function isStale(deps: SettleDeps, claimName: string, entry: { state: string }): Promise<boolean> {
+  return entry.state === 'importing' && !(await exists(join(deps.layout.processing, claimName)));
+}
+
+async function fail(
+  deps: SettleDeps,
+  claimName: string,
+  hash: string,
+  reason: string,
+  reportDir?: string,
+): Promise<Settled> {
+  const text = `${originalName(claimName)} was not imported: ${reason}\nFix the file and drop it into inbox/ again.\n`;
+  const withReport = reportDir && (await exists(reportDir)) ? { reportDir } : {};
+  await settleFile(deps.layout, claimName, 'failed', { ...withReport, note: { suffix: '.error.txt', text } });
+  // The same bytes may be dropped again once whatever failed is fixed (a mapping file, EnKash itself).
+  await deps.ledger.release(hash, claimName);
+  deps.logger.warn({ event: 'watch_failed', claim: claimName, reason }, 'file not imported');
+  return 'failed';
+}
+
+function failureText(meta: ImportMeta): string {
+  if (meta.state === 'cancelled') return `import ${meta.id} was cancelled`;
+  return `import ${meta.id} failed: ${meta.error ?? 'the file could not be processed'}`;
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await access(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
