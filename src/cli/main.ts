@@ -6,6 +6,7 @@ import { Command } from 'commander';
 import { ConfigError } from '../config.js';
 import { UserError } from '../domain/errors.js';
 import { registerSandbox } from './commands/sandbox.js';
+import { registerServe } from './commands/serve.js';
 import { registerSync } from './commands/sync.js';
 import { registerTemplate } from './commands/template.js';
 import { registerValidate } from './commands/validate.js';
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
   registerTemplate(program);
   registerWorker(program);
   registerSandbox(program);
+  registerServe(program);
   registerWatch(program);
   return program;
 }

@@ -1,0 +1,83 @@
+/**
+ * Prometheus metrics. EnKash calls are counted as this process makes them (so with `serve` running its
+ * own workers they cover the sync; a separate `worker` process's calls are not seen here). Queue depth
+ * and rows by outcome are read from Redis at scrape time, so they are the same whichever process is
+ * scraped.
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { App } from '../app.js';
+import { OUTCOMES } from '../domain/types.js';
+
+/** Imports summed into `customer_sync_rows` (newest first); older ones have usually expired anyway. */
+const ROW_SCAN_IMPORTS = 500;
+const QUEUE_STATES = [
+  'waiting',
+  'active',
+  'delayed',
+  'prioritized',
+  'waiting-children',
+  'failed',
+  'completed',
+] as const;
+
+export type ApiMetrics = { registry: Registry; close(): void };
+
+export function createMetrics(app: App): ApiMetrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'customer_sync_' });
+  const calls = new Counter({
+    name: 'customer_sync_enkash_calls_total',
+    help: 'EnKash HTTP calls made by this process, by operation and HTTP status (none: no answer)',
+    labelNames: ['operation', 'status'] as const,
+    registers: [registry],
+  });
+  const latency = new Histogram({
+    name: 'customer_sync_enkash_call_duration_seconds',
+    help: 'EnKash call latency, by operation',
+    labelNames: ['operation'] as const,
+    buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20],
+    registers: [registry],
+  });
+  const rateLimited = new Counter({
+    name: 'customer_sync_enkash_rate_limited_total',
+    help: 'EnKash answers 429 (rate limited) seen by this process, by operation',
+    labelNames: ['operation'] as const,
+    registers: [registry],
+  });
+  new Gauge({
+    name: 'customer_sync_queue_jobs',
+    help: 'Jobs in each BullMQ queue, by state',
+    labelNames: ['queue', 'state'] as const,
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const queue of [app.queues.imports, app.queues.rows]) {
+        const counts = await queue.getJobCounts(...QUEUE_STATES);
+        for (const state of QUEUE_STATES) this.set({ queue: queue.name, state }, counts[state] ?? 0);
+      }
+    },
+  });
+  new Gauge({
+    name: 'customer_sync_rows',
+    help: `Rows by outcome, summed over the ${ROW_SCAN_IMPORTS} newest imports kept in Redis`,
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+    async collect() {
+      const ids = await app.store.list(0, ROW_SCAN_IMPORTS);
+      const metas = await Promise.all(ids.map((id) => app.store.get(id)));
+      this.reset();
+      for (const outcome of OUTCOMES) {
+        this.set(
+          { outcome },
+          metas.reduce((sum, m) => sum + (m?.counts[outcome] ?? 0), 0),
+        );
+      }
+    },
+  });
+  const unsubscribe = app.observeCalls((call) => {
+    calls.inc({ operation: call.operation, status: call.status === null ? 'none' : String(call.status) });
+    latency.observe({ operation: call.operation }, call.durationMs / 1000);
+    if (call.status === 429) rateLimited.inc({ operation: call.operation });
+  });
+  return { registry, close: unsubscribe };
+}

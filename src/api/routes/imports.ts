@@ -1,0 +1,166 @@
+/** The import routes: thin, each one call to the ImportService (or the store for lists and results). */
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { access } from 'node:fs/promises';
+import type { App } from '../../app.js';
+import type { ImportMeta, ImportOptions } from '../../queue/import-store.js';
+import { ApiError } from '../errors.js';
+import { importLinks, importView } from '../import-view.js';
+import {
+  Cancelled,
+  ErrorSchema,
+  ImportIdParams,
+  ImportList,
+  ImportView,
+  ListQuery,
+  Submitted,
+} from '../schemas.js';
+import { UPLOAD_BODY_DOC } from '../upload-fields.js';
+import { receiveUpload, type UploadLimits } from '../upload.js';
+
+const TERMINAL = new Set(['done', 'failed', 'cancelled']);
+
+export type ImportRoutesOptions = { app: App; limits: UploadLimits };
+
+export const importRoutes: FastifyPluginAsyncZod<ImportRoutesOptions> = async (server, { app, limits }) => {
+  server.post(
+    '/imports',
+    {
+      schema: {
+        summary: 'Upload a CSV or XLSX file of customers and start an import',
+        description:
+          'multipart/form-data: one file part (its type is read from its content) and the fields below. ' +
+          'An identical file with the same options already being imported answers that import (duplicate).',
+        tags: ['imports'],
+        consumes: ['multipart/form-data'],
+        response: { 202: Submitted, 400: ErrorSchema, 413: ErrorSchema, 415: ErrorSchema },
+      },
+      // Multipart bodies are read by receiveUpload (zod-validated there); this only documents them.
+      config: { uploadBodyDoc: UPLOAD_BODY_DOC },
+    },
+    async (request, reply) => {
+      const upload = await receiveUpload(request, limits);
+      const { fields } = upload;
+      const submitted = await app.imports
+        .submitOnce({
+          filePath: upload.filePath,
+          fileName: upload.fileName,
+          origin: 'api',
+          options: {
+            mode: fields.mode ?? app.config.sync.mode,
+            dryRun: fields.dryRun,
+            matchKey: fields.matchKey ?? app.config.sync.matchKey,
+            ...(fields.preset ? { preset: fields.preset } : {}),
+            ...(fields.sheet ? { sheet: fields.sheet } : {}),
+            ...(upload.mappingPath ? { mapping: upload.mappingPath } : {}),
+          },
+        })
+        .catch(async (err: unknown) => {
+          await upload.discard();
+          throw err;
+        });
+      // The import already under way reads its own copy of these bytes.
+      if (submitted.duplicate) await upload.discard();
+      request.log.info({ event: 'api_import_submitted', ...submitted }, 'import submitted');
+      return reply.status(202).send({ ...submitted, links: importLinks(submitted.importId) });
+    },
+  );
+
+  server.get(
+    '/imports',
+    {
+      schema: {
+        summary: 'Recent imports, newest first',
+        tags: ['imports'],
+        querystring: ListQuery,
+        response: { 200: ImportList },
+      },
+    },
+    async (request) => {
+      const { offset, limit } = request.query;
+      const ids = await app.store.list(offset, limit);
+      const metas = await Promise.all(ids.map((id) => app.store.get(id)));
+      const imports = metas.filter((m): m is ImportMeta => m !== null).map(importView);
+      return { offset, limit, imports };
+    },
+  );
+
+  server.get(
+    '/imports/:id',
+    {
+      schema: {
+        summary: 'One import: state, progress, counts by outcome, timings, errors',
+        tags: ['imports'],
+        params: ImportIdParams,
+        response: { 200: ImportView, 404: ErrorSchema },
+      },
+    },
+    async (request) => importView(await mustGet(app, request.params.id)),
+  );
+
+  server.post(
+    '/imports/:id/retry-failed',
+    {
+      schema: {
+        summary: 'A new import of the same file, of only the rows that failed in this one',
+        tags: ['imports'],
+        params: ImportIdParams,
+        response: { 202: Submitted, 404: ErrorSchema, 409: ErrorSchema, 410: ErrorSchema },
+      },
+    },
+    async (request, reply) => {
+      const meta = await mustGet(app, request.params.id);
+      const failedRows = await failedRowsOf(app, meta);
+      const { reportDir: _own, ...options } = meta.options;
+      const retry: Omit<ImportOptions, 'reportDir'> = { ...options, retryOf: meta.id, onlyRows: failedRows };
+      const submitted = await app.imports.submitOnce({
+        filePath: meta.filePath,
+        fileName: meta.fileName,
+        origin: 'api',
+        options: retry,
+      });
+      return reply.status(202).send({ ...submitted, links: importLinks(submitted.importId) });
+    },
+  );
+
+  server.delete(
+    '/imports/:id',
+    {
+      schema: {
+        summary: 'Cancel the rows not yet sent (they end skipped; the report is still written)',
+        tags: ['imports'],
+        params: ImportIdParams,
+        response: { 202: Cancelled, 404: ErrorSchema, 409: ErrorSchema },
+      },
+    },
+    async (request, reply) => {
+      const meta = await mustGet(app, request.params.id);
+      if (!(await app.imports.cancel(meta.id))) {
+        throw new ApiError(409, 'ALREADY_FINISHED', `import ${meta.id} is already ${meta.state}`);
+      }
+      return reply.status(202).send({ importId: meta.id, cancelRequested: true as const });
+    },
+  );
+};
+
+async function mustGet(app: App, id: string): Promise<ImportMeta> {
+  const meta = await app.imports.get(id);
+  if (!meta) throw new ApiError(404, 'NOT_FOUND', `no import ${id} (imports are kept for JOB_RETENTION_SEC)`);
+  return meta;
+}
+
+async function failedRowsOf(app: App, meta: ImportMeta): Promise<number[]> {
+  if (!TERMINAL.has(meta.state) || !meta.reportDir) {
+    throw new ApiError(409, 'NOT_FINISHED', `import ${meta.id} is ${meta.state}: retry once it has finished`);
+  }
+  const rows: number[] = [];
+  for await (const result of app.store.results(meta.id, meta.lastRow)) {
+    if (result.outcome === 'failed') rows.push(result.row);
+  }
+  if (rows.length === 0) throw new ApiError(409, 'NOTHING_TO_RETRY', `import ${meta.id} has no failed rows`);
+  try {
+    await access(meta.filePath);
+  } catch {
+    throw new ApiError(410, 'FILE_GONE', `the file of import ${meta.id} is no longer kept: upload it again`);
+  }
+  return rows;
+}

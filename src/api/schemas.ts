@@ -1,0 +1,80 @@
+/** The API's request and response shapes, one zod schema each (fastify validates and documents them). */
+import { z } from 'zod';
+import { MATCH_KEYS } from '../config.js';
+import { OUTCOMES, SYNC_MODES } from '../domain/types.js';
+import { IMPORT_STATES } from '../queue/import-store.js';
+
+export const ImportIdParams = z.object({
+  id: z
+    .string()
+    .max(64)
+    .regex(/^imp-[a-z0-9-]+$/, 'is not an import id (imp-…)'),
+});
+
+export const ListQuery = z.object({
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+});
+
+export const REPORT_FILES = ['results.csv', 'results.xlsx', 'summary.json', 'errors.csv'] as const;
+export type ReportFile = (typeof REPORT_FILES)[number];
+
+export const ReportParams = ImportIdParams.extend({ file: z.enum(REPORT_FILES) });
+
+export const Links = z.object({
+  self: z.string(),
+  'results.csv': z.string(),
+  'results.xlsx': z.string(),
+  'summary.json': z.string(),
+  'errors.csv': z.string(),
+  retryFailed: z.string(),
+});
+
+export const ImportView = z.object({
+  id: z.string(),
+  state: z.enum(IMPORT_STATES),
+  fileName: z.string(),
+  origin: z.string(),
+  options: z.object({
+    mode: z.enum(SYNC_MODES),
+    dryRun: z.boolean(),
+    matchKey: z.enum(MATCH_KEYS),
+    preset: z.string().optional(),
+    sheet: z.string().optional(),
+    retryOf: z.string().optional(),
+    onlyRowCount: z.number().int().optional(),
+  }),
+  progress: z.object({
+    parsed: z.number().int(),
+    total: z.number().int().nullable(),
+    done: z.number().int(),
+  }),
+  counts: z.record(z.enum(OUTCOMES), z.number().int()),
+  blankRows: z.number().int(),
+  totalsRows: z.number().int(),
+  timings: z.object({
+    createdAt: z.string(),
+    startedAt: z.string().optional(),
+    parsedAt: z.string().optional(),
+    finishedAt: z.string().optional(),
+  }),
+  sheet: z.string().optional(),
+  warnings: z.array(z.string()),
+  error: z.string().optional(),
+  cancelRequested: z.boolean(),
+  reportReady: z.boolean(),
+  links: Links,
+});
+export type ImportViewT = z.infer<typeof ImportView>;
+
+export const Submitted = z.object({ importId: z.string(), duplicate: z.boolean(), links: Links });
+
+export const ImportList = z.object({
+  offset: z.number().int(),
+  limit: z.number().int(),
+  imports: z.array(ImportView),
+});
+
+export const Cancelled = z.object({ importId: z.string(), cancelRequested: z.literal(true) });
+
+export const ErrorSchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });

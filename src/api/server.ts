@@ -1,0 +1,124 @@
+/**
+ * The HTTP server of `customer-sync serve`: the import API, report downloads, probes, metrics, the
+ * OpenAPI document at /docs, Bull Board at /admin/queues, and the finance page at /. Built but not
+ * listening, so tests listen on port 0.
+ *
+ * Open without a key: /healthz, /readyz, the page and its assets, /docs (they hold no data). Everything
+ * else needs `Authorization: Bearer <key>`.
+ */
+import { mkdir } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import multipart from '@fastify/multipart';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { App } from '../app.js';
+import { ADMIN_PATH, mountBullBoard } from './admin.js';
+import { keyChecker, requireKey } from './auth.js';
+import { installErrorHandler } from './errors.js';
+import { createMetrics } from './metrics.js';
+import { metricsRoute, probeRoutes } from './routes/health.js';
+import { importRoutes } from './routes/imports.js';
+import { reportRoutes } from './routes/reports.js';
+import { webRoutes } from './routes/web.js';
+
+export type ApiServerOptions = {
+  /** Accepted Bearer keys (default: API_KEYS). Empty is refused unless `insecureNoAuth`. */
+  apiKeys?: readonly string[];
+  /** Serve with no authentication at all (a laptop demo); never in production. */
+  insecureNoAuth?: boolean;
+  uploadDir?: string;
+  maxUploadBytes?: number;
+};
+
+/** Routes a probe or a person may reach without a key. */
+const PUBLIC = new Set(['/healthz', '/readyz']);
+/** Multipart overhead allowed above UPLOAD_MAX_BYTES before a body is refused by its length alone. */
+const MULTIPART_SLACK_BYTES = 1024 * 1024;
+
+export async function buildApiServer(app: App, options: ApiServerOptions = {}): Promise<FastifyInstance> {
+  const keys = options.apiKeys ?? app.config.api.keys;
+  if (keys.length === 0 && !options.insecureNoAuth) {
+    throw new Error('no API key configured: set API_KEYS (comma-separated), or pass --insecure-no-auth');
+  }
+  const check = keys.length === 0 ? null : keyChecker(keys);
+  const limits = {
+    uploadDir: resolve(options.uploadDir ?? app.config.api.uploadDir),
+    maxBytes: options.maxUploadBytes ?? app.config.api.maxUploadBytes,
+  };
+  await mkdir(limits.uploadDir, { recursive: true, mode: 0o700 });
+
+  const server = Fastify({
+    loggerInstance: app.logger.child({ component: 'api' }) as FastifyBaseLogger,
+    // Uploads are streamed by multipart with their own limit; other bodies are tiny.
+    bodyLimit: 64 * 1024,
+  });
+  server.setValidatorCompiler(validatorCompiler);
+  server.setSerializerCompiler(serializerCompiler);
+  installErrorHandler(server);
+  server.addHook('onSend', async (_request, reply) => {
+    reply.header('x-content-type-options', 'nosniff');
+  });
+  await registerDocs(server);
+
+  const metrics = createMetrics(app);
+  server.addHook('onClose', async () => metrics.close());
+
+  await server.register(probeRoutes, { app });
+  await server.register(webRoutes);
+  await server.register(async (scope) => {
+    scope.addHook('onRequest', requireKey(check));
+    scope.addHook('onRequest', async (request) => {
+      const length = Number(request.headers['content-length'] ?? 0);
+      if (request.method === 'POST' && length > limits.maxBytes + MULTIPART_SLACK_BYTES) {
+        const { ApiError } = await import('./errors.js');
+        throw new ApiError(
+          413,
+          'TOO_LARGE',
+          'the upload is larger than this server accepts (UPLOAD_MAX_BYTES)',
+        );
+      }
+    });
+    await scope.register(multipart, {
+      limits: {
+        fileSize: limits.maxBytes,
+        files: 2,
+        fields: 10,
+        parts: 12,
+        fieldSize: 256 * 1024,
+        fieldNameSize: 100,
+        headerPairs: 50,
+      },
+    });
+    await scope.register(importRoutes, { app, limits });
+    await scope.register(reportRoutes, { app });
+    await scope.register(metricsRoute, { metrics });
+  });
+  await mountBullBoard(server, app, check);
+  return server;
+}
+
+async function registerDocs(server: FastifyInstance): Promise<void> {
+  await server.register(swagger, {
+    openapi: {
+      info: {
+        title: 'customer-sync',
+        version: '1',
+        description: 'Sync a customer master from CSV/XLSX files into EnKash Accounts Receivable.',
+      },
+      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' } } },
+      security: [{ apiKey: [] }],
+    },
+    transform: (args) => {
+      if (args.url.startsWith(ADMIN_PATH)) return { schema: { hide: true }, url: args.url };
+      const out = jsonSchemaTransform(args);
+      const schema = out.schema as Record<string, unknown>;
+      const uploadBody = (args.route.config as { uploadBodyDoc?: unknown } | undefined)?.uploadBodyDoc;
+      if (uploadBody) schema.body = uploadBody;
+      if (PUBLIC.has(args.url)) schema.security = [];
+      return out;
+    },
+  });
+  await server.register(swaggerUi, { routePrefix: '/docs' });
+}
