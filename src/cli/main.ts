@@ -5,7 +5,9 @@
 import { Command } from 'commander';
 import { ConfigError } from '../config.js';
 import { UserError } from '../domain/errors.js';
+import { registerJobs } from './commands/jobs.js';
 import { registerSandbox } from './commands/sandbox.js';
+import { registerSchedule } from './commands/schedule.js';
 import { registerServe } from './commands/serve.js';
 import { registerSync } from './commands/sync.js';
 import { registerTemplate } from './commands/template.js';
@@ -24,6 +26,8 @@ export function buildProgram(): Command {
   registerSandbox(program);
   registerServe(program);
   registerWatch(program);
+  registerSchedule(program);
+  registerJobs(program);
   return program;
 }
 

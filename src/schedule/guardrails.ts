@@ -24,6 +24,12 @@ export function checkGuardrails(g: Guardrails, input: GuardrailInput): Guardrail
   if (g.maxChangeShare !== undefined && changes > 0) {
     // An empty account counts as one customer: the first load of a master is held for approval once.
     const share = changes / Math.max(input.accountCustomers, 1);
+    if (share > g.maxChangeShare && input.accountCustomers === 0) {
+      return {
+        hold: true,
+        reason: `would create ${changes} customers in an EnKash account that has none yet (a first load is approved once)`,
+      };
+    }
     if (share > g.maxChangeShare) {
       return {
         hold: true,

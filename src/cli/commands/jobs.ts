@@ -1,0 +1,90 @@
+import type { Command } from 'commander';
+import type { Runtime } from '../runtime.js';
+import { findJob, isFolderSource, loadJobDefinitions, nextRun } from '../../schedule/job-definition.js';
+import { JobRunner, type RunResult } from '../../schedule/job-runner.js';
+import { Scheduler, schedulerIds } from '../../schedule/scheduler.js';
+import { startRuntime } from '../runtime.js';
+
+export function registerJobs(program: Command): void {
+  const jobs = program.command('jobs').description('Show, run and approve the nightly-sync jobs in JOBS_DIR');
+  jobs
+    .command('list')
+    .description('Each job: schedule, time zone, next run, last run')
+    .action(async () => withRuntime(false, list));
+  jobs
+    .command('run')
+    .description('Run a job now (in this process) and wait for it')
+    .argument('<name>', 'the job name')
+    .action(async (name: string) => withRuntime(true, (rt) => runNow(rt, name, 'run')));
+  jobs
+    .command('approve')
+    .description('Write the file of a run held for approval by its guardrails')
+    .argument('<name>', 'the job name')
+    .action(async (name: string) => withRuntime(true, (rt) => runNow(rt, name, 'approve')));
+}
+
+async function withRuntime(workers: boolean, body: (rt: Runtime) => Promise<number>): Promise<void> {
+  const runtime = await startRuntime({ allowEmbeddedSandbox: true, say: (l) => console.error(l) });
+  try {
+    if (workers) runtime.app.startWorkers();
+    process.exitCode = await body(runtime);
+  } finally {
+    await runtime.close();
+  }
+}
+
+async function list({ app, config }: Runtime): Promise<number> {
+  const defs = await loadJobDefinitions(config.paths.jobsDir);
+  const runner = new JobRunner(app);
+  const scheduler = new Scheduler(app, runner);
+  try {
+    for (const job of defs) {
+      const record = await runner.runs.get(job.name);
+      const registered = await scheduler.queue.getJobScheduler(schedulerIds.run(job.name));
+      const source = isFolderSource(job.source)
+        ? `${job.source.folder}/${job.source.glob}`
+        : new URL(job.source.url).host;
+      const state = !job.enabled
+        ? 'disabled'
+        : registered
+          ? 'scheduled'
+          : 'not registered (run `customer-sync schedule`)';
+      console.log(
+        [
+          `${job.name}  (${job.file})`,
+          `  schedule   ${job.schedule.cron}  ${job.schedule.timezone}  — ${state}`,
+          `  next run   ${job.enabled ? localTime(nextRun(job.schedule), job.schedule.timezone) : '—'}`,
+          `  source     ${source}${job.expectedBy ? `  (expected by ${job.expectedBy})` : ''}`,
+          `  last run   ${record.lastRunAt ? `${localTime(new Date(record.lastRunAt), job.schedule.timezone)}: ${record.outcome}` : 'never'}` +
+            `${record.rows !== undefined ? `, ${record.rows} rows` : ''}${record.importId ? `, import ${record.importId}` : ''}`,
+          ...(record.reason ? [`  reason     ${record.reason}`] : []),
+        ].join('\n'),
+      );
+    }
+    if (defs.length === 0) console.log(`no job definitions in ${config.paths.jobsDir}`);
+    return 0;
+  } finally {
+    await scheduler.close();
+  }
+}
+
+async function runNow({ app, config }: Runtime, name: string, what: 'run' | 'approve'): Promise<number> {
+  const job = findJob(await loadJobDefinitions(config.paths.jobsDir), name, config.paths.jobsDir);
+  const runner = new JobRunner(app);
+  console.error(`${what === 'run' ? 'running' : 'approving'} ${job.name} …`);
+  const result: RunResult = what === 'run' ? await runner.run(job) : await runner.approve(job);
+  const parts = [
+    `${job.name}: ${result.outcome}`,
+    ...(result.rows !== undefined ? [`${result.rows} rows`] : []),
+    ...(result.importId ? [`import ${result.importId}`] : []),
+  ];
+  console.log(parts.join(', '));
+  if (result.reason) console.log(`  ${result.reason}`);
+  if (result.outcome === 'awaiting-approval')
+    console.log(`  approve with: customer-sync jobs approve ${job.name}`);
+  return result.outcome === 'imported' ? 0 : result.outcome === 'awaiting-approval' ? 1 : 2;
+}
+
+function localTime(date: Date, timeZone: string): string {
+  return `${date.toLocaleString('sv-SE', { timeZone })} ${timeZone}`;
+}
