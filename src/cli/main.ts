@@ -8,6 +8,7 @@ import { UserError } from '../domain/errors.js';
 import { registerJobs } from './commands/jobs.js';
 import { registerSandbox } from './commands/sandbox.js';
 import { registerSchedule } from './commands/schedule.js';
+import { registerStart } from './commands/start.js';
 import { registerServe } from './commands/serve.js';
 import { registerSync } from './commands/sync.js';
 import { registerTemplate } from './commands/template.js';
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerWatch(program);
   registerSchedule(program);
   registerJobs(program);
+  registerStart(program);
   return program;
 }
 
