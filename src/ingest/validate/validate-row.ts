@@ -71,7 +71,7 @@ function readValues(r: RowReader, map: ColumnMap): Values {
     uniqueRefNo: readField(r, map, 'uniqueRefNo', 'uniqueRefNo'),
     legalName: readLegalName(r, map),
     panOrGstin: readPanOrGstin(r, map),
-    contactNumber: readField(r, map, 'contactNumber', 'contactNumber'),
+    contactNumber: readContactNumber(r, map),
     accountNumber: readField(r, map, 'accountNumber', 'accountNumber'),
     ifsc: readField(r, map, 'ifsc', 'ifsc'),
     pinCode: readField(r, map, 'pinCode', 'pinCode'),
@@ -80,6 +80,17 @@ function readValues(r: RowReader, map: ColumnMap): Values {
     customerCompanyId: readField(r, map, 'customerCompanyId', 'customerCompanyId'),
     status: readField(r, map, 'status', 'status'),
   };
+}
+
+/**
+ * The column map points contactNumber at the primary contact's mobile when the file has no phone column
+ * of its own: that cell is read (and its problems reported) once, as the contact's mobile, and
+ * buildCustomer falls back to that mobile for contactNumber.
+ */
+function readContactNumber(r: RowReader, map: ColumnMap): string | undefined {
+  const own = map.fields.contactNumber;
+  if (own !== undefined && own.index === map.contacts[0]?.mobile?.index) return '';
+  return readField(r, map, 'contactNumber', 'contactNumber');
 }
 
 /**
