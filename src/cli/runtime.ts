@@ -19,8 +19,14 @@ export type Runtime = {
   close(): Promise<void>;
 };
 
-export function stderrLogger(config: Config): Logger {
-  const options = { level: config.logLevel, redact: { paths: REDACT_PATHS, censor: '[redacted]' } };
+/**
+ * `quiet`: an interactive command (sync) shows its own progress; its log keeps to warnings and errors
+ * unless LOG_LEVEL asks for debug or trace.
+ */
+export function stderrLogger(config: Config, quiet = false): Logger {
+  const verbose = config.logLevel === 'debug' || config.logLevel === 'trace';
+  const level = quiet && !verbose && config.logLevel !== 'silent' ? 'warn' : config.logLevel;
+  const options = { level, redact: { paths: REDACT_PATHS, censor: '[redacted]' } };
   if (process.stderr.isTTY) {
     return pino({
       ...options,
@@ -33,9 +39,13 @@ export function stderrLogger(config: Config): Logger {
   return pino(options, pino.destination(2));
 }
 
-export async function startRuntime(options: { allowEmbeddedSandbox: boolean; say?: (line: string) => void }) {
+export async function startRuntime(options: {
+  allowEmbeddedSandbox: boolean;
+  say?: (line: string) => void;
+  quiet?: boolean;
+}) {
   const config = loadConfig();
-  const logger = stderrLogger(config);
+  const logger = stderrLogger(config, options.quiet);
   let sandbox: Sandbox | null = null;
   let baseUrl = config.enkash.baseUrl;
   let accountLabel: string | undefined;
