@@ -61,6 +61,7 @@ async function runSync(file: string, flags: SyncFlags): Promise<number> {
   const runtime = await startRuntime({
     allowEmbeddedSandbox: flags.localWorker,
     say: (l) => console.error(l),
+    quiet: true,
   });
   const { app, config } = runtime;
   const abort = new AbortController();
