@@ -67,7 +67,10 @@ async function runServe(flags: ServeFlags): Promise<void> {
       process.once('SIGINT', () => resolve());
     });
     logger.info({ event: 'serve_stopping' }, 'stopping: no new requests, finishing rows in flight');
-    await server.close();
+    // Requests in flight get a grace period; a client holding a connection open does not hold the exit.
+    const closing = server.close();
+    setTimeout(() => server.server.closeAllConnections(), config.sync.shutdownTimeoutMs).unref();
+    await closing;
   } finally {
     await runtime.close();
   }

@@ -1,0 +1,119 @@
+/**
+ * A real `serve` for tests: the engine harness (sandbox over HTTP, Redis under a random prefix, local
+ * workers) plus the API server listening on a random port, with one API key.
+ */
+import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { buildApiServer, type ApiServerOptions } from '../../src/api/server.js';
+import { REPO_ROOT, eventually, startHarness, type Harness } from '../helpers/engine.js';
+import type { SandboxFaults } from '../../src/sandbox/types.js';
+
+export type ApiHarness = {
+  h: Harness;
+  server: FastifyInstance;
+  url: string;
+  key: string;
+  uploadDir: string;
+  /** fetch with the API key. */
+  call(path: string, init?: RequestInit): Promise<Response>;
+  upload(content: Buffer | string, name: string, fields?: Record<string, string>): Promise<Response>;
+  /** Polls the import until it has ended; returns its view. */
+  waitDone(id: string, timeoutMs?: number): Promise<ImportViewJson>;
+  close(): Promise<void>;
+};
+
+export type ImportViewJson = {
+  id: string;
+  state: string;
+  fileName: string;
+  counts: Record<string, number>;
+  progress: { parsed: number; total: number | null; done: number };
+  options: { retryOf?: string; onlyRowCount?: number; dryRun: boolean; mode: string };
+  reportReady: boolean;
+  error?: string;
+  links: Record<string, string>;
+};
+
+export const fixture = (path: string) => readFile(join(REPO_ROOT, path));
+
+export async function startApi(
+  opts: {
+    env?: Record<string, string>;
+    faults?: Partial<SandboxFaults>;
+    server?: ApiServerOptions;
+    uploadSubdir?: string;
+  } = {},
+): Promise<ApiHarness> {
+  const h = await startHarness({
+    env: { LOG_LEVEL: 'warn', ...opts.env },
+    ...(opts.faults ? { faults: opts.faults } : {}),
+  });
+  const key = randomBytes(16).toString('hex');
+  const uploadDir = join(h.dir, opts.uploadSubdir ?? 'uploads');
+  const server = await buildApiServer(h.app, { apiKeys: [key], uploadDir, ...opts.server });
+  await server.listen({ port: 0, host: '127.0.0.1' });
+  const address = server.server.address();
+  const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  const call = (path: string, init: RequestInit = {}) =>
+    fetch(`${url}${path}`, { ...init, headers: { authorization: `Bearer ${key}`, ...init.headers } });
+  return {
+    h,
+    server,
+    url,
+    key,
+    uploadDir,
+    call,
+    upload(content, name, fields = {}) {
+      const form = new FormData();
+      for (const [k, v] of Object.entries(fields)) form.append(k, v);
+      form.append('file', new Blob([content]), name);
+      return call('/imports', { method: 'POST', body: form });
+    },
+    async waitDone(id, timeoutMs = 30_000) {
+      return eventually(
+        async () => {
+          const view = (await (await call(`/imports/${id}`)).json()) as ImportViewJson;
+          return ['done', 'failed', 'cancelled'].includes(view.state) ? view : undefined;
+        },
+        timeoutMs,
+        `import ${id} to end`,
+      );
+    },
+    async close() {
+      // A test's requests are all answered by now; a connection undici keeps half-open must not hold
+      // the close for Node's 60 s headers timeout.
+      const closing = server.close();
+      server.server.closeAllConnections();
+      await closing;
+      await h.close();
+    },
+  };
+}
+
+/** A multipart body built byte by byte, so tests control exactly what the server receives. */
+export function rawMultipart(
+  parts: { name: string; filename?: string; content: Buffer | string; type?: string }[],
+  boundary = `----cs${randomBytes(8).toString('hex')}`,
+): { body: Buffer; contentType: string } {
+  const chunks: Buffer[] = [];
+  for (const p of parts) {
+    const disposition =
+      `Content-Disposition: form-data; name="${p.name}"` +
+      (p.filename !== undefined ? `; filename="${p.filename}"` : '');
+    const head =
+      `--${boundary}\r\n${disposition}\r\n` + (p.type ? `Content-Type: ${p.type}\r\n` : '') + '\r\n';
+    chunks.push(Buffer.from(head, 'utf8'), Buffer.from(p.content), Buffer.from('\r\n'));
+  }
+  chunks.push(Buffer.from(`--${boundary}--\r\n`));
+  return { body: Buffer.concat(chunks), contentType: `multipart/form-data; boundary=${boundary}` };
+}
+
+/** Parses a CSV report (UTF-8 BOM, CRLF) into header + rows, enough for assertions. */
+export function csvLines(text: string): string[] {
+  return text
+    .replace(/^\uFEFF/, '')
+    .split(/\r?\n/)
+    .filter((l) => l !== '');
+}
