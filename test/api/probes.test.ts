@@ -1,0 +1,96 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fixture, startApi, type ApiHarness } from './helpers.js';
+
+let api: ApiHarness;
+beforeAll(async () => {
+  api = await startApi();
+});
+afterAll(async () => api?.close());
+
+describe('probes, metrics and the OpenAPI document', () => {
+  it('/healthz and /readyz answer without a key', async () => {
+    expect(await (await fetch(`${api.url}/healthz`)).json()).toEqual({ status: 'ok' });
+    const ready = await fetch(`${api.url}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: 'ready', checks: { redis: 'ok', enkash: 'ok' } });
+  });
+
+  it('/readyz is 503 when EnKash refuses the credentials', async () => {
+    const refused = await startApi({ env: { ENKASH_PASSWORD: 'not-the-password' } });
+    try {
+      const res = await fetch(`${refused.url}/readyz`);
+      expect(res.status).toBe(503);
+      const body = (await res.json()) as { status: string; checks: { redis: string; enkash: string } };
+      expect(body.status).toBe('not-ready');
+      expect(body.checks.redis).toBe('ok');
+      expect(body.checks.enkash).toMatch(/^error: /);
+      expect(body.checks.enkash).not.toContain('not-the-password');
+    } finally {
+      await refused.close();
+    }
+  });
+
+  it('/metrics carries rows by outcome, EnKash calls, latency, 429s and queue depth after an import', async () => {
+    const sub = (await (await api.upload(await fixture('fixtures/sync/mixed.csv'), 'mixed.csv')).json()) as {
+      importId: string;
+    };
+    await api.waitDone(sub.importId);
+    const res = await api.call('/metrics');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/plain');
+    const text = await res.text();
+    expect(text).toContain('customer_sync_rows{outcome="created"} 5');
+    expect(text).toContain('customer_sync_rows{outcome="invalid"} 2');
+    expect(text).toMatch(/customer_sync_enkash_calls_total\{operation="create",status="200"\} 5/);
+    expect(text).toContain('customer_sync_enkash_call_duration_seconds_bucket');
+    expect(text).toContain('# TYPE customer_sync_enkash_rate_limited_total counter');
+    expect(text).toMatch(/customer_sync_queue_jobs\{queue="rows",state="waiting"\} \d+/);
+  });
+
+  it('/docs/json is an OpenAPI 3 document listing every route, with the bearer scheme', async () => {
+    const doc = (await (await fetch(`${api.url}/docs/json`)).json()) as {
+      openapi: string;
+      info: { title: string; version: string };
+      paths: Record<string, Record<string, { responses?: object; requestBody?: { content: object } }>>;
+      components: { securitySchemes: Record<string, { scheme: string }> };
+    };
+    expect(doc.openapi).toMatch(/^3\./);
+    expect(doc.info.title).toBe('customer-sync');
+    expect(doc.components.securitySchemes.apiKey?.scheme).toBe('bearer');
+    const routes = Object.entries(doc.paths).flatMap(([path, ops]) =>
+      Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`),
+    );
+    expect(routes.sort()).toEqual(
+      [
+        'DELETE /imports/{id}',
+        'GET /healthz',
+        'GET /imports',
+        'GET /imports/{id}',
+        'GET /imports/{id}/{file}',
+        'GET /metrics',
+        'GET /readyz',
+        'POST /imports',
+        'POST /imports/{id}/retry-failed',
+      ].sort(),
+    );
+    for (const ops of Object.values(doc.paths))
+      for (const op of Object.values(ops)) expect(op.responses).toBeDefined();
+    expect(Object.keys(doc.paths['/imports']?.post?.requestBody?.content ?? {})).toEqual([
+      'multipart/form-data',
+    ]);
+    expect((await fetch(`${api.url}/docs`, { redirect: 'manual' })).status).toBeLessThan(400);
+  });
+
+  it('the page and its assets load without a key; Bull Board takes the key as Basic auth', async () => {
+    const page = await fetch(`${api.url}/`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect(await page.text()).toContain('<label for="api-key"');
+    expect((await fetch(`${api.url}/app.js`)).status).toBe(200);
+    const basic = `Basic ${Buffer.from(`ops:${api.key}`).toString('base64')}`;
+    expect((await fetch(`${api.url}/admin/queues`, { headers: { authorization: basic } })).status).toBe(200);
+    const denied = await fetch(`${api.url}/admin/queues`);
+    expect(denied.status).toBe(401);
+    expect(denied.headers.get('www-authenticate')).toMatch(/^Basic/);
+  });
+});
