@@ -24,6 +24,8 @@ COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./
 COPY bin ./bin
+# The upload page's files are read from src/web at startup.
+COPY src/web ./src/web
 COPY jobs ./jobs
 RUN mkdir -p /data/reports /data/state && chown -R node:node /data
 USER node

@@ -55,6 +55,8 @@ export const EnvSchema = z
     ),
     ENKASH_RATE_LIMIT_PER_SEC: z.coerce.number().positive().default(10),
     ENKASH_TIMEOUT_MS: int(15_000, 100),
+    /** Added to the 1-second rate window: covers arrival jitter at EnKash (src/enkash/rate-limiter.ts). */
+    ENKASH_RATE_MARGIN_MS: int(100, 0),
     ENKASH_MAX_CONNECTIONS: int(32, 1),
     ENKASH_DEACTIVATE_PATH: z.string().startsWith('/').default('/api/v0/customer/deactivate/{customerId}'),
     ENKASH_TOKEN_REFRESH_MARGIN_SEC: int(120),
@@ -150,6 +152,7 @@ function toConfig(env: Env) {
       parentCompanyId: env.ENKASH_PARENT_COMPANY_ID,
       ratePerSec: env.ENKASH_RATE_LIMIT_PER_SEC,
       timeoutMs: env.ENKASH_TIMEOUT_MS,
+      rateMarginMs: env.ENKASH_RATE_MARGIN_MS,
       maxConnections: env.ENKASH_MAX_CONNECTIONS,
       deactivatePath: env.ENKASH_DEACTIVATE_PATH,
       tokenRefreshMarginSec: env.ENKASH_TOKEN_REFRESH_MARGIN_SEC,

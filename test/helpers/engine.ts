@@ -26,6 +26,8 @@ export type Harness = {
   logs: string[];
   sync(file: string, options?: Partial<ImportOptions>, timeoutMs?: number): Promise<ImportMeta>;
   spawnWorker(extraEnv?: Record<string, string>): ChildProcess;
+  /** Resolves once the worker has logged that it is taking work. */
+  workerReady(child: ChildProcess, timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
 };
 
@@ -101,6 +103,19 @@ export async function startHarness(
       child.stdout?.on('data', (d: Buffer) => logs.push(d.toString('utf8')));
       children.push(child);
       return child;
+    },
+    workerReady(child, timeoutMs = 30_000) {
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('worker did not start')), timeoutMs);
+        const onData = (d: Buffer) => {
+          if (!d.toString('utf8').includes('worker_started')) return;
+          clearTimeout(timer);
+          child.stderr?.off('data', onData);
+          resolve();
+        };
+        child.stderr?.on('data', onData);
+        child.once('exit', (code) => reject(new Error(`worker exited with ${code}`)));
+      });
     },
     async close() {
       for (const child of children)
