@@ -86,6 +86,9 @@ export function startWorkers(deps: EngineDeps): Workers {
     },
     { ...common, concurrency: 2 },
   );
+  imports.on('failed', (job, err) => {
+    if (job) void recordImportFailure(deps, job, err);
+  });
   for (const w of [rows, imports]) {
     w.on('error', (err) => deps.logger.error({ event: 'worker_error', err: err.message }, 'worker error'));
   }
@@ -194,4 +197,28 @@ async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boo
   ]);
   clearTimeout(timer);
   return result;
+}
+
+/**
+ * An import or finalize job that used up its attempts (EnKash down while the account was read, a report
+ * that could not be written): the import ends `failed` with the reason, instead of staying in progress.
+ */
+async function recordImportFailure(deps: EngineDeps, job: Job, err: Error) {
+  if (job.attemptsMade < (job.opts.attempts ?? 1) && !/stalled/i.test(err.message)) return;
+  try {
+    const { importId } = ImportJobSchema.parse(job.data);
+    const state = await deps.store.state(importId);
+    if (state === 'done' || state === 'cancelled' || state === 'failed') return;
+    const stage = job.name === JOB_NAMES.finalize ? 'writing the report' : 'reading the file';
+    await deps.store.setState(importId, 'failed', {
+      error: `the import stopped while ${stage}: ${err.message}`,
+      finishedAt: new Date().toISOString(),
+    });
+    deps.logger.error({ importId, event: 'import_failed', stage }, 'import failed');
+  } catch (e) {
+    deps.logger.error(
+      { event: 'record_failure_error', err: (e as Error).message },
+      'could not record a failed import',
+    );
+  }
 }
