@@ -4,6 +4,7 @@
  * long identifiers). Same seed, same rows.
  */
 import { gstinCheckChar } from '../../src/ingest/validate/gstin.js';
+import { rng } from '../../test/helpers/synthetic-customers.js';
 
 export const CUSTOMER_HEADER = [
   'Customer Code',
@@ -57,18 +58,6 @@ const CITIES: Array<[string, string, string]> = [
 const BANKS = ['HDFC', 'ICIC', 'SBIN', 'UTIB', 'KKBK', 'PUNB'];
 const LETTERS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 
-/** mulberry32: tiny, fast, good enough to make varied data. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export type CustomerRow = string[];
 
 /** A GSTIN with its real check character: the pipeline must time valid rows, not rejections. */
@@ -78,7 +67,7 @@ function gstin(first14: string): string {
 
 /** Row `i` (0-based) of the benchmark customer master. Pincode is the only numeric column. */
 export function customerRow(i: number): CustomerRow {
-  const rnd = prng(i + 1);
+  const rnd = rng(i + 1);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rnd() * list.length)] as T;
   const digits = (n: number) => Array.from({ length: n }, () => Math.floor(rnd() * 10)).join('');
   const letters = (n: number) => Array.from({ length: n }, () => pick([...LETTERS])).join('');

@@ -5,7 +5,12 @@
  * Absent optional values are `null`, as Jackson writes them by default.
  */
 import { randomInt } from 'node:crypto';
-import type { CustomerCreate, CustomerUpdate, KeyContact } from '../enkash/contract.js';
+import {
+  UPDATABLE_FIELDS,
+  type CustomerCreate,
+  type CustomerUpdate,
+  type KeyContact,
+} from '../enkash/contract.js';
 
 type Reminder = NonNullable<CustomerCreate['customerReminders']>[number];
 
@@ -137,18 +142,7 @@ export function newCustomer(
   };
 }
 
-const SCALAR_PATCH_FIELDS = [
-  'legalName',
-  'uniqueRefNo',
-  'panOrGstin',
-  'contactNumber',
-  'accountNumber',
-  'ifsc',
-  'pinCode',
-  'address',
-  'state',
-  'assignedAgent',
-] as const;
+const SCALAR_PATCH_FIELDS = [...UPDATABLE_FIELDS, 'assignedAgent'] as const;
 
 /**
  * JsonNullable: a field absent from `patch` is kept, `null` clears it, a value sets it. `modifiedOn` moves

@@ -2,13 +2,13 @@
  * The `finalize` job: once every row read has its result, write the report (atomically, after the
  * counts reconcile) and mark the import done.
  */
-import { access } from 'node:fs/promises';
 import type { Logger } from '../logger.js';
 import { cellText } from '../ingest/ingest-file.js';
 import { openRowSource } from '../ingest/read/open-file.js';
 import type { ImportMeta, ImportStore } from '../queue/import-store.js';
 import type { ReportSummary } from '../report/types.js';
 import { writeReport } from '../report/write-report.js';
+import { pathExists } from '../domain/path-exists.js';
 
 export type FinalizeDeps = { store: ImportStore; logger: Logger };
 
@@ -22,7 +22,7 @@ export async function runFinalizeJob(deps: FinalizeDeps, importId: string): Prom
     summary: summaryOf(meta, finishedAt),
     results: deps.store.results(importId, meta.lastRow),
     sourceHeaders: meta.headers,
-    ...((await exists(meta.filePath)) ? { sourceRows: (rows) => sourceRows(meta, rows) } : {}),
+    ...((await pathExists(meta.filePath)) ? { sourceRows: (rows) => sourceRows(meta, rows) } : {}),
   });
   const state = meta.cancelRequested ? 'cancelled' : 'done';
   await deps.store.setState(importId, state, { finishedAt, reportDir: files.dir });
@@ -54,15 +54,6 @@ export function summaryOf(meta: ImportMeta, finishedAt: string): ReportSummary {
     },
     enkashCalls: meta.calls,
   };
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 async function* sourceRows(meta: ImportMeta, wanted: ReadonlySet<number>) {

@@ -3,13 +3,13 @@
  * and the import id are written to the sidecar and the ledger as soon as they are known, so a watcher
  * restarted mid-file follows the import already submitted instead of submitting a second one.
  */
-import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../logger.js';
 import type { ImportMeta, ImportStore } from '../queue/import-store.js';
 import { fileHash, type ImportService, type SubmitRequest } from '../sync/import-service.js';
 import { originalName, readSidecar, settleFile, writeSidecar, type Layout, type Sidecar } from './folders.js';
 import type { WatchLedger } from './ledger.js';
+import { pathExists } from '../domain/path-exists.js';
 
 export type SettleDeps = {
   layout: Layout;
@@ -32,7 +32,7 @@ export async function settleClaim(
 ): Promise<Settled> {
   const { layout, ledger, logger } = deps;
   const path = join(layout.processing, claimName);
-  if (!(await exists(path))) return 'gone';
+  if (!(await pathExists(path))) return 'gone';
   const log = logger.child({ file: originalName(claimName), claim: claimName });
   const sidecar: Sidecar = (await readSidecar(layout, claimName)) ?? {
     originalName: originalName(claimName),
@@ -101,7 +101,7 @@ async function findImportOf(store: ImportStore, path: string): Promise<string | 
 
 /** An "importing" entry whose claim left processing/ without settling the ledger (a crash mid-move). */
 async function isStale(deps: SettleDeps, claimName: string, entry: { state: string }): Promise<boolean> {
-  return entry.state === 'importing' && !(await exists(join(deps.layout.processing, claimName)));
+  return entry.state === 'importing' && !(await pathExists(join(deps.layout.processing, claimName)));
 }
 
 async function fail(
@@ -112,7 +112,7 @@ async function fail(
   reportDir?: string,
 ): Promise<Settled> {
   const text = `${originalName(claimName)} was not imported: ${reason}\nFix the file and drop it into inbox/ again.\n`;
-  const withReport = reportDir && (await exists(reportDir)) ? { reportDir } : {};
+  const withReport = reportDir && (await pathExists(reportDir)) ? { reportDir } : {};
   await settleFile(deps.layout, claimName, 'failed', { ...withReport, note: { suffix: '.error.txt', text } });
   // The same bytes may be dropped again once whatever failed is fixed (a mapping file, EnKash itself).
   await deps.ledger.release(hash, claimName);
@@ -123,13 +123,4 @@ async function fail(
 function failureText(meta: ImportMeta): string {
   if (meta.state === 'cancelled') return `import ${meta.id} was cancelled`;
   return `import ${meta.id} failed: ${meta.error ?? 'the file could not be processed'}`;
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -2,17 +2,11 @@
  * Deterministic, realistic Indian customer rows for integration tests, benchmarks and the demo file:
  * GSTINs with correct check characters and matching PANs, 10-digit mobiles, IFSC codes.
  */
-const ALNUM = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';
-const LETTERS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+import { gstinCheckChar } from '../../src/ingest/validate/gstin.js';
 
-export function gstinCheckChar(first14: string): string {
-  let sum = 0;
-  for (let i = 0; i < 14; i++) {
-    const product = ALNUM.indexOf(first14[i] ?? '0') * (i % 2 === 0 ? 1 : 2);
-    sum += Math.floor(product / 36) + (product % 36);
-  }
-  return ALNUM[(36 - (sum % 36)) % 36] ?? '0';
-}
+export { gstinCheckChar };
+
+const LETTERS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 
 /** A small fast PRNG (mulberry32) so every run generates the same customers. */
 export function rng(seed: number): () => number {

@@ -3,7 +3,6 @@
  * small deployments. Each part is the same code its own command runs; more workers can still be added as
  * `customer-sync worker` processes against the same Redis. Parts stop in reverse order of starting.
  */
-import { access } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { buildApiServer } from '../../api/server.js';
 import { UserError } from '../../domain/errors.js';
@@ -13,6 +12,7 @@ import { Scheduler } from '../../schedule/scheduler.js';
 import { untilSignal } from '../../schedule/until-signal.js';
 import { FolderWatcher } from '../../watch/folder-watcher.js';
 import { startRuntime, type Runtime } from '../runtime.js';
+import { pathExists } from '../../domain/path-exists.js';
 
 type StartFlags = {
   port?: string;
@@ -74,7 +74,7 @@ async function startParts(
     stops.push(() => watcher.close());
     parts.push(`watcher on ${watcher.layout.inbox}`);
   }
-  if (flags.schedule && (await exists(config.paths.jobsDir))) {
+  if (flags.schedule && (await pathExists(config.paths.jobsDir))) {
     const scheduler = new Scheduler(app, new JobRunner(app));
     const { added } = await scheduler.register(await loadJobDefinitions(config.paths.jobsDir));
     scheduler.startWorker();
@@ -95,13 +95,4 @@ async function startParts(
     parts.push(`API on ${host}:${typeof address === 'object' && address ? address.port : String(port)}`);
   }
   console.error(`customer-sync start: ${parts.join('; ')}`);
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -37,17 +37,7 @@ export function rowTexts(row: RawRow): string[] {
   return Array.from(row.values, (v) => cellText(v));
 }
 
-/** "A", "B", … "Z", "AA": the Excel column letter of a 0-based index. */
-export function columnLetter(index: number): string {
-  let n = index + 1;
-  let letters = '';
-  while (n > 0) {
-    const rem = (n - 1) % 26;
-    letters = String.fromCharCode(65 + rem) + letters;
-    n = Math.floor((n - 1) / 26);
-  }
-  return letters;
-}
+export { columnLetter } from '../read/column-letter.js';
 
 /** The 0-based index of an Excel column letter ("A" → 0, "AA" → 26), or undefined if it is not one. */
 export function columnIndex(letters: string): number | undefined {
