@@ -61,7 +61,7 @@ export type EnkashClientDeps = {
   prefix: string;
   logger: Logger;
   onCall?: (call: CallRecord) => void;
-  /** Added to the rate window to absorb network jitter (rate-limiter.ts); default 50 ms. */
+  /** Overrides `config.rateMarginMs`, added to the rate window to absorb jitter (rate-limiter.ts). */
   rateSafetyMarginMs?: number;
 };
 
@@ -101,7 +101,7 @@ export class EnkashClient {
       redis,
       prefix,
       ratePerSec: config.ratePerSec,
-      ...(deps.rateSafetyMarginMs === undefined ? {} : { safetyMarginMs: deps.rateSafetyMarginMs }),
+      safetyMarginMs: deps.rateSafetyMarginMs ?? config.rateMarginMs,
     });
     this.transport = new HttpTransport({
       baseUrl: config.baseUrl,

@@ -9,6 +9,7 @@ export const CREDENTIALS = {
   companyId: SANDBOX_DEFAULTS.ENKASH_COMPANY_ID,
 };
 
+/** Defaults from the environment schema, except a rate high enough not to slow tests that are not about it. */
 export function enkashConfig(baseUrl: string, overrides: Partial<Config['enkash']> = {}): Config['enkash'] {
-  return { ...loadConfig({ ENKASH_BASE_URL: baseUrl }).enkash, ...overrides };
+  return { ...loadConfig({ ENKASH_BASE_URL: baseUrl }).enkash, ratePerSec: 1000, ...overrides };
 }
