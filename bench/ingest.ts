@@ -5,6 +5,8 @@
  * Run: `npx tsx bench/ingest.ts [csvRows] [xlsxRows]` (defaults 1,000,000 and 200,000). Prints a table.
  * Targets (issue 3): pipeline CSV ≥ 0.3× raw papaparse, XLSX ≥ 0.6× raw exceljs, peak RSS ≤ 200 MB.
  */
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,8 +34,19 @@ const COUNTERS: Record<string, RowCounter> = { countRowSource, countIngest };
  * times the live set. 160 MB holds the 200,000-row workbook's shared-string table with room to spare.
  */
 const HEAP_CAP = ['--max-old-space-size=160'];
+/** As deployed: compiled JS (dist/), no tsx loader; uncapped and with the cap README recommends. */
+const DIST_CHILD = fileURLToPath(new URL('./lib/rss-dist.mjs', import.meta.url));
+const DEPLOYED_CAP = '--max-old-space-size=128';
+
+function deployedPeak(mode: 'reader' | 'pipeline', path: string, cap: boolean): number {
+  const args = [...(cap ? [DEPLOYED_CAP] : []), DIST_CHILD, mode, path];
+  const out = execFileSync(process.execPath, args, { encoding: 'utf8' });
+  return (JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as { maxRssMb: number }).maxRssMb;
+}
 
 type Line = {
+  deployed: number;
+  deployedCapped: number;
   what: string;
   target: number;
   timing: Comparison;
@@ -54,14 +67,17 @@ async function measure(
   const ours = await peakRss(ref(oursName), path);
   const oursCapped = await peakRss(ref(oursName), path, HEAP_CAP);
   const rawMemory = await peakRss(ref(rawName), path);
-  return { what, target, timing, ours, oursCapped, raw: rawMemory };
+  const mode = oursName === 'countIngest' ? 'pipeline' : 'reader';
+  const deployed = deployedPeak(mode, path, false);
+  const deployedCapped = deployedPeak(mode, path, true);
+  return { what, target, timing, ours, oursCapped, raw: rawMemory, deployed, deployedCapped };
 }
 
 function table(lines: Line[]): string {
   const n = (x: number) => Math.round(x).toLocaleString('en-US');
   const out = [
-    '| file | rows | raw lib rows/s | our rows/s | ratio, wall (target) | ratio, CPU | our peak RSS | ours, heap capped | raw lib peak RSS | process before reading |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| file | rows | raw lib rows/s | our rows/s | ratio, wall (target) | ratio, CPU | our peak RSS (tsx) | ours, heap capped (tsx) | raw lib peak RSS | process before reading | **as deployed (dist)** | **deployed, heap 128 MB** |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const l of lines) {
     const { baseline, candidate } = l.timing;
@@ -70,13 +86,17 @@ function table(lines: Line[]): string {
     out.push(
       `| ${l.what} | ${n(candidate.rows)} | ${n(rowsPerSec(baseline))} | ${n(rowsPerSec(candidate))} | ` +
         `${wall.toFixed(2)}× (≥ ${l.target}×) | ${cpu.toFixed(2)}× | ${l.ours.maxRssMb} MB | ` +
-        `${l.oursCapped.maxRssMb} MB | ${l.raw.maxRssMb} MB | ${l.ours.baselineRssMb} MB |`,
+        `${l.oursCapped.maxRssMb} MB | ${l.raw.maxRssMb} MB | ${l.ours.baselineRssMb} MB | ` +
+        `${l.deployed} MB | ${l.deployedCapped} MB |`,
     );
   }
   return out.join('\n');
 }
 
 async function main(): Promise<void> {
+  if (!existsSync(fileURLToPath(new URL('../dist/ingest/ingest-file.js', import.meta.url)))) {
+    throw new Error('bench/ingest measures memory as deployed: run `npm run build` first');
+  }
   const dir = await mkdtemp(join(tmpdir(), 'customer-sync-bench-'));
   try {
     const csv = join(dir, 'customers.csv');

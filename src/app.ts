@@ -53,7 +53,6 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
       redis,
       prefix: account,
       logger,
-      rateSafetyMarginMs: config.enkash.rateMarginMs,
       onCall: (call) => {
         for (const listener of callListeners) listener(call);
       },
