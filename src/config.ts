@@ -63,7 +63,8 @@ export const EnvSchema = z
     /** After the token endpoint refuses the credentials, no process asks again for this long. */
     ENKASH_AUTH_FAILURE_COOLDOWN_SEC: int(900),
 
-    WORKER_CONCURRENCY: int(16, 1),
+    /** Unset: enough rows in flight to keep the rate budget busy at 500 ms per call (at least 16). */
+    WORKER_CONCURRENCY: z.coerce.number().int().min(1).optional(),
     SYNC_MODE: z.enum(['upsert', 'create-only', 'update-only']).default('upsert'),
     MATCH_KEY: z.enum(MATCH_KEYS).default('uniqueRefNo'),
     RETRY_ATTEMPTS: int(8, 1),
@@ -138,6 +139,14 @@ export function isEnkashHost(url: string): boolean {
 
 export type Config = ReturnType<typeof toConfig>;
 
+/**
+ * Throughput at the rate limit must not be bound by latency: R requests per second at L seconds each need
+ * R × L rows in flight. Sized for 500 ms per call, between 16 and 256 per process.
+ */
+export function defaultConcurrency(ratePerSec: number): number {
+  return Math.min(256, Math.max(16, Math.ceil(ratePerSec * 0.5)));
+}
+
 function toConfig(env: Env) {
   return {
     redis: { url: env.REDIS_URL, prefix: env.REDIS_PREFIX },
@@ -159,7 +168,7 @@ function toConfig(env: Env) {
       authFailureCooldownSec: env.ENKASH_AUTH_FAILURE_COOLDOWN_SEC,
     },
     sync: {
-      concurrency: env.WORKER_CONCURRENCY,
+      concurrency: env.WORKER_CONCURRENCY ?? defaultConcurrency(env.ENKASH_RATE_LIMIT_PER_SEC),
       mode: env.SYNC_MODE,
       matchKey: env.MATCH_KEY,
       attempts: env.RETRY_ATTEMPTS,

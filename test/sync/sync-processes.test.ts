@@ -22,6 +22,12 @@ async function submit(harness: Harness, rows: number, seed: number): Promise<str
   });
 }
 
+async function writeRows(harness: Harness, rows: number, seed: number): Promise<string> {
+  const name = `rows-${seed}.csv`;
+  await writeFile(join(harness.dir, name), syntheticCsv(rows, seed));
+  return name;
+}
+
 async function finished(harness: Harness, id: string, timeoutMs: number) {
   return eventually(
     async () => {
@@ -52,6 +58,23 @@ describe('worker processes', () => {
     expect(stats.requests.create?.['429'] ?? 0).toBe(0);
     // Latency does not bind throughput: the limit is used, not left idle.
     expect(stats.maxPerSecond).toBeGreaterThanOrEqual(R * 0.8);
+  });
+
+  it('keeps R requests per second going at 300 ms per call (latency does not bind throughput)', async () => {
+    const R = 60;
+    h = await startHarness({
+      faults: { ratePerSec: R, latencyMs: 300 },
+      // No WORKER_CONCURRENCY: the default is sized from the rate budget (R × 0.5 s = 30 rows in flight).
+      env: { ENKASH_RATE_LIMIT_PER_SEC: String(R) },
+    });
+    const started = Date.now();
+    const meta = await h.sync(join(h.dir, await writeRows(h, 300, 41)), {}, 60_000);
+    const seconds = (Date.now() - started) / 1000;
+    expect(meta.counts.created).toBe(300);
+    expect(h.sandbox.stats().maxPerSecond).toBeLessThanOrEqual(R);
+    // One process at the old fixed 16 rows in flight could not pass 16 / 0.3 s ≈ 53 requests per second.
+    expect(h.sandbox.stats().maxPerSecond).toBeGreaterThanOrEqual(R * 0.8);
+    expect(300 / seconds).toBeGreaterThan((16 / 0.3) * 0.75);
   });
 
   it('kill -9 of a worker mid-import, then a restart: the import completes with no duplicate and no row missing', async () => {
