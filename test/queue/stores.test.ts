@@ -58,18 +58,23 @@ describe('Sealer', () => {
   });
 });
 
+async function newImport(id: string): Promise<ImportStore> {
+  const store = new ImportStore(redis, prefix, sealer, 3600);
+  await store.create({
+    id,
+    kind: 'sync',
+    origin: 'cli',
+    fileName: 'f.csv',
+    filePath: '/tmp/f.csv',
+    options: { mode: 'upsert', dryRun: false, matchKey: 'uniqueRefNo', reportDir: '/tmp/r' },
+  });
+  return store;
+}
+
 describe('ImportStore', () => {
   it('counts a row once however often its result is recorded, and says when the import is complete', async () => {
-    const store = new ImportStore(redis, prefix, sealer, 3600);
     const id = 'imp-test-a';
-    await store.create({
-      id,
-      kind: 'sync',
-      origin: 'cli',
-      fileName: 'f.csv',
-      filePath: '/tmp/f.csv',
-      options: { mode: 'upsert', dryRun: false, matchKey: 'uniqueRefNo', reportDir: '/tmp/r' },
-    });
+    const store = await newImport(id);
     expect((await store.recordResults(id, [result(2), result(3, 'invalid')])).added).toBe(2);
     expect((await store.recordResults(id, [result(2, 'failed')])).added).toBe(0);
     expect(await store.finishParsing(id, 3, 5)).toBe(false);
@@ -88,16 +93,8 @@ describe('ImportStore', () => {
   });
 
   it('is complete at finishParsing when every row already has its result', async () => {
-    const store = new ImportStore(redis, prefix, sealer, 3600);
     const id = 'imp-test-b';
-    await store.create({
-      id,
-      kind: 'sync',
-      origin: 'cli',
-      fileName: 'f.csv',
-      filePath: '/tmp/f.csv',
-      options: { mode: 'upsert', dryRun: false, matchKey: 'uniqueRefNo', reportDir: '/tmp/r' },
-    });
+    const store = await newImport(id);
     await store.recordResults(id, [result(2)]);
     expect(await store.finishParsing(id, 1, 2)).toBe(true);
   });
