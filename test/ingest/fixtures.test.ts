@@ -40,8 +40,6 @@ const Case = z.strictObject({
   file: z.string().min(1),
   why: z.string().min(1),
   options: Options.optional(),
-  /** A bug this file exposes: the check for it is expected to fail (it.fails) until the bug is fixed. */
-  knownBug: z.string().optional(),
   expect: z.union([Refused, Outcomes]),
 });
 const CasesFile = z.strictObject({ $comment: z.string(), cases: z.array(Case).min(1) });
@@ -192,8 +190,7 @@ describe('fixtures/ingest', () => {
       for (const w of expected.warningsNotContain ?? []) expect(warnings).not.toContain(w);
     });
 
-    const checkOnce = c.knownBug ? it.fails : it;
-    checkOnce(`reports each problem once${c.knownBug ? ` (known bug: ${c.knownBug})` : ''}`, async () => {
+    it('reports each problem once', async () => {
       const { rows } = await runValidate(c);
       for (const r of rows) {
         const parts = r.errors === '' ? [] : r.errors.split('; ');
