@@ -10,6 +10,7 @@
 import { Transform, type Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import type { Row } from 'exceljs';
+import type { SharedStringTable } from './shared-strings.js';
 
 export type Relationship = { Id: string; Type: string; Target: string };
 export type SheetModel = { name: string; id: number; rId: string; state?: string };
@@ -62,31 +63,35 @@ export class ExcelPartReader {
   }
 
   /**
-   * Parses and caches the shared-string table, compacting it as it grows (see compactEntry): entries are
-   * compacted each time the next chunk of XML goes in, so the uncompacted part never exceeds a few chunks.
+   * Parses the shared-string table into `table`, outside the JS heap: each time the next chunk of XML goes
+   * in, the strings exceljs has pushed since are moved into the table and exceljs's array is emptied, so it
+   * never holds more than a few chunks' worth. Sheets are then parsed with no table set, so exceljs leaves
+   * each shared-string cell as `{ sharedString: index }`, resolved in xlsx-values.ts.
    */
-  async sharedStrings(part: Readable | null): Promise<void> {
+  async sharedStrings(part: Readable | null, table: SharedStringTable): Promise<void> {
     this.reader.sharedStrings = [];
-    if (!part) return;
-    let done = 0;
-    const compactNew = () => {
-      // exceljs replaces the array when it starts parsing: always read it afresh.
-      const table = this.reader.sharedStrings ?? [];
-      for (; done < table.length; done++) table[done] = compactEntry(table[done]);
-    };
-    const tapped = part.pipe(
-      new Transform({
-        transform(chunk: Buffer, _encoding, next) {
-          compactNew();
-          next(null, chunk);
-        },
-      }),
-    );
-    part.on('error', (err) => tapped.destroy(err));
-    await settled(part, async () => {
-      for await (const _ of this.reader._parseSharedStrings(tapped));
-    });
-    compactNew();
+    if (part) {
+      const moveNew = () => {
+        // exceljs replaces the array when it starts parsing: always read it afresh.
+        const pushed = this.reader.sharedStrings ?? [];
+        for (const entry of pushed) table.push(plainText(entry));
+        pushed.length = 0;
+      };
+      const tapped = part.pipe(
+        new Transform({
+          transform(chunk: Buffer, _encoding, next) {
+            moveNew();
+            next(null, chunk);
+          },
+        }),
+      );
+      part.on('error', (err) => tapped.destroy(err));
+      await settled(part, async () => {
+        for await (const _ of this.reader._parseSharedStrings(tapped));
+      });
+      moveNew();
+    }
+    this.reader.sharedStrings = undefined;
   }
 
   async styles(part: Readable | null): Promise<void> {
@@ -119,23 +124,15 @@ async function settled(part: Readable, parse: () => Promise<void>): Promise<void
   }
 }
 
-/**
- * The table is held for as long as the rows are read, so it is made as small as it can be: rich text
- * becomes its plain text (the font of each run is of no use to us), and every longer string is copied.
- * saxes cuts cell texts out of each XML chunk as V8 sliced strings, which keep the whole chunk alive: for a
- * 200,000-row customer sheet the copy takes the table from 102 to 63 MB of heap.
- */
-function compactEntry(entry: unknown): unknown {
-  let value = entry;
-  if (typeof value === 'object' && value !== null && 'richText' in value && Array.isArray(value.richText)) {
-    value = value.richText
+/** A table entry as text: rich text becomes its plain text (the font of each run is of no use to us). */
+function plainText(entry: unknown): string | null {
+  if (typeof entry === 'string') return entry;
+  if (typeof entry === 'object' && entry !== null && 'richText' in entry && Array.isArray(entry.richText)) {
+    return entry.richText
       .map((run: { text?: unknown }) => (typeof run.text === 'string' ? run.text : ''))
       .join('');
   }
-  // V8 copies substrings shorter than 13 characters already; longer ones are slices.
-  return typeof value === 'string' && value.length >= 13
-    ? Buffer.from(value, 'utf8').toString('utf8')
-    : value;
+  return null;
 }
 
 function assertInternals(reader: Internals): void {

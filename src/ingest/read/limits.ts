@@ -10,8 +10,8 @@ export type ReadLimits = {
   /** XLSX: the XML of the sheet read, inflated (streamed, so this bounds time, not memory). */
   maxSheetXmlBytes: number;
   /**
-   * XLSX: the XML of the shared-string table, inflated. exceljs holds the whole table in memory (about
-   * twice its XML size) for as long as the source's rows are read.
+   * XLSX: the XML of the shared-string table, inflated. The whole table is held (as UTF-8 bytes, outside
+   * the JS heap: shared-strings.ts) for as long as the source's rows are read.
    */
   maxSharedStringsXmlBytes: number;
   /** Highest row number read (Excel's own maximum by default). */

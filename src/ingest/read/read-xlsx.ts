@@ -41,7 +41,7 @@ async function* readSheetRows(
   const where = `${fileName} (sheet "${sheet.name}")`;
   try {
     for await (const row of workbook.rows(sheet)) {
-      const values = rowValues(row, workbook.date1904);
+      const values = rowValues(row, workbook.date1904, workbook.sharedStrings);
       if (isBlank(values)) continue;
       checkRow(where, row.number, values, limits, fileName);
       signal?.throwIfAborted();

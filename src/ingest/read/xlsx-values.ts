@@ -10,6 +10,7 @@
  */
 import type { CellValue, Row } from 'exceljs';
 import type { RawValue } from '../raw-row.js';
+import type { SharedStringTable } from './shared-strings.js';
 
 /**
  * A formula whose cached result is an error: exceljs's stream reader parses the result as a number and
@@ -21,24 +22,30 @@ export const FORMULA_ERROR = '#ERROR!';
 const OOXML_ESCAPE = /_x([0-9A-Fa-f]{4})_/g;
 
 /** Cells left to right, index 0 = column A; null where a cell is empty. */
-export function rowValues(row: Row, date1904: boolean): RawValue[] {
+export function rowValues(row: Row, date1904: boolean, strings: SharedStringTable): RawValue[] {
   const sparse = row.values as CellValue[];
   const values: RawValue[] = new Array<RawValue>(Math.max(sparse.length - 1, 0)).fill(null);
   for (let col = 1; col < sparse.length; col++) {
     const value = sparse[col];
     if (value === undefined || value === null) continue;
-    values[col - 1] = isFormula(value) ? formulaResult(row, col, value, date1904) : toRawValue(value);
+    values[col - 1] = isFormula(value)
+      ? formulaResult(row, col, value, date1904, strings)
+      : toRawValue(value, strings);
   }
   return values;
 }
 
-export function toRawValue(value: unknown): RawValue {
+export function toRawValue(value: unknown, strings: SharedStringTable): RawValue {
   if (value === null || value === undefined) return null;
   if (typeof value === 'string') return unescapeOoxml(value);
   if (typeof value === 'number') return Number.isFinite(value) ? value : null;
   if (typeof value === 'boolean') return value;
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value;
   if (typeof value !== 'object') return null;
+  if ('sharedString' in value && typeof value.sharedString === 'number') {
+    const text = strings.get(value.sharedString);
+    return text === undefined ? null : unescapeOoxml(text);
+  }
   if ('error' in value) return { error: String(value.error) };
   if ('richText' in value && Array.isArray(value.richText)) {
     return unescapeOoxml(
@@ -47,8 +54,8 @@ export function toRawValue(value: unknown): RawValue {
         .join(''),
     );
   }
-  if ('text' in value) return toRawValue(value.text);
-  if ('result' in value) return toRawValue(value.result);
+  if ('text' in value) return toRawValue(value.text, strings);
+  if ('result' in value) return toRawValue(value.result, strings);
   return null;
 }
 
@@ -70,14 +77,20 @@ function isFormula(value: CellValue): boolean {
  * object holds. exceljs also converts date-formatted numbers to Dates for plain cells only, so `=A2+30`
  * in a date-formatted cell is converted here.
  */
-function formulaResult(row: Row, col: number, value: CellValue, date1904: boolean): RawValue {
+function formulaResult(
+  row: Row,
+  col: number,
+  value: CellValue,
+  date1904: boolean,
+  strings: SharedStringTable,
+): RawValue {
   const cell = row.getCell(col);
   const result: unknown = cell.result !== undefined ? cell.result : (value as { result?: unknown }).result;
   if (typeof result === 'number') {
     if (Number.isNaN(result)) return { error: FORMULA_ERROR };
     return isDateFormat(cell.numFmt) ? excelSerialToDate(result, date1904) : result;
   }
-  return toRawValue(result);
+  return toRawValue(result, strings);
 }
 
 /** Same test as exceljs's utils.isDateFmt, so formula results and plain cells agree. */

@@ -9,6 +9,7 @@ import { Readable } from 'node:stream';
 import type { Row } from 'exceljs';
 import { ExcelPartReader, type Relationship } from './exceljs-reader.js';
 import { formatBytes, type ReadLimits } from './limits.js';
+import { SharedStringTable } from './shared-strings.js';
 import { ZipError, locateEntryData, openZipEntry, readZipDirectory, type ZipEntry } from './zip-directory.js';
 
 export type SheetKind = 'worksheet' | 'chartsheet' | 'other';
@@ -19,6 +20,8 @@ export type Workbook = {
   /** Every sheet, in tab order. */
   sheets: SheetInfo[];
   date1904: boolean;
+  /** What shared-string cells (`{ sharedString: index }`) refer to. */
+  sharedStrings: SharedStringTable;
   rows(sheet: SheetInfo): AsyncIterable<Row>;
 };
 
@@ -76,12 +79,14 @@ export async function loadWorkbook(
   };
   // Styles before any sheet: without them dates arrive as serial numbers.
   await excel.styles(await parts.openIfPresent(related('styles'), MAX_METADATA_XML_BYTES, 'styles part'));
+  const sharedStrings = new SharedStringTable();
   await excel.sharedStrings(
     await parts.openIfPresent(
       related('sharedStrings'),
       limits.maxSharedStringsXmlBytes,
       'shared-string table',
     ),
+    sharedStrings,
   );
   const sheets = models.map((model): SheetInfo => {
     const rel = rels.find((r) => r.Id === model.rId);
@@ -102,6 +107,7 @@ export async function loadWorkbook(
   return {
     sheets,
     date1904,
+    sharedStrings,
     rows: (sheet) => {
       const found = sheetParts.get(sheet);
       if (!found) throw new ZipError(`sheet "${sheet.name}" has no cells we can read`);
