@@ -1,0 +1,421 @@
+/**
+ * Hostile input for the reliability scenarios 10–12: formula payloads and the checks that read reports
+ * back, generators of hostile files (written to a temp dir at test time, never committed), a worker
+ * process's peak memory, a file-tree snapshot, and a real `customer-sync serve` child process.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
+import { readFile, readdir, stat, writeFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { constants, crc32, deflateRawSync } from 'node:zlib';
+import ExcelJS from 'exceljs';
+import Papa from 'papaparse';
+import { columnLetter as columnName } from '../../../src/ingest/read/column-letter.js';
+import { REPO_ROOT } from '../../helpers/engine.js';
+import { workbookXlsx } from '../../ingest/read/xlsx-builder.js';
+
+// ─── formula injection ────────────────────────────────────────────────────────────────────────────────
+
+/** Cells a spreadsheet would run, or that start a formula once a leading quote or space is trimmed. */
+export const FORMULA_PAYLOADS = [
+  '=1+1',
+  '+91 1+1',
+  '-2+3',
+  '@SUM(A1:A9)',
+  '\t=1+1',
+  '\r=1+1',
+  '=HYPERLINK("http://evil.example","x")',
+] as const;
+
+/** The characters that make Excel, LibreOffice or Sheets read a CSV cell as a formula (OWASP's list). */
+export const DANGEROUS_START = /^[=+\-@\t\r]/;
+
+/** Cells of a workbook holding a formula (a formula cell, a shared formula, or a formula value object). */
+export async function liveFormulasInXlsx(path: string): Promise<{ formulas: number; cells: number }> {
+  const book = new ExcelJS.Workbook();
+  await book.xlsx.readFile(path);
+  let formulas = 0;
+  let cells = 0;
+  book.eachSheet((sheet) =>
+    sheet.eachRow((row) =>
+      row.eachCell({ includeEmpty: false }, (cell) => {
+        cells += 1;
+        const value = cell.value as unknown;
+        const formulaObject =
+          typeof value === 'object' && value !== null && ('formula' in value || 'sharedFormula' in value);
+        if (cell.type === ExcelJS.ValueType.Formula || cell.formula || formulaObject) formulas += 1;
+      }),
+    ),
+  );
+  return { formulas, cells };
+}
+
+/** A CSV report parsed with papaparse (BOM stripped), and its cells that start a formula unneutralised. */
+export async function unneutralisedInCsv(
+  path: string,
+): Promise<{ rows: string[][]; dangerous: string[]; cells: number }> {
+  const text = (await readFile(path, 'utf8')).replace(/^\uFEFF/, '');
+  const parsed = Papa.parse<string[]>(text, { skipEmptyLines: true });
+  if (parsed.errors.length > 0) throw new Error(`${path}: ${JSON.stringify(parsed.errors.slice(0, 3))}`);
+  const cells = parsed.data.flat();
+  return { rows: parsed.data, dangerous: cells.filter((c) => DANGEROUS_START.test(c)), cells: cells.length };
+}
+
+/** What the engine's documented normalisation makes of free text: trimmed, whitespace runs collapsed. */
+export function normalisedText(value: string): string {
+  return value.trim().replace(/\s+/g, ' ');
+}
+
+// ─── hostile files ────────────────────────────────────────────────────────────────────────────────────
+
+const REL = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
+const PKG = 'http://schemas.openxmlformats.org/package/2006/relationships';
+const NS = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
+
+type RawEntry = { name: string; deflated: Buffer; crc: number; size: number; declaredSize: number };
+
+function entry(name: string, data: string): RawEntry {
+  const raw = Buffer.from(data, 'utf8');
+  return { name, deflated: deflateRawSync(raw), crc: crc32(raw), size: raw.length, declaredSize: raw.length };
+}
+
+/** A zip of already-deflated entries (sizes up to 4 GB - 1, so no zip64 needed). */
+function zipOf(entries: RawEntry[]): Buffer {
+  const locals: Buffer[] = [];
+  const centrals: Buffer[] = [];
+  let offset = 0;
+  for (const e of entries) {
+    const name = Buffer.from(e.name, 'utf8');
+    const fields = (header: Buffer, at: number) => {
+      header.writeUInt16LE(20, at);
+      header.writeUInt16LE(0x0800, at + 2);
+      header.writeUInt16LE(8, at + 4);
+      header.writeUInt32LE(e.crc >>> 0, at + 10);
+      header.writeUInt32LE(e.deflated.length, at + 14);
+      header.writeUInt32LE(e.declaredSize, at + 18);
+      header.writeUInt16LE(name.length, at + 22);
+    };
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    fields(local, 4);
+    const central = Buffer.alloc(46);
+    central.writeUInt32LE(0x02014b50, 0);
+    central.writeUInt16LE(20, 4);
+    fields(central, 6);
+    central.writeUInt32LE(offset, 42);
+    locals.push(local, name, e.deflated);
+    centrals.push(central, name);
+    offset += local.length + name.length + e.deflated.length;
+  }
+  const directory = Buffer.concat(centrals);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(entries.length, 8);
+  end.writeUInt16LE(entries.length, 10);
+  end.writeUInt32LE(directory.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...locals, directory, end]);
+}
+
+/**
+ * A real zip bomb: an XLSX whose sheet inflates to `inflatedBytes` of well-formed rows (about 290:1, so
+ * 2 GB is a 7 MB file). The deflate stream is one fully flushed 1 MB block repeated, so building it costs
+ * one compression and a CRC pass, not gigabytes of work. `lie: true` declares 4 KB in the zip directory
+ * (and local header): the reader must catch it while inflating, not from the directory.
+ */
+export async function writeZipBomb(
+  path: string,
+  inflatedBytes: number,
+  lie = false,
+): Promise<{ fileBytes: number; inflatedBytes: number }> {
+  const row =
+    '<row><c t="inlineStr"><is><t>AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA</t></is></c></row>';
+  const chunk = Buffer.from(row.repeat(Math.floor((1024 * 1024) / row.length)), 'utf8');
+  const head = Buffer.from(`<?xml version="1.0"?><worksheet xmlns="${NS}"><sheetData>`, 'utf8');
+  const tail = Buffer.from('</sheetData></worksheet>', 'utf8');
+  const flushed = (b: Buffer) => deflateRawSync(b, { level: 9, finishFlush: constants.Z_FULL_FLUSH });
+  const block = flushed(chunk);
+  const repeats = Math.max(1, Math.floor((inflatedBytes - head.length - tail.length) / chunk.length));
+  let crc = crc32(head);
+  for (let i = 0; i < repeats; i++) crc = crc32(chunk, crc);
+  crc = crc32(tail, crc);
+  const size = head.length + repeats * chunk.length + tail.length;
+  if (size > 0xffffffff) throw new Error('zip bombs over 4 GB need zip64');
+  const deflated = Buffer.concat([
+    flushed(head),
+    ...Array<Buffer>(repeats).fill(block),
+    deflateRawSync(tail),
+  ]);
+  const sheet: RawEntry = {
+    name: 'xl/worksheets/sheet1.xml',
+    deflated,
+    crc,
+    size,
+    declaredSize: lie ? 4096 : size,
+  };
+  const zipped = zipOf([...workbookParts(), sheet]);
+  await writeFile(path, zipped);
+  return { fileBytes: zipped.length, inflatedBytes: size };
+}
+
+function workbookParts(sharedStrings = false): RawEntry[] {
+  return [
+    entry(
+      '_rels/.rels',
+      `<?xml version="1.0"?><Relationships xmlns="${PKG}"><Relationship Id="rId1" Type="${REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>`,
+    ),
+    entry(
+      'xl/workbook.xml',
+      `<?xml version="1.0"?><workbook xmlns="${NS}" xmlns:r="${REL}"><sheets><sheet name="Customers" sheetId="1" r:id="rId1"/></sheets></workbook>`,
+    ),
+    entry(
+      'xl/_rels/workbook.xml.rels',
+      `<?xml version="1.0"?><Relationships xmlns="${PKG}"><Relationship Id="rId1" Type="${REL}/worksheet" Target="worksheets/sheet1.xml"/>` +
+        (sharedStrings
+          ? `<Relationship Id="rId2" Type="${REL}/sharedStrings" Target="sharedStrings.xml"/>`
+          : '') +
+        '</Relationships>',
+    ),
+  ];
+}
+
+/** Billion laughs: ten levels of entities, each ten of the one below, in the shared-strings part. */
+export function billionLaughsXlsx(levels = 10): Buffer {
+  const entities = Array.from(
+    { length: levels },
+    (_, i) => `<!ENTITY lol${i + 1} "${`&lol${i === 0 ? '' : i};`.repeat(10)}">`,
+  ).join('');
+  const sst =
+    `<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">${entities}]>` +
+    `<sst xmlns="${NS}" count="2" uniqueCount="2"><si><t>Customer Code</t></si><si><t>&lol${levels};</t></si></sst>`;
+  return workbookXlsx({
+    sharedStrings: sst,
+    sheets: [
+      {
+        name: 'Customers',
+        xml:
+          '<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="inlineStr"><is><t>Legal Name</t></is></c></row>' +
+          '<row r="2"><c r="A2" t="inlineStr"><is><t>C-1</t></is></c><c r="B2" t="s"><v>1</v></c></row>',
+      },
+    ],
+  });
+}
+
+/** A header row of `columns` columns and one data row, as CSV. */
+export function wideCsv(columns: number): string {
+  const header = [
+    'Customer Code',
+    'Legal Name',
+    ...Array.from({ length: columns - 2 }, (_, i) => `Extra ${i}`),
+  ];
+  const row = ['C-1', 'Wide Traders', ...Array.from({ length: columns - 2 }, (_, i) => String(i))];
+  return `${header.join(',')}\r\n${row.join(',')}\r\n`;
+}
+
+/** The same as an XLSX (inline strings). */
+export function wideXlsx(columns: number): Buffer {
+  const cells = (r: number, values: string[]) =>
+    values.map((v, i) => `<c r="${columnName(i)}${r}" t="inlineStr"><is><t>${v}</t></is></c>`).join('');
+  const header = [
+    'Customer Code',
+    'Legal Name',
+    ...Array.from({ length: columns - 2 }, (_, i) => `Extra ${i}`),
+  ];
+  const row = ['C-1', 'Wide Traders', ...Array.from({ length: columns - 2 }, (_, i) => String(i))];
+  return workbookXlsx({
+    sheets: [
+      { name: 'Customers', xml: `<row r="1">${cells(1, header)}</row><row r="2">${cells(2, row)}</row>` },
+    ],
+  });
+}
+
+/** Writes `head`, then `size` bytes of `fill` in 1 MB pieces, then `tail`, streaming. */
+export async function writeBigFile(
+  path: string,
+  head: string,
+  fill: string,
+  size: number,
+  tail = '',
+): Promise<void> {
+  const out = createWriteStream(path);
+  out.write(head);
+  const piece = fill.repeat(Math.ceil((1024 * 1024) / fill.length));
+  for (let written = 0; written < size; written += piece.length) {
+    if (!out.write(piece)) await once(out, 'drain');
+  }
+  out.end(tail);
+  await once(out, 'finish');
+}
+
+/** An XLSX whose one data cell is a shared string of `chars` characters. */
+export function bigCellXlsx(chars: number): Buffer {
+  const sst = `<?xml version="1.0"?><sst xmlns="${NS}" count="1" uniqueCount="1"><si><t>${'x'.repeat(chars)}</t></si></sst>`;
+  return workbookXlsx({
+    sharedStrings: sst,
+    sheets: [
+      {
+        name: 'Customers',
+        xml:
+          '<row r="1"><c r="A1" t="inlineStr"><is><t>Customer Code</t></is></c><c r="B1" t="inlineStr"><is><t>Legal Name</t></is></c></row>' +
+          '<row r="2"><c r="A2" t="inlineStr"><is><t>C-1</t></is></c><c r="B2" t="s"><v>0</v></c></row>',
+      },
+    ],
+  });
+}
+
+export type XlsxCell = string | { number: string };
+
+/** A one-sheet XLSX from rows of cells: strings inline, numbers as written (`<v>` holds exactly `number`). */
+export function cellsXlsx(rows: XlsxCell[][]): Buffer {
+  const xml = rows
+    .map((cells, r) => {
+      const body = cells
+        .map((cell, c) => {
+          const ref = `${columnName(c)}${r + 1}`;
+          if (typeof cell === 'string')
+            return cell === ''
+              ? ''
+              : `<c r="${ref}" t="inlineStr"><is><t xml:space="preserve">${xmlText(cell)}</t></is></c>`;
+          return `<c r="${ref}"><v>${cell.number}</v></c>`;
+        })
+        .join('');
+      return `<row r="${r + 1}">${body}</row>`;
+    })
+    .join('');
+  return workbookXlsx({ sheets: [{ name: 'Customers', xml }] });
+}
+
+function xmlText(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+// ─── processes and files ──────────────────────────────────────────────────────────────────────────────
+
+/** Peak resident memory (VmHWM) of a live process, in MB. */
+export async function peakRssMb(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? NaN);
+  return Math.round(kb / 1024);
+}
+
+/** Resets a process's VmHWM to its current RSS (Linux `clear_refs` 5), so the next peak is one file's. */
+export async function resetPeakRss(pid: number): Promise<void> {
+  await writeFile(`/proc/${pid}/clear_refs`, '5');
+}
+
+export function alive(child: ChildProcess): boolean {
+  return child.exitCode === null && child.signalCode === null;
+}
+
+/** Every file under `root`, as paths relative to it → size. */
+export async function fileTree(root: string): Promise<Map<string, number>> {
+  const entries = await readdir(root, { recursive: true, withFileTypes: true });
+  const files = new Map<string, number>();
+  for (const e of entries) {
+    if (!e.isFile()) continue;
+    const path = join(e.parentPath, e.name);
+    files.set(relative(root, path), (await stat(path).catch(() => ({ size: -1 }))).size);
+  }
+  return files;
+}
+
+export type ServeProcess = {
+  child: ChildProcess;
+  url: string;
+  /** Everything it wrote to stdout and stderr. */
+  output: string[];
+  stop(): Promise<number | null>;
+};
+
+/** A real `customer-sync serve --port 0` (tsx, from source) with `env`; resolves once it listens. */
+export async function spawnServe(env: Record<string, string>, timeoutMs = 60_000): Promise<ServeProcess> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(REPO_ROOT, 'src/cli/main.ts'), 'serve', '--port', '0', '--host', '127.0.0.1'],
+    { cwd: REPO_ROOT, env: { ...process.env, ...env, NODE_ENV: 'test' }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const output: string[] = [];
+  child.stdout?.on('data', (d: Buffer) => output.push(d.toString('utf8')));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`serve did not start: ${output.join('')}`)), timeoutMs);
+    child.stderr?.on('data', (d: Buffer) => {
+      output.push(d.toString('utf8'));
+      const match = /customer-sync serve: (http:\/\/[\d.]+:\d+)\//.exec(output.join(''));
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`serve exited with ${code}: ${output.join('')}`));
+    });
+  });
+  return {
+    child,
+    url,
+    output,
+    async stop() {
+      if (!alive(child)) return child.exitCode;
+      const exited = once(child, 'exit');
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      const [code] = (await exited) as [number | null];
+      clearTimeout(timer);
+      return code;
+    },
+  };
+}
+
+// ─── what EnKash received ─────────────────────────────────────────────────────────────────────────────
+
+/** The fields of one customer as the file said them (after the documented normalisation). */
+export type ExpectedCustomer = {
+  uniqueRefNo: string;
+  legalName?: string;
+  panOrGstin?: string;
+  accountNumber?: string;
+  ifsc?: string;
+  pinCode?: string;
+  address?: string;
+  state?: string;
+  contactName?: string;
+  mobile?: string;
+  email?: string;
+};
+
+type SandboxCustomer = {
+  uniqueRefNo?: string | null;
+  customerKeyContacts?: { name?: string | null; mobile?: string | null; email?: string | null }[] | null;
+} & Record<string, unknown>;
+
+/**
+ * Compares what the sandbox holds with what the file said: one line per difference (a customer missing,
+ * duplicated, or a field whose value is not the file's). Empty means nothing was altered.
+ */
+export function differences(expected: ExpectedCustomer[], customers: SandboxCustomer[]): string[] {
+  const problems: string[] = [];
+  for (const want of expected) {
+    const found = customers.filter((c) => c.uniqueRefNo === want.uniqueRefNo);
+    if (found.length !== 1) {
+      problems.push(`${want.uniqueRefNo}: ${found.length} customers in EnKash`);
+      continue;
+    }
+    const got = found[0]!;
+    const contact = got.customerKeyContacts?.[0];
+    const actual: Record<string, unknown> = {
+      ...got,
+      contactName: contact?.name,
+      mobile: contact?.mobile,
+      email: contact?.email,
+    };
+    for (const [field, value] of Object.entries(want)) {
+      if (actual[field] !== value)
+        problems.push(
+          `${want.uniqueRefNo}.${field}: sent ${JSON.stringify(actual[field])}, file ${JSON.stringify(value)}`,
+        );
+    }
+  }
+  return problems;
+}
