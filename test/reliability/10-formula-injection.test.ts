@@ -1,0 +1,247 @@
+/**
+ * Scenario 10 — formula injection, end to end. A CSV and an XLSX whose every text column holds cells that
+ * a spreadsheet would run (`=`, `+`, `-`, `@`, tab, CR, `=HYPERLINK(…)`) are synced through the engine and
+ * validated offline, so valid, invalid (and any failed) rows reach every report. The reports are read
+ * back as a user's spreadsheet would: results.xlsx with exceljs (formula cells), results.csv and
+ * errors.csv with papaparse (cells starting a formula without the neutralising apostrophe). And EnKash
+ * must receive the user's values, not the neutralised ones: neutralising belongs to the report.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import ExcelJS from 'exceljs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { validateFile } from '../../src/ingest/validate-file.js';
+import { startHarness, type Harness } from '../helpers/engine.js';
+import { SYNTHETIC_HEADERS, syntheticCustomer } from '../helpers/synthetic-customers.js';
+import {
+  DANGEROUS_START,
+  FORMULA_PAYLOADS,
+  liveFormulasInXlsx,
+  normalisedText,
+  unneutralisedInCsv,
+} from './helpers/hostile.js';
+import { PROFILE, recordScenario, sized } from './helpers/scenario.js';
+
+/** An extra column the engine does not use: its header and cells reach errors.csv as the user wrote them. */
+const EXTRA_HEADER = '=HYPERLINK("http://evil.example","x")';
+const HEADERS = [...SYNTHETIC_HEADERS, EXTRA_HEADER];
+/** Copies of each payload row (full profile: more rows, same payloads). */
+const COPIES = sized(1, 20);
+
+type InputRow = { cells: string[]; valid: boolean; code: string; payload: string };
+
+/**
+ * For each payload: a row valid for EnKash whose free-text columns (code, name, contact, address, state,
+ * the unused column) carry it, and a row that carries it in every column, which fails validation.
+ */
+function inputRows(tag: string): InputRow[] {
+  const rows: InputRow[] = [];
+  for (let copy = 0; copy < COPIES; copy++) {
+    FORMULA_PAYLOADS.forEach((p, i) => {
+      const c = syntheticCustomer(1000 * copy + i + 1, 10);
+      const code = `${p}${tag}${copy}-${i}`;
+      rows.push({
+        code,
+        payload: p,
+        valid: true,
+        cells: [
+          code,
+          `${p} Traders`,
+          c.gstin,
+          `${p} Kumar`,
+          c.mobile,
+          c.email,
+          `${p}, MG Road`,
+          p,
+          c.pinCode,
+          c.ifsc,
+          c.accountNumber,
+          p,
+        ],
+      });
+      rows.push({
+        code: `${p}${tag}${copy}-${i}-bad`,
+        payload: p,
+        valid: false,
+        cells: HEADERS.map(() => p),
+      });
+    });
+  }
+  return rows;
+}
+
+function csvText(rows: InputRow[]): string {
+  const quote = (s: string) => `"${s.replace(/"/g, '""')}"`;
+  return (
+    [HEADERS, ...rows.map((r) => r.cells)].map((cells) => cells.map(quote).join(',')).join('\r\n') + '\r\n'
+  );
+}
+
+async function writeXlsx(path: string, rows: InputRow[]): Promise<void> {
+  const book = new ExcelJS.Workbook();
+  const sheet = book.addWorksheet('Customers');
+  sheet.addRow(HEADERS);
+  for (const r of rows) sheet.addRow(r.cells);
+  await book.xlsx.writeFile(path);
+}
+
+let h: Harness;
+let dir: string;
+beforeAll(async () => {
+  h = await startHarness({ env: { LOG_LEVEL: 'warn' } });
+  dir = await mkdtemp(join(tmpdir(), 'cs-formula-'));
+});
+afterAll(async () => {
+  await h?.close();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+type ReportCheck = {
+  report: string;
+  resultsXlsxFormulas: number;
+  resultsCsvLive: number;
+  errorsCsvLive: number;
+  neutralisedCells: number;
+  rows: number;
+};
+
+async function checkReport(
+  name: string,
+  files: { resultsXlsx: string; resultsCsv: string; errorsCsv: string },
+) {
+  const xlsx = await liveFormulasInXlsx(files.resultsXlsx);
+  const results = await unneutralisedInCsv(files.resultsCsv);
+  const errors = await unneutralisedInCsv(files.errorsCsv);
+  const neutralised = [...results.rows, ...errors.rows]
+    .flat()
+    .filter((c) => c.startsWith("'") && DANGEROUS_START.test(c.slice(1))).length;
+  if (results.dangerous.length + errors.dangerous.length > 0)
+    console.log(name, 'live CSV cells:', [...results.dangerous, ...errors.dangerous].slice(0, 10));
+  return {
+    report: name,
+    resultsXlsxFormulas: xlsx.formulas,
+    resultsCsvLive: results.dangerous.length,
+    errorsCsvLive: errors.dangerous.length,
+    neutralisedCells: neutralised,
+    rows: results.rows.length - 1,
+  } satisfies ReportCheck;
+}
+
+describe('scenario 10: formula injection', () => {
+  it('no report holds a live formula; EnKash receives the values as the user wrote them', async () => {
+    const checks: ReportCheck[] = [];
+    let altered = 0;
+    let failedClearly = 0;
+    let sentRows = 0;
+    const problems: string[] = [];
+
+    for (const format of ['csv', 'xlsx'] as const) {
+      const tag = format === 'csv' ? 'C' : 'X';
+      const rows = inputRows(tag);
+      // The file name is a payload too: it appears on the Summary sheet.
+      const path = join(dir, `=1+1 customers.${format}`);
+      if (format === 'csv') await writeFile(path, csvText(rows));
+      else await writeXlsx(path, rows);
+
+      // Synced through the engine: valid rows go to EnKash, invalid rows straight to the report.
+      const meta = await h.sync(path, {}, 120_000);
+      expect(meta.state, meta.error).toBe('done');
+      const validRows = rows.filter((r) => r.valid).length;
+      expect(meta.counts.invalid, format).toBe(rows.length - validRows);
+      expect(meta.counts.created + meta.counts.failed, format).toBe(validRows);
+      checks.push(await checkReport(`sync ${format}`, fileSet(meta.reportDir!)));
+
+      // Offline validate of the same file: valid and invalid rows in the report.
+      const validated = await validateFile(path, {
+        matchKey: 'uniqueRefNo',
+        reportDir: join(dir, `validate-${format}`),
+      });
+      expect(validated.counts.valid, format).toBe(validRows);
+      expect(validated.counts.invalid, format).toBe(rows.length - validRows);
+      checks.push(await checkReport(`validate ${format}`, validated));
+
+      // What EnKash received: the user's values (after the documented trim), never the report's apostrophe.
+      const results = (await unneutralisedInCsv(join(meta.reportDir!, 'results.csv'))).rows;
+      const outcomeColumn = results[0]!.indexOf('outcome');
+      const errorsColumn = results[0]!.indexOf('errors');
+      const customers = h.sandbox.customers();
+      for (const r of rows.filter((row) => row.valid)) {
+        const code = normalisedText(r.code);
+        const found = customers.filter((c) => c.uniqueRefNo === code);
+        if (found.length === 0) {
+          // Refused by EnKash: the row must have failed with a message, not been changed to fit.
+          const line = results.find((cells) => cells[1] === code || cells[1] === `'${code}`);
+          if (line?.[outcomeColumn] === 'failed' && line[errorsColumn] !== '') failedClearly += 1;
+          else problems.push(`${JSON.stringify(code)}: not in EnKash and not failed with a message`);
+          continue;
+        }
+        sentRows += 1;
+        const got = found[0]!;
+        const sent = {
+          legalName: got.legalName,
+          contact: got.customerKeyContacts?.[0]?.name,
+          address: got.address,
+          state: got.state,
+        };
+        const want = {
+          legalName: normalisedText(r.cells[1]!),
+          contact: normalisedText(r.cells[3]!),
+          address: normalisedText(r.cells[6]!),
+          state: normalisedText(r.cells[7]!),
+        };
+        if (found.length !== 1 || JSON.stringify(sent) !== JSON.stringify(want)) {
+          altered += 1;
+          problems.push(
+            `${JSON.stringify(code)}: sent ${JSON.stringify(sent)}, file ${JSON.stringify(want)}`,
+          );
+        }
+      }
+    }
+
+    console.table(checks);
+    if (problems.length > 0) console.log(problems.slice(0, 20));
+    const live = (c: ReportCheck) => c.resultsXlsxFormulas + c.resultsCsvLive + c.errorsCsvLive;
+    const liveTotal = checks.reduce((n, c) => n + live(c), 0);
+    recordScenario({
+      id: 10,
+      title: 'Formula injection',
+      promise:
+        'No report (results.xlsx, results.csv, errors.csv) holds a live formula; EnKash receives the values as the user wrote them',
+      figures: {
+        payloads: FORMULA_PAYLOADS.length,
+        reports: checks.length,
+        liveFormulasResultsXlsx: checks.reduce((n, c) => n + c.resultsXlsxFormulas, 0),
+        liveCellsResultsCsv: checks.reduce((n, c) => n + c.resultsCsvLive, 0),
+        liveCellsErrorsCsv: checks.reduce((n, c) => n + c.errorsCsvLive, 0),
+        neutralisedCells: checks.reduce((n, c) => n + c.neutralisedCells, 0),
+        rowsSentToEnkash: sentRows,
+        rowsAltered: altered,
+        rowsRefusedByEnkashWithMessage: failedClearly,
+        profile: PROFILE,
+      },
+      summary:
+        `${FORMULA_PAYLOADS.length} payloads in every text column, CSV and XLSX, synced and validated: ` +
+        `${liveTotal} live formulas in ${checks.length * 3} report files ` +
+        `(${checks.reduce((n, c) => n + c.neutralisedCells, 0)} cells neutralised); ${sentRows} rows sent to EnKash, ${altered} altered`,
+    });
+
+    for (const c of checks) {
+      expect(c.resultsXlsxFormulas, `${c.report}: results.xlsx formulas`).toBe(0);
+      expect(c.resultsCsvLive, `${c.report}: results.csv`).toBe(0);
+      expect(c.errorsCsvLive, `${c.report}: errors.csv`).toBe(0);
+      // The payloads did reach the reports: the check above is not vacuous.
+      expect(c.neutralisedCells, c.report).toBeGreaterThan(0);
+    }
+    expect(problems).toEqual([]);
+    expect(altered).toBe(0);
+  }, 600_000);
+});
+
+function fileSet(reportDir: string) {
+  return {
+    resultsXlsx: join(reportDir, 'results.xlsx'),
+    resultsCsv: join(reportDir, 'results.csv'),
+    errorsCsv: join(reportDir, 'errors.csv'),
+  };
+}
