@@ -62,6 +62,10 @@ export const EnvSchema = z
     ENKASH_TOKEN_REFRESH_MARGIN_SEC: int(120),
     /** After the token endpoint refuses the credentials, no process asks again for this long. */
     ENKASH_AUTH_FAILURE_COOLDOWN_SEC: int(900),
+    /** Consecutive 5xx/timeouts (any process) that stop all calls to EnKash for a while; 0 = no breaker. */
+    ENKASH_BREAKER_THRESHOLD: int(10, 0),
+    ENKASH_BREAKER_OPEN_MS: int(1_000, 100),
+    ENKASH_BREAKER_MAX_OPEN_MS: int(15_000, 100),
 
     /** Unset: enough rows in flight to keep the rate budget busy at 500 ms per call (at least 16). */
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).optional(),
@@ -166,6 +170,9 @@ function toConfig(env: Env) {
       deactivatePath: env.ENKASH_DEACTIVATE_PATH,
       tokenRefreshMarginSec: env.ENKASH_TOKEN_REFRESH_MARGIN_SEC,
       authFailureCooldownSec: env.ENKASH_AUTH_FAILURE_COOLDOWN_SEC,
+      breakerThreshold: env.ENKASH_BREAKER_THRESHOLD,
+      breakerOpenMs: env.ENKASH_BREAKER_OPEN_MS,
+      breakerMaxOpenMs: Math.max(env.ENKASH_BREAKER_MAX_OPEN_MS, env.ENKASH_BREAKER_OPEN_MS),
     },
     sync: {
       concurrency: env.WORKER_CONCURRENCY ?? defaultConcurrency(env.ENKASH_RATE_LIMIT_PER_SEC),

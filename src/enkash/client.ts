@@ -28,6 +28,7 @@ import {
   isEnkashError,
   isSuccess,
 } from './errors.js';
+import { CircuitBreaker } from './circuit-breaker.js';
 import { HttpTransport, type HttpAnswer, type HttpMethod } from './http-transport.js';
 import { RateLimiter } from './rate-limiter.js';
 import { TokenProvider } from './token-provider.js';
@@ -89,6 +90,7 @@ const ENVELOPES = {
 
 export class EnkashClient {
   readonly limiter: RateLimiter;
+  readonly breaker: CircuitBreaker;
   readonly tokens: TokenProvider;
   private readonly transport: HttpTransport;
   private readonly config: Config['enkash'];
@@ -103,11 +105,27 @@ export class EnkashClient {
       ratePerSec: config.ratePerSec,
       safetyMarginMs: deps.rateSafetyMarginMs ?? config.rateMarginMs,
     });
+    this.breaker = new CircuitBreaker({
+      redis,
+      prefix,
+      threshold: config.breakerThreshold,
+      openMs: config.breakerOpenMs,
+      maxOpenMs: config.breakerMaxOpenMs,
+      // A probe may wait for a rate slot (or a 429 pause) before its own timeout starts.
+      probeLeaseMs: config.timeoutMs + 10_000,
+      onOpen: ({ openMs, operation }) =>
+        logger.warn(
+          { event: 'enkash_circuit_open', openMs, operation },
+          'EnKash keeps failing: no calls from any process until one probe succeeds',
+        ),
+      onClose: () => logger.info({ event: 'enkash_circuit_closed' }, 'EnKash answers again: calls resume'),
+    });
     this.transport = new HttpTransport({
       baseUrl: config.baseUrl,
       timeoutMs: config.timeoutMs,
       maxConnections: config.maxConnections,
       limiter: this.limiter,
+      breaker: this.breaker,
       onExchange: (exchange) => {
         // No ids, bodies or values here: only what a metric needs.
         logger.debug({ event: 'enkash call', ...exchange }, 'enkash call');

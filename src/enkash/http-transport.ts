@@ -1,10 +1,12 @@
 /**
- * One HTTP exchange with EnKash, in the order that keeps the rate guarantee: a connection permit first
- * (so the request never queues inside the pool after its slot is granted), then a rate-limiter slot, then
- * the request under its own timeout. A 429 pauses every process before the error reaches the caller.
+ * One HTTP exchange with EnKash, in the order that keeps the rate guarantee: the circuit breaker's pass
+ * (refused at once while EnKash is known to be down), a connection permit (so the request never queues
+ * inside the pool after its slot is granted), then a rate-limiter slot, then the request under its own
+ * timeout. A 429 pauses every process before the error reaches the caller.
  */
 import { Pool } from 'undici';
-import { DEFAULT_RETRY_AFTER_MS, errorFromTransport, parseRetryAfter } from './errors.js';
+import type { CircuitBreaker, Outcome, Pass } from './circuit-breaker.js';
+import { DEFAULT_RETRY_AFTER_MS, errorFromTransport, isEnkashError, parseRetryAfter } from './errors.js';
 import type { RateLimiter } from './rate-limiter.js';
 import { Semaphore } from './semaphore.js';
 import { exchangeOnce } from './undici-exchange.js';
@@ -37,6 +39,8 @@ export type HttpTransportOptions = {
   timeoutMs: number;
   maxConnections: number;
   limiter: RateLimiter;
+  /** Absent: no breaker (every call is sent). */
+  breaker?: CircuitBreaker;
   onExchange?: (exchange: Exchange) => void;
 };
 
@@ -62,6 +66,38 @@ export class HttpTransport {
   }
 
   async send(request: HttpRequest): Promise<HttpAnswer> {
+    const { breaker } = this.options;
+    const pass = breaker ? await this.admit(breaker, request.operation) : undefined;
+    let outcome: Outcome = 'neutral';
+    try {
+      const answer = await this.sendAdmitted(request);
+      outcome = answer.status === 408 || answer.status >= 500 ? 'failure' : 'success';
+      return answer;
+    } catch (err) {
+      if (isEnkashError(err) && (err.errorType === 'TIMEOUT' || err.errorType === 'NETWORK_ERROR'))
+        outcome = 'failure';
+      throw err;
+    } finally {
+      if (breaker && pass) await this.settle(breaker, pass, outcome, request.operation);
+    }
+  }
+
+  /** Refused while open (CIRCUIT_OPEN); if Redis cannot be asked, the call goes (the breaker is advice). */
+  private async admit(breaker: CircuitBreaker, operation: string): Promise<Pass | undefined> {
+    try {
+      return await breaker.admit(operation);
+    } catch (err) {
+      if (isEnkashError(err)) throw err;
+      return undefined;
+    }
+  }
+
+  private async settle(breaker: CircuitBreaker, pass: Pass, outcome: Outcome, operation: string) {
+    // The breaker is advice: a Redis hiccup here must not turn an answer into an error.
+    await breaker.settle(pass, outcome, operation).catch(() => undefined);
+  }
+
+  private async sendAdmitted(request: HttpRequest): Promise<HttpAnswer> {
     const queuedAt = performance.now();
     const { release, slot } = await this.waitTurn(request);
     try {

@@ -13,6 +13,10 @@ export type EnkashKeys = {
   tokenLock: string;
   /** String: why EnKash refused the credentials; while it exists nobody asks for a token. */
   authFailed: string;
+  /** Hash `{ failures, openUntil, opens }`: the circuit breaker (circuit-breaker.ts). */
+  breaker: string;
+  /** String: random owner id of the one half-open probe in flight. */
+  breakerProbe: string;
 };
 
 export function enkashKeys(prefix: string): EnkashKeys {
@@ -23,5 +27,7 @@ export function enkashKeys(prefix: string): EnkashKeys {
     token: `${base}:token`,
     tokenLock: `${base}:token:lock`,
     authFailed: `${base}:auth-failed`,
+    breaker: `${base}:breaker`,
+    breakerProbe: `${base}:breaker:probe`,
   };
 }

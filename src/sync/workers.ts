@@ -1,7 +1,8 @@
 /**
  * The BullMQ workers of one process: an `imports` worker (import and finalize jobs) and a `rows` worker
  * (one EnKash customer per job). Retry is decided by one place, {@link rowFailureIsFinal}; a 429 pauses
- * the whole rows queue for every worker until Retry-After without using up the row's attempts.
+ * the whole rows queue for every worker until Retry-After without using up the row's attempts, and so
+ * does the circuit breaker while EnKash is down (until its next probe).
  */
 import { DelayedError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -21,6 +22,7 @@ import {
   type RowWork,
 } from './row-sync.js';
 import { backoffDelayMs } from '../enkash/errors.js';
+import { isCircuitOpen } from '../enkash/circuit-breaker.js';
 
 export type EngineDeps = ImportDeps & {
   store: ImportStore;
@@ -139,6 +141,11 @@ async function processRow(
         await worker.rateLimit(err.retryAfterMs ?? 1000);
         throw Worker.RateLimitError();
       }
+      const breakerWaitMs = await waitForBreaker(deps, err);
+      if (breakerWaitMs !== undefined) {
+        await worker.rateLimit(breakerWaitMs);
+        throw Worker.RateLimitError();
+      }
       if (!rowFailureIsFinal(err, job.attemptsMade, job.opts.attempts ?? 1)) throw err;
       result = failedResult(work, err, job.attemptsMade + 1);
       deps.logger.warn(
@@ -155,6 +162,23 @@ async function processRow(
   }
   await finish(deps, data.importId, result, calls);
   return result.outcome;
+}
+
+/**
+ * While the circuit breaker is open (EnKash down), a row that could not be sent, or whose call failed,
+ * waits with the whole queue until the next probe, without using up an attempt: an outage of any length
+ * fails no row. Undefined when the error is not the breaker's business.
+ */
+async function waitForBreaker(deps: EngineDeps, err: unknown): Promise<number | undefined> {
+  if (!(err instanceof EnkashError) || err.kind !== 'retryable') return undefined;
+  if (isCircuitOpen(err)) return Math.max(50, err.retryAfterMs ?? 500);
+  try {
+    if (!(await deps.client.breaker.tripped())) return undefined;
+    // Half-open (a probe may be in flight): look again shortly.
+    return (await deps.client.breaker.openForMs()) || 500;
+  } catch {
+    return undefined;
+  }
 }
 
 async function finish(deps: EngineDeps, importId: string, result: RowResult, calls: Record<string, number>) {

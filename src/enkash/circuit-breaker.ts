@@ -1,0 +1,184 @@
+/**
+ * A circuit breaker for EnKash, shared by every process of a deployment through Redis.
+ *
+ * When EnKash is down (every call a 5xx or a timeout), retrying each row on its own backoff still sends
+ * one doomed call per row per attempt, from every process, and each waits out a timeout. The breaker
+ * stops that:
+ * - closed: calls go. Each retryable failure (5xx, 408, timeout, network error) adds one to a shared
+ *   count of consecutive failures; any HTTP answer that is not one of those (2xx, 4xx, 429) resets it.
+ * - open: after `threshold` consecutive failures no process sends anything for `openMs`; callers get a
+ *   CIRCUIT_OPEN error (retryable, with `retryAfterMs`) at once, without a connection or a rate slot.
+ * - half-open: once the open time has passed, exactly one call from one process (a lease taken with
+ *   SET NX) goes as a probe. Success closes the breaker for everybody; failure reopens it for twice as
+ *   long as the last time, up to `maxOpenMs`.
+ *
+ * State and clock are Redis's (hash `breaker`, string `breaker:probe`), like the 429 pause: processes
+ * whose clocks disagree still open and close together. A crashed probe's lease expires on its own.
+ * opossum and cockatiel, the maintained Node breakers, keep their state per process (opossum#675,
+ * cockatiel#89): with N processes EnKash would take N × threshold failures and N probes at a time.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { EnkashError } from './errors.js';
+import { enkashKeys } from './keys.js';
+import { LuaScript } from './lua-script.js';
+
+const NOW_MS = `local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)`;
+
+/** 0: go (closed); -1: go as the probe (half-open, lease taken); > 0: refused, ms to wait. */
+const BEFORE = new LuaScript(`${NOW_MS}
+local openUntil = tonumber(redis.call('HGET', KEYS[1], 'openUntil') or '0')
+if openUntil == 0 then return 0 end
+if now < openUntil then return openUntil - now end
+if redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) then return -1 end
+return math.max(1, math.min(tonumber(ARGV[3]), redis.call('PTTL', KEYS[2])))`);
+
+/** Returns 1 when this success closed an open breaker. */
+const SUCCESS = new LuaScript(`local wasOpen = redis.call('HEXISTS', KEYS[1], 'openUntil')
+if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('DEL', KEYS[1]) end
+if redis.call('GET', KEYS[2]) == ARGV[1] then redis.call('DEL', KEYS[2]) end
+return wasOpen`);
+
+/**
+ * Returns { ms the breaker is now open for (0: still closed), 1 when this failure opened it }.
+ * ARGV: owner, threshold, openMs, maxOpenMs, ttlMs.
+ */
+const FAILURE = new LuaScript(`${NOW_MS}
+local threshold = tonumber(ARGV[2])
+local openMs = tonumber(ARGV[3])
+local maxOpenMs = tonumber(ARGV[4])
+local openUntil = tonumber(redis.call('HGET', KEYS[1], 'openUntil') or '0')
+local probe = redis.call('GET', KEYS[2]) == ARGV[1]
+if probe then redis.call('DEL', KEYS[2]) end
+redis.call('PEXPIRE', KEYS[1], ARGV[5])
+if openUntil > 0 then
+  if now < openUntil and not probe then return {openUntil - now, 0} end
+  local opens = redis.call('HINCRBY', KEYS[1], 'opens', 1)
+  local wait = math.floor(math.min(maxOpenMs, openMs * 2 ^ math.min(opens - 1, 30)))
+  redis.call('HSET', KEYS[1], 'openUntil', now + wait)
+  redis.call('PEXPIRE', KEYS[1], ARGV[5])
+  return {wait, 1}
+end
+local failures = redis.call('HINCRBY', KEYS[1], 'failures', 1)
+if failures < threshold then return {0, 0} end
+redis.call('HSET', KEYS[1], 'openUntil', now + openMs, 'opens', 1)
+return {openMs, 1}`);
+
+const RELEASE = new LuaScript(`if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('DEL', KEYS[1])
+end
+return 0`);
+
+export type CircuitBreakerOptions = {
+  redis: Redis;
+  prefix: string;
+  /** Consecutive retryable failures that open the breaker; 0 turns it off. */
+  threshold: number;
+  /** How long the first opening lasts; each failed probe doubles it. */
+  openMs: number;
+  maxOpenMs: number;
+  /** The probe's lease: longer than one call can take (its wait for a rate slot, then its timeout). */
+  probeLeaseMs: number;
+  onOpen?: (event: { openMs: number; operation: string }) => void;
+  onClose?: () => void;
+};
+
+/** What a caller holds while its call is in flight; report the outcome with {@link CircuitBreaker.settle}. */
+export type Pass = { owner: string; probe: boolean };
+
+export type Outcome = 'success' | 'failure' | 'neutral';
+
+/** How long a refused caller waits while another process's probe is in flight, at most. */
+const HALF_OPEN_WAIT_MS = 500;
+
+export class CircuitBreaker {
+  private readonly keys: { state: string; probe: string };
+
+  constructor(private readonly options: CircuitBreakerOptions) {
+    const base = enkashKeys(options.prefix);
+    this.keys = { state: base.breaker, probe: base.breakerProbe };
+  }
+
+  get enabled(): boolean {
+    return this.options.threshold > 0;
+  }
+
+  /** A pass to send one call, or a CIRCUIT_OPEN error (retryable, `retryAfterMs` set) when refused. */
+  async admit(operation: string): Promise<Pass> {
+    const owner = randomBytes(8).toString('hex');
+    if (!this.enabled) return { owner, probe: false };
+    const verdict = Number(
+      await BEFORE.run(
+        this.options.redis,
+        [this.keys.state, this.keys.probe],
+        [owner, this.options.probeLeaseMs, HALF_OPEN_WAIT_MS],
+      ),
+    );
+    if (verdict > 0) throw circuitOpenError(operation, verdict);
+    return { owner, probe: verdict === -1 };
+  }
+
+  /**
+   * The call's outcome: `failure` for a 5xx, 408, timeout or network error; `success` for any other HTTP
+   * answer (EnKash is up, even when it refuses the request); `neutral` when we learnt nothing (the caller
+   * aborted, the request was never sent).
+   */
+  async settle(pass: Pass, outcome: Outcome, operation: string): Promise<void> {
+    if (!this.enabled) return;
+    const { redis } = this.options;
+    const keys = [this.keys.state, this.keys.probe];
+    if (outcome === 'success') {
+      if (Number(await SUCCESS.run(redis, keys, [pass.owner])) === 1) this.options.onClose?.();
+    } else if (outcome === 'failure') {
+      const { threshold, openMs, maxOpenMs } = this.options;
+      const ttlMs = maxOpenMs * 2 + 60_000;
+      const [waitMs, opened] = (await FAILURE.run(redis, keys, [
+        pass.owner,
+        threshold,
+        openMs,
+        maxOpenMs,
+        ttlMs,
+      ])) as [number, number];
+      if (opened === 1) this.options.onOpen?.({ openMs: Number(waitMs), operation });
+    } else if (pass.probe) {
+      await RELEASE.run(redis, [this.keys.probe], [pass.owner]);
+    }
+  }
+
+  /** Ms before the breaker lets a probe through; 0 when closed or half-open. */
+  async openForMs(): Promise<number> {
+    if (!this.enabled) return 0;
+    const [openUntil, time] = await Promise.all([
+      this.options.redis.hget(this.keys.state, 'openUntil'),
+      this.options.redis.time(),
+    ]);
+    if (!openUntil) return 0;
+    const now = Number(time[0]) * 1000 + Math.floor(Number(time[1]) / 1000);
+    return Math.max(0, Number(openUntil) - now);
+  }
+
+  /** Whether the breaker has tripped and not yet closed again (open or half-open). */
+  async tripped(): Promise<boolean> {
+    if (!this.enabled) return false;
+    return (await this.options.redis.hexists(this.keys.state, 'openUntil')) === 1;
+  }
+}
+
+export function circuitOpenError(operation: string, retryAfterMs: number): EnkashError {
+  return new EnkashError({
+    kind: 'retryable',
+    operation,
+    httpStatus: null,
+    errorType: 'CIRCUIT_OPEN',
+    retryAfterMs,
+    mayHaveCommitted: false,
+    message:
+      `EnKash ${operation}: not sent, EnKash has been failing; ` +
+      `the circuit breaker lets calls through again in ${retryAfterMs} ms`,
+  });
+}
+
+export function isCircuitOpen(err: unknown): err is EnkashError {
+  return err instanceof EnkashError && err.errorType === 'CIRCUIT_OPEN';
+}

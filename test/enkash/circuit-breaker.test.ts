@@ -1,0 +1,175 @@
+/**
+ * The circuit breaker on real Redis: its state machine with two instances standing for two processes,
+ * then the client against the sandbox during an outage.
+ */
+import { describe, expect, it } from 'vitest';
+import { CircuitBreaker, isCircuitOpen, type Pass } from '../../src/enkash/circuit-breaker.js';
+import type { EnkashError } from '../../src/enkash/errors.js';
+import { testRedis } from '../helpers/redis.js';
+import { sandboxFor } from './helpers/sandbox.js';
+import { caught, useEnkashTestbed } from './helpers/setup.js';
+
+const bed = useEnkashTestbed();
+const search = { customerStatus: 'ALL' } as const;
+const onePage = { limit: 1, offset: 0 };
+
+function breakers(options: { threshold?: number; openMs?: number; maxOpenMs?: number } = {}) {
+  const prefix = bed.prefix();
+  const other = testRedis();
+  bed.defer(() => other.quit());
+  const events: string[] = [];
+  const make = (redis: typeof other) =>
+    new CircuitBreaker({
+      redis,
+      prefix,
+      threshold: options.threshold ?? 3,
+      openMs: options.openMs ?? 200,
+      maxOpenMs: options.maxOpenMs ?? 700,
+      probeLeaseMs: 5_000,
+      onOpen: ({ openMs }) => events.push(`open ${openMs}`),
+      onClose: () => events.push('close'),
+    });
+  // Two instances on two connections: two processes as far as Redis can tell.
+  return { a: make(bed.redis), b: make(other), events };
+}
+
+async function fail(breaker: CircuitBreaker, times = 1): Promise<void> {
+  for (let i = 0; i < times; i += 1) {
+    const pass = await breaker.admit('search');
+    await breaker.settle(pass, 'failure', 'search');
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('CircuitBreaker (Redis)', () => {
+  it('opens after `threshold` consecutive failures counted across processes, refusing with CIRCUIT_OPEN', async () => {
+    const { a, b, events } = breakers();
+    await fail(a);
+    await fail(b);
+    expect(await a.tripped()).toBe(false);
+    await fail(a);
+    expect(await b.tripped()).toBe(true);
+    const err = (await caught(() => b.admit('create'))) as EnkashError;
+    expect(isCircuitOpen(err)).toBe(true);
+    expect(err).toMatchObject({ kind: 'retryable', mayHaveCommitted: false, httpStatus: null });
+    expect(err.retryAfterMs).toBeGreaterThan(100);
+    expect(err.retryAfterMs).toBeLessThanOrEqual(200);
+    expect(events).toEqual(['open 200']);
+  });
+
+  it('any answer that is not a failure resets the count', async () => {
+    const { a, b } = breakers();
+    await fail(a, 2);
+    await b.settle(await b.admit('search'), 'success', 'search');
+    await fail(a, 2);
+    expect(await a.tripped()).toBe(false);
+    await b.settle(await b.admit('search'), 'neutral', 'search');
+    await fail(a);
+    expect(await a.tripped()).toBe(true);
+  });
+
+  it('half-open: one probe across processes; a failed probe doubles the open time up to the max', async () => {
+    const { a, b, events } = breakers();
+    await fail(a, 3);
+    const opens: number[] = [];
+    for (let round = 0; round < 4; round += 1) {
+      await sleep((await a.openForMs()) + 10);
+      const tries = await Promise.allSettled([
+        ...Array.from({ length: 10 }, () => a.admit('search')),
+        ...Array.from({ length: 10 }, () => b.admit('search')),
+      ]);
+      const passes = tries.filter((t) => t.status === 'fulfilled').map((t) => t.value);
+      expect(passes).toHaveLength(1);
+      expect(passes[0]?.probe).toBe(true);
+      const refused = tries.filter((t) => t.status === 'rejected').map((t) => t.reason as EnkashError);
+      expect(refused.every((e) => isCircuitOpen(e) && e.retryAfterMs! <= 500)).toBe(true);
+      await a.settle(passes[0]!, 'failure', 'search');
+      opens.push(await b.openForMs());
+    }
+    // 200 → 400 → 700 (max) → 700, each read a moment after it was set.
+    expect(opens.map((ms) => Math.ceil(ms / 100) * 100)).toEqual([400, 700, 700, 700]);
+    expect(events).toEqual(['open 200', 'open 400', 'open 700', 'open 700', 'open 700']);
+  });
+
+  it('a successful probe closes the breaker for every process; a neutral probe frees the lease', async () => {
+    const { a, b, events } = breakers();
+    await fail(a, 3);
+    await sleep((await a.openForMs()) + 10);
+    const aborted = await a.admit('search');
+    expect(aborted.probe).toBe(true);
+    await a.settle(aborted, 'neutral', 'search');
+    const probe: Pass = await b.admit('search');
+    expect(probe.probe).toBe(true);
+    await b.settle(probe, 'success', 'search');
+    expect(await a.tripped()).toBe(false);
+    expect(await a.admit('search')).toMatchObject({ probe: false });
+    expect(events).toEqual(['open 200', 'close']);
+  });
+
+  it('threshold 0 turns it off', async () => {
+    const { a } = breakers({ threshold: 0 });
+    await fail(a, 20);
+    expect(await a.tripped()).toBe(false);
+    expect(await a.admit('search')).toMatchObject({ probe: false });
+  });
+});
+
+describe('EnkashClient with the breaker, against the sandbox', () => {
+  for (const outageKind of ['5xx', 'timeout'] as const) {
+    it(`an outage (${outageKind}): two clients send a handful of calls, then resume once EnKash is back`, async () => {
+      const sandbox = await sandboxFor(bed);
+      const prefix = bed.prefix();
+      const config = {
+        breakerThreshold: 5,
+        breakerOpenMs: 200,
+        breakerMaxOpenMs: 400,
+        timeoutMs: 300,
+        maxConnections: 4,
+      };
+      const clients = [
+        bed.client(sandbox.url, { prefix, config }),
+        bed.client(sandbox.url, { prefix, config }),
+      ];
+      await clients[0]!.searchCustomers(search, onePage);
+      sandbox.resetStats();
+      sandbox.setFaults({ outageUntil: Date.now() + 2_000, outageKind });
+
+      // Each client keeps 4 calls going for the whole outage, as busy workers would.
+      const outcomes: Record<string, number> = {};
+      const until = Date.now() + 2_000;
+      await Promise.all(
+        clients.flatMap((client) =>
+          Array.from({ length: 4 }, async () => {
+            while (Date.now() < until) {
+              const err = (await caught(() => client.searchCustomers(search, onePage))) as EnkashError;
+              outcomes[err.errorType] = (outcomes[err.errorType] ?? 0) + 1;
+              if (err.retryAfterMs) await sleep(Math.min(err.retryAfterMs, until - Date.now()));
+            }
+          }),
+        ),
+      );
+      const sent = sandbox.stats().total;
+      console.info(`outage ${outageKind} 2 s: ${sent} calls reached EnKash; ${JSON.stringify(outcomes)}`);
+      // In flight when it went down (8) + up to the threshold + about one probe per open period.
+      expect(sent).toBeLessThanOrEqual(8 + 5 + 8);
+      expect(outcomes.CIRCUIT_OPEN).toBeGreaterThan(sent);
+
+      const back = Date.now();
+      let resumed = 0;
+      for (;;) {
+        try {
+          await clients[1]!.searchCustomers(search, onePage);
+          resumed = Date.now() - back;
+          break;
+        } catch (err) {
+          expect(isCircuitOpen(err)).toBe(true);
+          await sleep(20);
+        }
+      }
+      console.info(`resumed ${resumed} ms after EnKash was back`);
+      expect(resumed).toBeLessThan(2_000);
+      expect(await clients[0]!.breaker.tripped()).toBe(false);
+    });
+  }
+});
