@@ -31,6 +31,8 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: SandboxContext): 
 
   app.post(`${ADMIN_PREFIX}expire-tokens`, async () => ({ expired: ctx.tokens.expireAll(Date.now()) }));
 
+  app.get(`${ADMIN_PREFIX}tokens`, async () => ({ issued: ctx.tokens.issued() }));
+
   app.get(`${ADMIN_PREFIX}customers`, async () => [...ctx.store.all()]);
 
   app.post(`${ADMIN_PREFIX}reset`, async () => {

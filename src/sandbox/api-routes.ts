@@ -6,8 +6,10 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { API_PATHS } from '../enkash/contract.js';
 import { tokenAnswer, type Account } from './auth.js';
 import type { SandboxContext } from './context.js';
+import { fail, type Answer } from './envelope.js';
 import { hang, send } from './gate.js';
 import type { EndpointName } from './stats.js';
+import { validationFailure } from './validation.js';
 
 /** Fastify's `:param` form of a contract path such as `/api/v0/customer/{customerId}`. */
 export function routePath(template: string): string {
@@ -51,6 +53,8 @@ export function registerApiRoutes(app: FastifyInstance, ctx: SandboxContext): vo
   );
 
   app.post(API_PATHS.create, async (request, reply) => {
+    if (ctx.random() < ctx.faults().rejectWriteRate)
+      return send(reply, refused('customerRequest', request.body));
     const result = ctx.service.create(account(request), request.body);
     if (result.created && ctx.random() < ctx.faults().hangCreateRate) {
       // The customer is committed; only the answer is lost, as when EnKash times out after the insert.
@@ -64,9 +68,14 @@ export function registerApiRoutes(app: FastifyInstance, ctx: SandboxContext): vo
     send(reply, ctx.service.search(queryOf(request), request.body)),
   );
 
-  app.patch(routePath(API_PATHS.update), async (request, reply) =>
-    send(reply, ctx.service.update(account(request), customerIdOf(request), queryOf(request), request.body)),
-  );
+  app.patch(routePath(API_PATHS.update), async (request, reply) => {
+    if (ctx.random() < ctx.faults().rejectWriteRate)
+      return send(reply, refused('customerUpdate', request.body));
+    return send(
+      reply,
+      ctx.service.update(account(request), customerIdOf(request), queryOf(request), request.body),
+    );
+  });
 
   app.delete(routePath(API_PATHS.delete), async (request, reply) =>
     send(reply, ctx.service.remove(customerIdOf(request), queryOf(request))),
@@ -89,5 +98,20 @@ export function queryOf(request: FastifyRequest): Record<string, string | undefi
   const raw = (request.query ?? {}) as Record<string, string | string[] | undefined>;
   return Object.fromEntries(
     Object.entries(raw).map(([key, value]) => [key, Array.isArray(value) ? value.at(-1) : value]),
+  );
+}
+
+/** The `rejectWriteRate` fault: a 400 naming every text field of the body, its value echoed back. */
+function refused(object: string, body: unknown): Answer {
+  const fields = typeof body === 'object' && body !== null ? Object.entries(body) : [];
+  const subErrors = fields
+    .filter(([, value]) => typeof value === 'string')
+    .map(([field, value]) => ({ object, field, rejectedValue: value, message: 'is not acceptable' }));
+  return fail(
+    validationFailure(
+      subErrors.length > 0
+        ? subErrors
+        : [{ object, field: 'body', rejectedValue: null, message: 'is not acceptable' }],
+    ),
   );
 }

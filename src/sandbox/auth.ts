@@ -27,10 +27,13 @@ export type TokenGrant = {
 };
 
 const PRUNE_ABOVE = 1000;
+/** How many issued tokens {@link TokenRegistry.issued} remembers (leak scans read them). */
+const ISSUED_KEPT = 10_000;
 
 export class TokenRegistry {
   private readonly access = new Map<string, AccessToken>();
   private readonly refresh = new Map<string, Account>();
+  private readonly issuedLog: string[] = [];
 
   constructor(private readonly ttlSec: number) {}
 
@@ -40,6 +43,8 @@ export class TokenRegistry {
     const refreshToken = randomBytes(24).toString('base64url');
     this.access.set(accessToken, { account, expiresAtMs: nowMs + this.ttlSec * 1000 });
     this.refresh.set(refreshToken, account);
+    this.issuedLog.push(accessToken, refreshToken);
+    if (this.issuedLog.length > ISSUED_KEPT) this.issuedLog.splice(0, this.issuedLog.length - ISSUED_KEPT);
     return {
       access_token: accessToken,
       token_type: 'bearer',
@@ -47,6 +52,11 @@ export class TokenRegistry {
       expires_in: this.ttlSec,
       scope: 'read write',
     };
+  }
+
+  /** Every access and refresh token issued so far (the latest 10,000), expired or not. */
+  issued(): string[] {
+    return [...this.issuedLog];
   }
 
   /** The account behind a live token, or null. */

@@ -55,6 +55,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     faults: () => ctx.faults(),
     reset: () => ctx.reset(),
     expireTokens: () => void ctx.tokens.expireAll(Date.now()),
+    issuedTokens: () => ctx.tokens.issued(),
     customers: () => structuredClone([...ctx.store.all()]) as CustomerResponse[],
     close: () =>
       (closing ??= (async () => {

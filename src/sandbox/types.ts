@@ -23,6 +23,11 @@ export type SandboxFaults = {
   failureRate: number;
   /** Share of creates that commit the customer and then never answer. */
   hangCreateRate: number;
+  /**
+   * Share of creates and updates refused with 400 VALIDATION_ERROR, every text field of the body named
+   * with its value as `rejectedValue` (EnKash refusing values we think valid; Spring echoes them back).
+   */
+  rejectWriteRate: number;
   /** Until this epoch ms, every customer request answers 429 (a "429 storm"). */
   rateLimitedUntil: number;
   /** Until this epoch ms, EnKash is down: every request answers 503, or never answers ('timeout'). */
@@ -72,6 +77,8 @@ export type Sandbox = {
   reset(): void;
   /** Makes every token issued so far expire now. */
   expireTokens(): void;
+  /** Every access and refresh token issued so far (the latest 10,000): what a leak scan looks for. */
+  issuedTokens(): string[];
   customers(): CustomerResponse[];
   close(): Promise<void>;
 };

@@ -116,6 +116,22 @@ describe('sandbox faults', () => {
     expect(found.recordsCount).toBe(1);
   });
 
+  it('refuses a write with 400 VALIDATION_ERROR echoing every text field (rejectWriteRate), committing nothing', async () => {
+    sandbox.setFaults({ rejectWriteRate: 1 });
+    const reply = await create('REFUSED-1');
+    expect(reply.status).toBe(400);
+    const error = errorOf(reply) as unknown as {
+      errorType: string;
+      apiSubErrors: { field: string; rejectedValue: unknown }[];
+    };
+    expect(error.errorType).toBe('VALIDATION_ERROR');
+    expect(error.apiSubErrors).toContainEqual(
+      expect.objectContaining({ field: 'uniqueRefNo', rejectedValue: 'REFUSED-1' }),
+    );
+    sandbox.setFaults({ rejectWriteRate: 0 });
+    expect(sandbox.customers().map((c) => c.uniqueRefNo)).not.toContain('REFUSED-1');
+  });
+
   it('answers 503 immediately during a 5xx outage, for token requests too', async () => {
     sandbox.setFaults({ outageUntil: Date.now() + 60_000, outageKind: '5xx' });
     const reply = await search();

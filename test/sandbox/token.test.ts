@@ -111,6 +111,14 @@ describe('sandbox: bearer tokens on customer endpoints', () => {
     await waitFor(async () => ((await search(token)).status === 401 ? true : undefined), 5000);
   });
 
+  it('lists every token it issued (access and refresh), also at GET /__sandbox/tokens', async () => {
+    const reply = await requestToken(sandbox);
+    const body = reply.body as { access_token: string; refresh_token: string };
+    expect(sandbox.issuedTokens()).toEqual(expect.arrayContaining([body.access_token, body.refresh_token]));
+    const listed = (await (await fetch(`${sandbox.url}/__sandbox/tokens`)).json()) as { issued: string[] };
+    expect(listed.issued).toContain(body.access_token);
+  });
+
   it('gives every error a fresh requestId', async () => {
     const ids = new Set<string>();
     for (let i = 0; i < 3; i++) ids.add(errorOf(await search(null)).requestId);
