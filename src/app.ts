@@ -53,6 +53,7 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
       redis,
       prefix: account,
       logger,
+      sealer,
       onCall: (call) => {
         for (const listener of callListeners) listener(call);
       },

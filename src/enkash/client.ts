@@ -31,7 +31,7 @@ import {
 import { CircuitBreaker } from './circuit-breaker.js';
 import { HttpTransport, type HttpAnswer, type HttpMethod } from './http-transport.js';
 import { RateLimiter } from './rate-limiter.js';
-import { TokenProvider } from './token-provider.js';
+import { TokenProvider, type TokenSealer } from './token-provider.js';
 
 export { withRetries, type RetryPolicy, type RetryOptions } from './with-retries.js';
 
@@ -64,6 +64,8 @@ export type EnkashClientDeps = {
   onCall?: (call: CallRecord) => void;
   /** Overrides `config.rateMarginMs`, added to the rate window to absorb jitter (rate-limiter.ts). */
   rateSafetyMarginMs?: number;
+  /** Seals the shared OAuth token in Redis (the App passes its DATA_KEY sealer). */
+  sealer?: TokenSealer;
 };
 
 type Envelope<P> = { errorResponse?: ErrorResponse | null; payload?: P | null };
@@ -136,7 +138,14 @@ export class EnkashClient {
         });
       },
     });
-    this.tokens = new TokenProvider({ config, redis, prefix, transport: this.transport, logger });
+    this.tokens = new TokenProvider({
+      config,
+      redis,
+      prefix,
+      transport: this.transport,
+      logger,
+      ...(deps.sealer ? { sealer: deps.sealer } : {}),
+    });
   }
 
   /** `companyId` defaults to the account's company (createCustomer body, seed 000). */

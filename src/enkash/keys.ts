@@ -7,7 +7,7 @@ export type EnkashKeys = {
   rate: string;
   /** String: epoch ms (Redis clock) before which no request may be sent; set after a 429. */
   pause: string;
-  /** Hash `{ accessToken, refreshBelowMs }` with a TTL equal to the token's lifetime. */
+  /** Hash `{ sealed, id, refreshBelowMs }` (the token sealed, its HMAC) with the token's lifetime as TTL. */
   token: string;
   /** String: random owner id; only its owner fetches a token. */
   tokenLock: string;

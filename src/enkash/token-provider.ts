@@ -9,10 +9,12 @@
  *   so N calls refused with the same token cause one fetch;
  * - refused credentials leave a marker in Redis: nobody asks again until it expires or is cleared.
  *
- * The token is kept in Redis in clear (it is short-lived, and Redis already holds job data) and is never
- * logged: the logger redacts `accessToken` / `authorization` by key.
+ * The token is kept in Redis sealed with the deployment's DATA_KEY (Redis is often shared and dumped, and a
+ * bearer token is a live credential for the whole EnKash account), next to an HMAC of it that the
+ * compare-and-delete after a 401 matches on. It is never logged: the logger redacts `accessToken` /
+ * `authorization` by key.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
@@ -33,7 +35,7 @@ const EXTEND_IF_EQUAL = new LuaScript(`if redis.call('GET', KEYS[1]) == ARGV[1] 
 end
 return 0`);
 
-const DELETE_TOKEN_IF_EQUAL = new LuaScript(`if redis.call('HGET', KEYS[1], 'accessToken') == ARGV[1] then
+const DELETE_TOKEN_IF_EQUAL = new LuaScript(`if redis.call('HGET', KEYS[1], 'id') == ARGV[1] then
   return redis.call('DEL', KEYS[1])
 end
 return 0`);
@@ -43,21 +45,40 @@ const REFUSED_CREDENTIALS = new Set([400, 401, 403]);
 
 type Shared = { accessToken: string; ttlMs: number; refreshBelowMs: number };
 
+/** How the shared token is kept in Redis: the deployment's Sealer (src/queue/sealer.ts) fits. */
+export type TokenSealer = {
+  seal(value: unknown): string;
+  open<T>(sealed: string): T;
+  /** A stable, non-reversible name for the token (an HMAC). */
+  hash(value: string): string;
+};
+
+/** For a bare client without a data key (tests of the client alone): the token as it is, a plain hash. */
+const IN_CLEAR: TokenSealer = {
+  seal: (value) => JSON.stringify(value),
+  open: <T>(sealed: string) => JSON.parse(sealed) as T,
+  hash: (value) => createHash('sha256').update(value).digest('base64url'),
+};
+
 export type TokenProviderDeps = {
   config: Config['enkash'];
   redis: Redis;
   prefix: string;
   transport: HttpTransport;
   logger: Logger;
+  /** Seals the token in Redis; every process of a deployment must use the same key. */
+  sealer?: TokenSealer;
 };
 
 export class TokenProvider {
   private readonly keys: EnkashKeys;
   private readonly lockTtlMs: number;
+  private readonly sealer: TokenSealer;
   private inflight: Promise<string> | undefined;
 
   constructor(private readonly deps: TokenProviderDeps) {
     this.keys = enkashKeys(deps.prefix);
+    this.sealer = deps.sealer ?? IN_CLEAR;
     this.lockTtlMs = deps.config.timeoutMs + 5_000;
   }
 
@@ -91,7 +112,8 @@ export class TokenProvider {
 
   /** Compare-and-delete: only the token that was refused is dropped, never a newer one. */
   async invalidate(badToken: string): Promise<boolean> {
-    return Number(await DELETE_TOKEN_IF_EQUAL.run(this.deps.redis, [this.keys.token], [badToken])) === 1;
+    const id = this.sealer.hash(badToken);
+    return Number(await DELETE_TOKEN_IF_EQUAL.run(this.deps.redis, [this.keys.token], [id])) === 1;
   }
 
   /** Lets processes ask for a token again after the credentials were fixed. */
@@ -136,7 +158,7 @@ export class TokenProvider {
   private async readShared(): Promise<Shared | undefined> {
     const results = await this.deps.redis
       .multi()
-      .hmget(this.keys.token, 'accessToken', 'refreshBelowMs')
+      .hmget(this.keys.token, 'sealed', 'refreshBelowMs')
       .pttl(this.keys.token)
       .get(this.keys.authFailed)
       .exec();
@@ -145,9 +167,30 @@ export class TokenProvider {
       return value;
     });
     if (typeof failed === 'string') throw this.authFailedError(failed);
-    const [accessToken, refreshBelowMs] = (token ?? []) as Array<string | null>;
-    if (!accessToken) return undefined;
-    return { accessToken, ttlMs: Number(ttl), refreshBelowMs: Number(refreshBelowMs ?? 0) };
+    // A token stored in clear by an older version has no `sealed` field: it is simply fetched again.
+    const [sealed, refreshBelowMs] = (token ?? []) as Array<string | null>;
+    if (!sealed) return undefined;
+    return {
+      accessToken: this.openShared(sealed),
+      ttlMs: Number(ttl),
+      refreshBelowMs: Number(refreshBelowMs ?? 0),
+    };
+  }
+
+  private openShared(sealed: string): string {
+    try {
+      return this.sealer.open<string>(sealed);
+    } catch {
+      throw new EnkashError({
+        kind: 'auth',
+        operation: 'token',
+        httpStatus: null,
+        errorType: 'UNAUTHORIZED',
+        message:
+          'the shared EnKash token in Redis cannot be opened with this DATA_KEY: every process of a ' +
+          'deployment needs the same DATA_KEY',
+      });
+    }
   }
 
   private async fetchAndStore(): Promise<string> {
@@ -177,7 +220,11 @@ export class TokenProvider {
     const refreshBelowMs = Math.min(config.tokenRefreshMarginSec * 1000, Math.floor(lifetimeMs / 10));
     await this.deps.redis
       .multi()
-      .hset(this.keys.token, { accessToken: parsed.data.accessToken, refreshBelowMs })
+      .hset(this.keys.token, {
+        sealed: this.sealer.seal(parsed.data.accessToken),
+        id: this.sealer.hash(parsed.data.accessToken),
+        refreshBelowMs,
+      })
       .pexpire(this.keys.token, lifetimeMs)
       .exec();
     logger.info({ event: 'enkash token', expiresInSec: parsed.data.expiresInSec }, 'enkash token fetched');

@@ -1,9 +1,12 @@
 /** The shared token against a tiny real HTTP server: spellings, refresh before expiry, refused credentials. */
 import { describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import { EnkashClient } from '../../src/enkash/client.js';
 import { EnkashError } from '../../src/enkash/errors.js';
 import { enkashKeys } from '../../src/enkash/keys.js';
 import { CUSTOMER, envelope, json, startStub } from './helpers/http-stub.js';
-import { caught, useEnkashTestbed } from './helpers/setup.js';
+import { Sealer } from '../../src/queue/sealer.js';
+import { capturingLogger, caught, enkashConfig, useEnkashTestbed } from './helpers/setup.js';
 import { waitFor } from './helpers/timing.js';
 
 const bed = useEnkashTestbed();
@@ -33,6 +36,42 @@ describe('TokenProvider over real HTTP (stub server)', () => {
         .filter((r) => r.path === '/api/v0/customer/activate/' + CUSTOMER.customerId)
         .map((r) => r.headers.authorization),
     ).toEqual(['Bearer snake-1', 'Bearer snake-2']);
+  });
+
+  it('keeps the shared token sealed in Redis: shared by every client with the key, dropped once after a 401', async () => {
+    let n = 0;
+    const server = await startStub((req, res) => {
+      if (req.path === '/oauth/token')
+        return json(res, 200, { access_token: `live-token-${++n}`, token_type: 'bearer', expires_in: 600 });
+      if (req.headers.authorization === 'Bearer live-token-1' && n === 1)
+        return json(res, 401, { error: 'invalid_token' });
+      json(res, 200, envelope(CUSTOMER));
+    });
+    bed.defer(() => server.close());
+    const prefix = bed.prefix();
+    const sealer = new Sealer(randomBytes(32));
+    const clients = [0, 1].map(
+      () =>
+        new EnkashClient({
+          config: enkashConfig(server.url),
+          redis: bed.redis,
+          prefix,
+          logger: capturingLogger('silent').logger,
+          sealer,
+        }),
+    );
+    bed.defer(() => Promise.all(clients.map((c) => c.close())));
+    const [a, b] = clients as [EnkashClient, EnkashClient];
+    expect(await a.tokens.getToken()).toBe('live-token-1');
+    const stored = await bed.redis.hgetall(enkashKeys(prefix).token);
+    expect(Object.keys(stored).sort()).toEqual(['id', 'refreshBelowMs', 'sealed']);
+    expect(JSON.stringify(stored)).not.toContain('live-token');
+    expect(await b.tokens.getToken()).toBe('live-token-1');
+    // The 401 drops the sealed token by its HMAC; both clients then share the second one.
+    await Promise.all([a, b].map((c) => c.activateCustomer(CUSTOMER.customerId)));
+    expect(await b.tokens.getToken()).toBe('live-token-2');
+    expect(server.requests.filter((r) => r.path === '/oauth/token')).toHaveLength(2);
+    expect(JSON.stringify(await bed.redis.hgetall(enkashKeys(prefix).token))).not.toContain('live-token');
   });
 
   it('refused credentials: one token request, a marker for the cooldown, a clear error; clearable', async () => {
