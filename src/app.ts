@@ -65,12 +65,14 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
       retentionSec: config.sync.retentionSec,
     };
     const store = new ImportStore(redis, prefix, sealer, config.sync.retentionSec);
-    const queues = createQueues(redis, prefix);
+    const queues = createQueues(redis, prefix, (err) =>
+      logger.warn({ event: 'queue_error', err: err.message }, 'queue error (Redis)'),
+    );
     closers.unshift(() => queues.close());
     const engine: EngineDeps = {
       store,
       registry: new CustomerRegistry(redis, account, config.sync.fingerprintTtlSec),
-      locks: new KeyLock(redis, account),
+      locks: new KeyLock(redis, account, config.sync.lockMs),
       sealer,
       client,
       queues,

@@ -61,6 +61,19 @@ export class CustomerRegistry {
     return (await this.redis.exists(this.markerKey(keyHash))) === 1;
   }
 
+  /**
+   * A create committed: remember the customer and clear the marker in one step, so that at every moment
+   * one of the two tells a later run the customer exists (even a run that got the lock because this one
+   * lost it). No fingerprint yet: the row's other writes (a deactivate) may still be to come.
+   */
+  async created(keyHash: string, customerId: string): Promise<void> {
+    await this.redis
+      .multi()
+      .set(this.key(keyHash), `${customerId}|`, 'EX', this.ttlSec)
+      .del(this.markerKey(keyHash))
+      .exec();
+  }
+
   async clearCreating(keyHash: string): Promise<void> {
     await this.redis.del(this.markerKey(keyHash));
   }

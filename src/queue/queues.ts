@@ -57,9 +57,14 @@ export function importJobOptions(s: QueueSettings, jobId: string): JobsOptions {
 
 export type Queues = { imports: Queue; rows: Queue; close(): Promise<void> };
 
-export function createQueues(connection: Redis, prefix: string): Queues {
+/**
+ * `onError`: Redis errors of the queues' connections (Redis restarting, unreachable). ioredis reconnects
+ * and BullMQ carries on by itself; without a listener BullMQ prints each error raw on stderr.
+ */
+export function createQueues(connection: Redis, prefix: string, onError?: (err: Error) => void): Queues {
   const imports = new Queue(QUEUE_NAMES.imports, { connection, prefix });
   const rows = new Queue(QUEUE_NAMES.rows, { connection, prefix });
+  for (const queue of [imports, rows]) queue.on('error', (err) => onError?.(err));
   return {
     imports,
     rows,

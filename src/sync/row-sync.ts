@@ -16,7 +16,7 @@ import { decide, type RowAction } from '../plan/decide.js';
 import { formatChanges } from '../plan/diff.js';
 import { fingerprint } from '../plan/fingerprint.js';
 import type { CustomerRegistry } from '../queue/customer-registry.js';
-import type { KeyLock } from '../queue/key-lock.js';
+import { LeaseLostError, type KeyLock } from '../queue/key-lock.js';
 
 export type RowWork = {
   importId: string;
@@ -36,7 +36,12 @@ export type RowDeps = {
   locks: KeyLock;
 };
 
-export type RowContext = { jobId: string; attemptsMade: number; signal?: AbortSignal };
+export type RowContext = {
+  /** This run of the row job (job id + BullMQ's per-run token): the owner of the per-customer lock. */
+  runId: string;
+  attemptsMade: number;
+  signal?: AbortSignal;
+};
 
 /** The customer is being synced by another job right now: try again shortly. */
 export class KeyBusyError extends Error {
@@ -49,11 +54,17 @@ export class KeyBusyError extends Error {
 export type RowSyncOutput = { result: RowResult; calls: Record<string, number> };
 
 export async function syncRow(deps: RowDeps, work: RowWork, ctx: RowContext): Promise<RowSyncOutput> {
-  if (!(await deps.locks.acquire(work.keyHash, ctx.jobId))) throw new KeyBusyError();
+  const lease = await deps.locks.lease(work.keyHash, ctx.runId);
+  if (!lease) throw new KeyBusyError();
   try {
-    return await syncLocked(deps, work, ctx);
+    const signal = ctx.signal ? AbortSignal.any([ctx.signal, lease.signal]) : lease.signal;
+    return await syncLocked(deps, work, { ...ctx, signal });
+  } catch (err) {
+    // Whatever failed after the lease was lost (an aborted call), the row is another run's now.
+    if (lease.lost && !ctx.signal?.aborted) throw new LeaseLostError();
+    throw err;
   } finally {
-    await deps.locks.release(work.keyHash, ctx.jobId);
+    await lease.release();
   }
 }
 
@@ -229,7 +240,7 @@ async function createOnce(
   try {
     calls.add('create', true);
     const { payload } = await deps.client.createCustomer(work.row.customer, { signal: ctx.signal });
-    await deps.registry.clearCreating(work.keyHash);
+    await deps.registry.created(work.keyHash, payload.customerId);
     return { customerId: payload.customerId, note: '' };
   } catch (err) {
     if (!(err instanceof EnkashError) || !err.mayHaveCommitted) {
@@ -240,7 +251,7 @@ async function createOnce(
     // The create may have committed: look before anyone tries again (the marker stays until we know).
     const found = await findByKey(deps, work.row.key, ctx, calls);
     if (!found) throw err;
-    await deps.registry.clearCreating(work.keyHash);
+    await deps.registry.created(work.keyHash, found.customerId);
     return {
       customerId: found.customerId,
       note: 'created; the answer was lost and the customer was found by a lookup',

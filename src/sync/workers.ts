@@ -4,12 +4,13 @@
  * the whole rows queue for every worker until Retry-After without using up the row's attempts, and so
  * does the circuit breaker while EnKash is down (until its next probe).
  */
+import { randomUUID } from 'node:crypto';
 import { DelayedError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { EnkashError } from '../enkash/errors.js';
 import type { RowResult } from '../domain/types.js';
 import type { ImportStore } from '../queue/import-store.js';
-import type { KeyLock } from '../queue/key-lock.js';
+import { LeaseLostError, type KeyLock } from '../queue/key-lock.js';
 import { JOB_NAMES, QUEUE_NAMES, ImportJobSchema, RowJobSchema } from '../queue/queues.js';
 import { enqueueFinalize, runImportJob, type ImportDeps } from './import-job.js';
 import { runFinalizeJob } from './finalize-job.js';
@@ -126,12 +127,13 @@ async function processRow(
   } else {
     try {
       ({ result, calls } = await syncRow(deps, work, {
-        jobId: job.id ?? '',
+        runId: `${job.id ?? ''}:${token ?? randomUUID()}`,
         attemptsMade: job.attemptsMade,
         signal,
       }));
     } catch (err) {
-      if (signal?.aborted) await handBack(job, token);
+      // Shutdown, or the per-customer lock lost (Redis unreachable too long): back to the queue as is.
+      if (signal?.aborted || err instanceof LeaseLostError) await handBack(job, token);
       const held = job.attemptsStarted - job.attemptsMade;
       if (err instanceof KeyBusyError) {
         await job.moveToDelayed(Date.now() + Math.min(5000, 250 * 2 ** Math.min(held, 5)), token);

@@ -122,7 +122,7 @@ export async function startHarness(
         if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       await app.close();
       await sandbox.close();
-      const redis = testRedis();
+      const redis = testRedis(env.REDIS_URL);
       await deletePrefix(redis, prefix);
       await redis.quit();
       await rm(dir, { recursive: true, force: true });

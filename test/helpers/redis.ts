@@ -12,8 +12,9 @@ export function randomPrefix(): string {
   return `{cs-test-${randomBytes(4).toString('hex')}}`;
 }
 
-export function testRedis(): Redis {
-  return new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
+/** A client of the shared test Redis, or of `url` (a scenario's own redis-server). */
+export function testRedis(url = TEST_REDIS_URL): Redis {
+  return new Redis(url, { maxRetriesPerRequest: null });
 }
 
 /** Deletes every key under `prefix` (SCAN, never KEYS). */

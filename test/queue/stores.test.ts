@@ -7,7 +7,7 @@ import type { Redis } from 'ioredis';
 import type { RowResult } from '../../src/domain/types.js';
 import { CustomerRegistry } from '../../src/queue/customer-registry.js';
 import { ImportStore } from '../../src/queue/import-store.js';
-import { KeyLock } from '../../src/queue/key-lock.js';
+import { KeyLock, LeaseLostError } from '../../src/queue/key-lock.js';
 import { Sealer, loadSealer } from '../../src/queue/sealer.js';
 import { deletePrefix, randomPrefix, testRedis } from '../helpers/redis.js';
 
@@ -111,6 +111,44 @@ describe('KeyLock', () => {
     await locks.release('k1', 'job-a');
     expect(await locks.acquire('k1', 'job-b')).toBe(true);
   });
+
+  it('a lease outlives its TTL while renewed, and a second run of the same job waits for it', async () => {
+    const locks = new KeyLock(redis, prefix, 1000);
+    const lease = await locks.lease('k2', 'imp-x.r2:run-1');
+    expect(lease).not.toBeNull();
+    await new Promise((r) => setTimeout(r, 2500));
+    expect(lease?.lost).toBe(false);
+    // The same job re-run by BullMQ (a new run token) while the first run is alive: not admitted.
+    expect(await locks.lease('k2', 'imp-x.r2:run-2')).toBeNull();
+    await lease?.release();
+    const next = await locks.lease('k2', 'imp-x.r2:run-2');
+    expect(next).not.toBeNull();
+    await next?.release();
+  });
+
+  it('a lease that cannot be renewed aborts before the lock can expire in Redis', async () => {
+    const own = testRedis();
+    const locks = new KeyLock(own, prefix, 1000);
+    const started = Date.now();
+    const lease = await locks.lease('k3', 'run-a');
+    // Redis unreachable from here on: renewals fail, the lock expires in Redis after 1000 ms.
+    own.disconnect();
+    await new Promise<void>((resolve) => lease?.signal.addEventListener('abort', () => resolve()));
+    const lostAfter = Date.now() - started;
+    expect(lease?.signal.reason).toBeInstanceOf(LeaseLostError);
+    expect(lostAfter).toBeLessThan(1000);
+    expect(lostAfter).toBeGreaterThanOrEqual(700);
+  });
+
+  it('a lease taken over by another run is lost at the next renewal', async () => {
+    const locks = new KeyLock(redis, prefix, 1000);
+    const lease = await locks.lease('k4', 'run-a');
+    await redis.set(`${prefix}:lock:k4`, 'run-b', 'PX', 10_000);
+    await new Promise((r) => setTimeout(r, 400));
+    expect(lease?.lost).toBe(true);
+    await lease?.release();
+    expect(await redis.get(`${prefix}:lock:k4`)).toBe('run-b');
+  });
 });
 
 describe('CustomerRegistry', () => {
@@ -126,5 +164,13 @@ describe('CustomerRegistry', () => {
     expect(await registry.isCreating('h2')).toBe(true);
     await registry.clearCreating('h2');
     expect(await registry.isCreating('h2')).toBe(false);
+  });
+
+  it('records a committed create and clears its marker in one step, with no fingerprint yet', async () => {
+    const registry = new CustomerRegistry(redis, `${prefix}:acct:y`, 60);
+    await registry.markCreating('h3');
+    await registry.created('h3', 'KC00000000000003');
+    expect(await registry.isCreating('h3')).toBe(false);
+    expect(await registry.get('h3')).toEqual({ customerId: 'KC00000000000003', fingerprint: '' });
   });
 });
