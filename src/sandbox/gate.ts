@@ -29,14 +29,14 @@ export function createGate(ctx: SandboxContext, classify: Classify) {
       return send(reply, fail({ status: 503, errorType: 'SYSTEM_ERROR', message: 'Service Unavailable' }));
     }
     if (isCustomerCall && Date.now() < faults.rateLimitedUntil) {
-      return send(reply, tooManyRequests(faults.rateLimitedUntil - Date.now(), faults));
+      return send(reply, tooManyRequests(ctx, faults.rateLimitedUntil - Date.now(), faults));
     }
     const admission = ctx.limiter.admit(accountKey(request, ctx), faults.ratePerSec, arrivedMs);
     const delayMs = latencyMs(faults, ctx.random);
     if (delayMs > 0) await sleep(delayMs);
     if (!admission.admitted) {
       const waitMs = arrivedMs + admission.retryAfterMs - performance.now();
-      return send(reply, tooManyRequests(waitMs, faults));
+      return send(reply, tooManyRequests(ctx, waitMs, faults));
     }
     if (!isCustomerCall) return;
 
@@ -66,14 +66,22 @@ export function hang(ctx: SandboxContext, endpoint: EndpointName): Promise<never
   return new Promise<never>(() => {});
 }
 
-function tooManyRequests(waitMs: number, faults: SandboxFaults): Answer {
+function tooManyRequests(ctx: SandboxContext, waitMs: number, faults: SandboxFaults): Answer {
+  const nowEpochMs = Date.now();
+  const retryAfter = retryAfterHeader(waitMs, faults.retryAfterFormat, nowEpochMs);
+  ctx.stats.throttled(retryAfterEpochMs(retryAfter, nowEpochMs), performance.now(), nowEpochMs);
   // No 429 is documented: the envelope is the sandbox's guess, the status and Retry-After are what count.
   return fail({
     status: 429,
     errorType: 'CLIENT_REQUEST_ERROR',
     message: 'Too Many Requests',
-    headers: { 'retry-after': retryAfterHeader(waitMs, faults.retryAfterFormat, Date.now()) },
+    headers: { 'retry-after': retryAfter },
   });
+}
+
+/** The moment a Retry-After header (delta-seconds or HTTP-date) names. */
+function retryAfterEpochMs(header: string, nowEpochMs: number): number {
+  return /^\d+$/.test(header) ? nowEpochMs + Number(header) * 1000 : Date.parse(header);
 }
 
 /**

@@ -27,11 +27,24 @@ export class StatsRecorder {
   private hungCreates = 0;
   private maxPerSecond = 0;
   private readonly lastSecond = new TimeWindow();
+  /** Epoch ms before which a 429 already sent told the client not to come back. */
+  private retryAfterEpochMs = 0;
+  /** Monotonic ms of the 429 that began the current throttled period. */
+  private throttledSinceMs = 0;
+  private beforeRetryAfter = 0;
+  private latestBeforeRetryAfterMs = 0;
 
-  /** Counted on arrival, whatever the answer will be. `nowMs` is monotonic. */
-  arrive(endpoint: EndpointName, nowMs: number): void {
+  /**
+   * Counted on arrival, whatever the answer will be. `nowMs` is monotonic; `epochMs` is compared with the
+   * Retry-After times announced so far.
+   */
+  arrive(endpoint: EndpointName, nowMs: number, epochMs = Date.now()): void {
     this.total++;
     if (endpoint === 'token') this.tokenRequests++;
+    if (epochMs < this.retryAfterEpochMs) {
+      this.beforeRetryAfter++;
+      this.latestBeforeRetryAfterMs = Math.max(this.latestBeforeRetryAfterMs, nowMs - this.throttledSinceMs);
+    }
     this.lastSecond.evict(nowMs, 1000);
     this.lastSecond.push(nowMs);
     this.maxPerSecond = Math.max(this.maxPerSecond, this.lastSecond.size);
@@ -47,6 +60,12 @@ export class StatsRecorder {
     this.hungCreates++;
   }
 
+  /** A 429 went out telling the client to wait until `untilEpochMs`. */
+  throttled(untilEpochMs: number, nowMs: number, epochMs = Date.now()): void {
+    if (epochMs >= this.retryAfterEpochMs) this.throttledSinceMs = nowMs;
+    this.retryAfterEpochMs = Math.max(this.retryAfterEpochMs, untilEpochMs);
+  }
+
   snapshot(customers: number): SandboxStats {
     return {
       requests: structuredClone(this.requests),
@@ -55,6 +74,8 @@ export class StatsRecorder {
       tokenRequests: this.tokenRequests,
       customers,
       hungCreates: this.hungCreates,
+      requestsBeforeRetryAfter: this.beforeRetryAfter,
+      latestBeforeRetryAfterMs: Math.round(this.latestBeforeRetryAfterMs),
     };
   }
 
@@ -65,6 +86,10 @@ export class StatsRecorder {
     this.hungCreates = 0;
     this.maxPerSecond = 0;
     this.lastSecond.clear();
+    this.retryAfterEpochMs = 0;
+    this.throttledSinceMs = 0;
+    this.beforeRetryAfter = 0;
+    this.latestBeforeRetryAfterMs = 0;
   }
 }
 

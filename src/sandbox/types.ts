@@ -64,6 +64,13 @@ export type SandboxStats = {
   customers: number;
   /** Creates that committed and were never answered. */
   hungCreates: number;
+  /**
+   * Requests that arrived before the Retry-After of a 429 already sent had passed. A client that honours
+   * Retry-After sends none once it has the 429: the only ones are those already on their way.
+   */
+  requestsBeforeRetryAfter: number;
+  /** The latest of those, in ms after the 429 that began its throttled period (0 when none). */
+  latestBeforeRetryAfterMs: number;
 };
 
 export type Sandbox = {
