@@ -176,11 +176,33 @@ const CASES: HostileCase[] = [
   },
   {
     name: 'zip-bomb-lying.xlsx',
-    make: (p) => writeZipBomb(p, sized(2 * GB, 4 * GB - 64 * MB), true),
+    make: (p) => writeZipBomb(p, sized(2 * GB, 4 * GB - 64 * MB), { lie: true }),
     expect: {
       refused:
         /^zip-bomb-lying\.xlsx cannot be read as an Excel workbook: .*unpacks to more than the zip directory says/,
     },
+  },
+  {
+    name: 'strings-bomb.xlsx',
+    make: (p) => writeZipBomb(p, sized(2 * GB, 4 * GB - 64 * MB), { part: 'sharedStrings' }),
+    expect: {
+      refused:
+        /^strings-bomb\.xlsx cannot be read as an Excel workbook: its shared-string table unpacks to [\d.]+ GB, over the 256 MB we read/,
+    },
+  },
+  {
+    name: 'strings-bomb-lying.xlsx',
+    make: (p) => writeZipBomb(p, sized(2 * GB, 4 * GB - 64 * MB), { part: 'sharedStrings', lie: true }),
+    expect: {
+      refused:
+        /^strings-bomb-lying\.xlsx cannot be read as an Excel workbook: xl\/sharedStrings\.xml unpacks to more than the zip directory says/,
+    },
+  },
+  {
+    // Under the shared-strings limit, so it is read: a small file whose string table is large (memory).
+    name: 'strings-flood.xlsx',
+    make: (p) => writeZipBomb(p, sized(64, 250) * MB, { part: 'sharedStrings' }),
+    expect: { rows: { valid: 0, invalid: 1 }, sent: [] },
   },
   {
     name: 'billion-laughs.xlsx',

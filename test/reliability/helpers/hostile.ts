@@ -119,21 +119,30 @@ function zipOf(entries: RawEntry[]): Buffer {
 }
 
 /**
- * A real zip bomb: an XLSX whose sheet inflates to `inflatedBytes` of well-formed rows (about 290:1, so
- * 2 GB is a 7 MB file). The deflate stream is one fully flushed 1 MB block repeated, so building it costs
- * one compression and a CRC pass, not gigabytes of work. `lie: true` declares 4 KB in the zip directory
- * (and local header): the reader must catch it while inflating, not from the directory.
+ * A real zip bomb: an XLSX whose sheet (or shared-string table) inflates to `inflatedBytes` of well-formed
+ * XML (about 290:1, so 2 GB is a 7 MB file). The deflate stream is one fully flushed 1 MB block repeated,
+ * so building it costs one compression and a CRC pass, not gigabytes of work. `lie: true` declares 4 KB in
+ * the zip directory (and local header): the reader must catch it while inflating, not from the directory.
+ * `part: 'sharedStrings'` puts the bulk in xl/sharedStrings.xml (a string table of 80-character strings,
+ * which a reader that holds the table in memory must bound) and a small sheet beside it.
  */
 export async function writeZipBomb(
   path: string,
   inflatedBytes: number,
-  lie = false,
+  options: { lie?: boolean; part?: 'sheet' | 'sharedStrings' } = {},
 ): Promise<{ fileBytes: number; inflatedBytes: number }> {
-  const row =
-    '<row><c t="inlineStr"><is><t>AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA</t></is></c></row>';
-  const chunk = Buffer.from(row.repeat(Math.floor((1024 * 1024) / row.length)), 'utf8');
-  const head = Buffer.from(`<?xml version="1.0"?><worksheet xmlns="${NS}"><sheetData>`, 'utf8');
-  const tail = Buffer.from('</sheetData></worksheet>', 'utf8');
+  const strings = options.part === 'sharedStrings';
+  const unit = strings
+    ? '<si><t>AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA</t></si>'
+    : '<row><c t="inlineStr"><is><t>AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA</t></is></c></row>';
+  const chunk = Buffer.from(unit.repeat(Math.floor((1024 * 1024) / unit.length)), 'utf8');
+  const head = Buffer.from(
+    strings
+      ? `<?xml version="1.0"?><sst xmlns="${NS}">`
+      : `<?xml version="1.0"?><worksheet xmlns="${NS}"><sheetData>`,
+    'utf8',
+  );
+  const tail = Buffer.from(strings ? '</sst>' : '</sheetData></worksheet>', 'utf8');
   const flushed = (b: Buffer) => deflateRawSync(b, { level: 9, finishFlush: constants.Z_FULL_FLUSH });
   const block = flushed(chunk);
   const repeats = Math.max(1, Math.floor((inflatedBytes - head.length - tail.length) / chunk.length));
@@ -147,14 +156,22 @@ export async function writeZipBomb(
     ...Array<Buffer>(repeats).fill(block),
     deflateRawSync(tail),
   ]);
-  const sheet: RawEntry = {
-    name: 'xl/worksheets/sheet1.xml',
+  const bulk: RawEntry = {
+    name: strings ? 'xl/sharedStrings.xml' : 'xl/worksheets/sheet1.xml',
     deflated,
     crc,
     size,
-    declaredSize: lie ? 4096 : size,
+    declaredSize: options.lie ? 4096 : size,
   };
-  const zipped = zipOf([...workbookParts(), sheet]);
+  const smallSheet = entry(
+    'xl/worksheets/sheet1.xml',
+    `<?xml version="1.0"?><worksheet xmlns="${NS}"><sheetData>` +
+      '<row r="1"><c r="A1" t="inlineStr"><is><t>Customer Code</t></is></c><c r="B1" t="inlineStr"><is><t>Legal Name</t></is></c></row>' +
+      '<row r="2"><c r="A2" t="inlineStr"><is><t>C-1</t></is></c><c r="B2" t="s"><v>0</v></c></row>' +
+      '</sheetData></worksheet>',
+  );
+  // Excel's order: sheets before the shared-string table.
+  const zipped = zipOf(strings ? [...workbookParts(true), smallSheet, bulk] : [...workbookParts(), bulk]);
   await writeFile(path, zipped);
   return { fileBytes: zipped.length, inflatedBytes: size };
 }
