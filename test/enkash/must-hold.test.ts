@@ -9,6 +9,7 @@ import { startRecordingProxy } from './helpers/recording-proxy.js';
 import { startSandboxProcess } from './helpers/sandbox-process.js';
 import { sandboxFor } from './helpers/sandbox.js';
 import { CREDENTIALS, caught, useEnkashTestbed } from './helpers/setup.js';
+import { runTokenExpiry } from './helpers/token-expiry.js';
 
 const bed = useEnkashTestbed();
 const search = { customerStatus: 'ALL' } as const;
@@ -22,30 +23,10 @@ async function child(args: Parameters<typeof startChildClient>[0]): Promise<Chil
 
 describe('must hold across processes', () => {
   it('token expiry under 32 concurrent calls in 2 processes: exactly one token request per expiry', async () => {
-    const sandbox = await sandboxFor(bed);
-    const prefix = bed.prefix();
-    const config = { ratePerSec: 1000 };
-    const other = await child({ baseUrl: sandbox.url, prefix, config });
-    const client = bed.client(sandbox.url, { prefix, config });
-    const burst = async () => {
-      const [mine, theirs] = await Promise.all([
-        Promise.all(Array.from({ length: 16 }, () => client.searchCustomers(search, onePage))),
-        other.run({ op: 'search', count: 16 }),
-      ]);
-      expect(mine).toHaveLength(16);
-      expect(theirs).toMatchObject({ ok: 16, errors: {} });
-    };
-
-    await burst();
-    expect(sandbox.stats().tokenRequests).toBe(1);
-    for (let expiry = 1; expiry <= 2; expiry += 1) {
-      sandbox.expireTokens();
-      await burst();
-      expect(sandbox.stats().tokenRequests).toBe(1 + expiry);
-    }
-    const { requests } = sandbox.stats();
+    const run = await runTokenExpiry(bed, { expiries: 2 });
+    expect(run).toMatchObject({ coldStart: 1, perExpiry: [1, 1], failed: 0 });
     console.info(
-      `token requests: 3 for 3 × 32 calls over 2 processes; search answers ${JSON.stringify(requests.search)}`,
+      `token requests: 3 for 3 × 32 calls over 2 processes; search answers ${JSON.stringify(run.searchAnswers)}`,
     );
   });
 
