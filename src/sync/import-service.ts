@@ -40,6 +40,29 @@ export async function fileHash(path: string): Promise<string> {
   return hash.digest('hex');
 }
 
+/**
+ * What makes two submissions of the same bytes the same import: their options, whatever order the entry
+ * point wrote them in, with a mapping file taken by its content (every upload stores its mapping under a
+ * new name). The report folder is not part of it.
+ */
+async function optionsKey(options: SubmitRequest['options']): Promise<string> {
+  const { reportDir: _ignored, ...rest } = options;
+  const canonical: Record<string, unknown> = { ...rest };
+  // An unreadable mapping is the import's to report (it fails with the file's name); here it is its path.
+  if (rest.mapping) {
+    const path = rest.mapping;
+    canonical.mapping = await fileHash(path).then(
+      (hash) => `sha256:${hash}`,
+      () => `path:${path}`,
+    );
+  }
+  const sorted = Object.keys(canonical)
+    .sort()
+    .filter((k) => canonical[k] !== undefined)
+    .map((k) => [k, canonical[k]]);
+  return createHash('sha256').update(JSON.stringify(sorted)).digest('hex').slice(0, 16);
+}
+
 export class ImportService {
   constructor(
     private readonly store: ImportStore,
@@ -55,13 +78,9 @@ export class ImportService {
    * nightly job) returns that import instead of starting a second one.
    */
   async submitOnce(request: SubmitRequest): Promise<Submitted> {
-    const { reportDir: _ignored, ...options } = request.options;
-    const key = `${this.settings.prefix}:active-file:${await fileHash(request.filePath)}:${createHash(
-      'sha256',
-    )
-      .update(JSON.stringify(options))
-      .digest('hex')
-      .slice(0, 16)}`;
+    const key = `${this.settings.prefix}:active-file:${await fileHash(request.filePath)}:${await optionsKey(
+      request.options,
+    )}`;
     const id = newImportId();
     for (let tries = 0; tries < 3; tries++) {
       if (await this.redis.set(key, id, 'EX', this.settings.retentionSec, 'NX')) {

@@ -40,4 +40,32 @@ describe('ImportService.submitOnce', () => {
     expect(again).toMatchObject({ duplicate: false });
     expect(again.importId).not.toBe(first);
   });
+
+  it('takes options in any order, and a mapping file by its content, as the same import', async () => {
+    const file = join(h.dir, 'mapped.csv');
+    await writeFile(file, syntheticCsv(3, 7));
+    const mapping = JSON.stringify({ columns: { uniqueRefNo: 'Customer Code' } });
+    const m1 = join(h.dir, 'upload-1-mapping.json');
+    const m2 = join(h.dir, 'upload-2-mapping.json');
+    await writeFile(m1, mapping);
+    await writeFile(m2, mapping);
+    const a = await h.app.imports.submitOnce({
+      filePath: file,
+      origin: 'api',
+      options: { mode: 'upsert', dryRun: false, matchKey: 'uniqueRefNo', mapping: m1 },
+    });
+    const b = await h.app.imports.submitOnce({
+      filePath: file,
+      origin: 'schedule',
+      options: { mapping: m2, matchKey: 'uniqueRefNo', dryRun: false, mode: 'upsert' },
+    });
+    expect(b).toEqual({ importId: a.importId, duplicate: true });
+    await writeFile(m2, mapping.replace('Customer Code', 'Code'));
+    const c = await h.app.imports.submitOnce({
+      filePath: file,
+      origin: 'api',
+      options: { mode: 'upsert', dryRun: false, matchKey: 'uniqueRefNo', mapping: m2 },
+    });
+    expect(c.duplicate).toBe(false);
+  });
 });
