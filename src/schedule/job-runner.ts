@@ -118,12 +118,18 @@ export class JobRunner {
       ...(job.mapping ? { mapping: job.mapping } : {}),
       ...(job.sheet ? { sheet: job.sheet } : {}),
     };
-    const { importId } = await this.app.imports.submitOnce({
+    const { importId, duplicate } = await this.app.imports.submitOnce({
       filePath: file.path,
       fileName: file.name,
       origin: 'schedule',
       options,
     });
+    if (duplicate) {
+      this.app.logger.info(
+        { event: 'schedule_joined', job: job.name, importId, dryRun },
+        'the export joined the import of the same file already under way',
+      );
+    }
     return this.app.imports.waitFor(importId, () => undefined, {
       pollMs: 500,
       ...(signal ? { signal } : {}),

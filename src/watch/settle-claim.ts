@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import type { Logger } from '../logger.js';
 import type { ImportMeta, ImportStore } from '../queue/import-store.js';
-import { fileHash, type ImportService, type SubmitRequest } from '../sync/import-service.js';
+import { fileHash, type ImportService, type SubmitRequest, type Submitted } from '../sync/import-service.js';
 import { originalName, readSidecar, settleFile, writeSidecar, type Layout, type Sidecar } from './folders.js';
 import type { WatchLedger } from './ledger.js';
 import { pathExists } from '../domain/path-exists.js';
@@ -57,16 +57,22 @@ export async function settleClaim(
   }
 
   let importId: string;
+  // True when the same bytes were already being imported (an upload, the nightly job): this file joins it.
+  let joined = false;
   try {
-    importId =
-      sidecar.importId ?? (await findImportOf(deps.store, path)) ?? (await submit(deps, path, sidecar));
+    const known = sidecar.importId ?? (await findImportOf(deps.store, path));
+    if (known) importId = known;
+    else ({ importId, duplicate: joined } = await submit(deps, path, sidecar));
   } catch (err) {
     return fail(deps, claimName, hash, `could not be submitted: ${(err as Error).message}`);
   }
   if (!sidecar.importId) {
     await writeSidecar(layout, claimName, { ...sidecar, hash, importId });
     await ledger.put(hash, { claimName, state: 'importing', importId, at: new Date().toISOString() });
-    log.info({ event: 'watch_submitted', importId }, 'file submitted');
+    log.info(
+      { event: 'watch_submitted', importId, joined },
+      joined ? 'file joined the import of the same content already under way' : 'file submitted',
+    );
   }
 
   const meta = await deps.imports.waitFor(importId, () => undefined, { pollMs: 250, signal });
@@ -80,14 +86,13 @@ export async function settleClaim(
   return 'done';
 }
 
-async function submit(deps: SettleDeps, path: string, sidecar: Sidecar): Promise<string> {
-  const submitted = await deps.imports.submitOnce({
+function submit(deps: SettleDeps, path: string, sidecar: Sidecar): Promise<Submitted> {
+  return deps.imports.submitOnce({
     filePath: path,
     fileName: sidecar.originalName,
     origin: 'watch',
     options: deps.importOptions,
   });
-  return submitted.importId;
 }
 
 /** A restart between submitting and recording the id: the import names this claim's unique path. */

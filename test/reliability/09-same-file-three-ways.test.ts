@@ -1,0 +1,191 @@
+/**
+ * Scenario 9: the same file, at the same moment, through every entry point: uploaded twice through the
+ * HTTP API (the real Fastify app), dropped into the watched folder (a FolderWatcher configured as
+ * `customer-sync watch` configures it), and arriving as the nightly export (a job definition in a temp
+ * JOBS_DIR whose source folder holds the file, run by the JobRunner as `customer-sync jobs run` runs it).
+ * All four are started together. The promise: one import, no duplicate customer, and every entry point
+ * answers with that one import (the second upload says it joined it).
+ */
+import { mkdir, readdir, readFile, rename, utimes, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, describe, expect, it } from 'vitest';
+import { buildApiServer } from '../../src/api/server.js';
+import { findJob, loadJobDefinitions } from '../../src/schedule/job-definition.js';
+import { JobRunner } from '../../src/schedule/job-runner.js';
+import { FolderWatcher } from '../../src/watch/folder-watcher.js';
+import { eventually, startHarness, type Harness } from '../helpers/engine.js';
+import { syntheticCsv } from '../helpers/synthetic-customers.js';
+import { PROFILE, recordScenario, sized } from './helpers/scenario.js';
+
+const ROWS = sized(300, 2000);
+const R = 100;
+
+let h: Harness | undefined;
+let server: FastifyInstance | undefined;
+let watcher: FolderWatcher | undefined;
+afterAll(async () => {
+  await watcher?.close();
+  if (server) {
+    const closing = server.close();
+    server.server.closeAllConnections();
+    await closing;
+  }
+  await h?.close();
+});
+
+type Answer = { importId: string; duplicate: boolean };
+
+/** The harness App's JSON log lines with `event`. */
+function logEvents(harness: Harness, event: string): Record<string, unknown>[] {
+  return harness.logs
+    .flatMap((chunk) => chunk.split('\n'))
+    .filter((l) => l.includes(`"event":"${event}"`))
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+}
+
+describe(`scenario 9 (${PROFILE}): the same file three ways at once`, () => {
+  it('makes one import and no duplicate customer; every entry point answers with that import', async () => {
+    h = await startHarness({
+      faults: { latencyMs: 20, jitterMs: 20 },
+      env: { ENKASH_RATE_LIMIT_PER_SEC: String(R) },
+    });
+    const harness = h;
+    const { app } = harness;
+    const content = syntheticCsv(ROWS, 9);
+
+    // The HTTP API.
+    const apiKey = 'scenario-9-key-0123456789abcdef';
+    server = await buildApiServer(app, { apiKeys: [apiKey], uploadDir: join(harness.dir, 'uploads') });
+    await server.listen({ port: 0, host: '127.0.0.1' });
+    const address = server.server.address();
+    const apiUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    const upload = async (): Promise<Answer & { status: number }> => {
+      const form = new FormData();
+      form.append('file', new Blob([content]), 'customers.csv');
+      const reply = await fetch(`${apiUrl}/imports`, {
+        method: 'POST',
+        body: form,
+        headers: { authorization: `Bearer ${apiKey}` },
+      });
+      return { status: reply.status, ...((await reply.json()) as Answer) };
+    };
+
+    // The watched folder, with the options `customer-sync watch` gives it.
+    const watchDir = join(harness.dir, 'watched');
+    watcher = new FolderWatcher(app, {
+      dir: watchDir,
+      stableMs: 2_000,
+      rescanMs: 1_000,
+      requireMarker: false,
+      importOptions: { mode: app.config.sync.mode, dryRun: false, matchKey: app.config.sync.matchKey },
+    });
+    await watcher.start();
+    // Written beforehand beside the inbox (an mtime older than the stability interval) and renamed in:
+    // the watcher may take it at once.
+    const staged = join(watchDir, 'customers.csv');
+    await writeFile(staged, content);
+    const past = new Date(Date.now() - 60_000);
+    await utimes(staged, past, past);
+
+    // The nightly export: a job definition in a JOBS_DIR, its source folder holding the same file.
+    const jobsDir = join(harness.dir, 'jobs');
+    const exportDir = join(harness.dir, 'erp-export');
+    await mkdir(jobsDir, { recursive: true });
+    await mkdir(exportDir, { recursive: true });
+    await writeFile(join(exportDir, 'customers-export.csv'), content);
+    await writeFile(
+      join(jobsDir, 'nightly-erp.json'),
+      JSON.stringify({
+        name: 'nightly-erp',
+        source: { folder: exportDir, glob: 'customers-*.csv' },
+        mode: 'upsert',
+        schedule: { cron: '0 2 * * *', timezone: 'Asia/Kolkata' },
+      }),
+    );
+    const job = findJob(await loadJobDefinitions(jobsDir), 'nightly-erp', jobsDir);
+    const runner = new JobRunner(app);
+
+    const t0 = Date.now();
+    const [first, second, , run] = await Promise.all([
+      upload(),
+      upload(),
+      rename(staged, join(watchDir, 'inbox', 'customers.csv')),
+      runner.run(job),
+    ]);
+    const runSeconds = (Date.now() - t0) / 1000;
+
+    // The watched file is settled once its import has ended: in done/ with the report beside it.
+    const doneNames = await eventually(
+      async () => {
+        const names = await readdir(join(watchDir, 'done'));
+        return names.some((n) => n.endsWith('__customers.csv')) ? names : undefined;
+      },
+      120_000,
+      'the watched file in done/',
+    );
+    const watchSubmitted = logEvents(harness, 'watch_submitted');
+
+    const ids = await app.store.list(0, 100);
+    const metas = await Promise.all(ids.map((id) => app.store.get(id)));
+    const imported = metas.filter((m) => m !== null);
+    const theImport = imported[0];
+    const customers = harness.sandbox.customers();
+    const perRef = new Map<string, number>();
+    for (const c of customers) perRef.set(c.uniqueRefNo ?? '', (perRef.get(c.uniqueRefNo ?? '') ?? 0) + 1);
+    const duplicates = [...perRef.values()].reduce((n, k) => n + (k - 1), 0);
+    const reportLines = theImport?.reportDir
+      ? (await readFile(join(theImport.reportDir, 'results.csv'), 'utf8')).split('\r\n').filter(Boolean)
+          .length - 1
+      : -1;
+    const apiAnswers = [first, second];
+    const winner = theImport?.origin ?? 'none';
+    const answers = {
+      api: apiAnswers.map((a) => `${a.status} ${a.duplicate ? 'joined' : 'new'}`).join(', '),
+      watch: `${watchSubmitted.map((e) => (e.joined ? 'joined' : 'new')).join(',')}; file in done/ with report`,
+      job: `${run.outcome}${run.importId === theImport?.id ? ' (the same import)' : ` (${run.importId})`}`,
+    };
+    console.log(`  winner: ${winner}; answers: ${JSON.stringify(answers)}`);
+
+    recordScenario({
+      id: 9,
+      title: 'The same file three ways at once',
+      promise:
+        'Uploaded twice, dropped in the watched folder and fetched by the nightly job at once: one import',
+      figures: {
+        rows: ROWS,
+        importsCreated: imported.length,
+        duplicateCustomers: duplicates,
+        customers: customers.length,
+        reportLines,
+        firstSubmittedBy: winner,
+        apiAnswers: answers.api,
+        watchAnswer: answers.watch,
+        jobAnswer: answers.job,
+        seconds: Math.round(runSeconds * 10) / 10,
+      },
+      summary:
+        `${imported.length} import, ${duplicates} duplicate customers (${customers.length.toLocaleString('en-US')}` +
+        ` customers for ${ROWS.toLocaleString('en-US')} rows); first came ${winner}, the others joined it ` +
+        `(API: ${answers.api}; job: ${run.outcome})`,
+    });
+
+    expect(imported).toHaveLength(1);
+    expect(theImport?.state).toBe('done');
+    expect(duplicates).toBe(0);
+    expect(customers).toHaveLength(ROWS);
+    expect(reportLines).toBe(ROWS);
+    for (const a of apiAnswers) {
+      expect(a.status).toBe(202);
+      expect(a.importId).toBe(theImport?.id);
+    }
+    // Exactly one entry point started the import; every other one was told it joined it.
+    expect(apiAnswers.filter((a) => !a.duplicate)).toHaveLength(winner === 'api' ? 1 : 0);
+    expect(watchSubmitted).toHaveLength(1);
+    expect(watchSubmitted[0]).toMatchObject({ importId: theImport?.id, joined: winner !== 'watch' });
+    expect(doneNames.filter((n) => n.endsWith('__customers.csv.report'))).toHaveLength(1);
+    expect(run).toMatchObject({ outcome: 'imported', importId: theImport?.id });
+    const joinedJob = logEvents(harness, 'schedule_joined');
+    expect(joinedJob).toHaveLength(winner === 'schedule' ? 0 : 1);
+  });
+});
