@@ -78,11 +78,18 @@ function csvText(rows: InputRow[]): string {
   );
 }
 
+/**
+ * The XLSX: text cells, except each valid row's address, which is a real formula cell whose cached result
+ * is the payload (what Excel saves for `=A1&", MG Road"`): the engine must take the result as text.
+ */
 async function writeXlsx(path: string, rows: InputRow[]): Promise<void> {
   const book = new ExcelJS.Workbook();
   const sheet = book.addWorksheet('Customers');
   sheet.addRow(HEADERS);
-  for (const r of rows) sheet.addRow(r.cells);
+  for (const r of rows) {
+    const row = sheet.addRow(r.cells);
+    if (r.valid) row.getCell(7).value = { formula: 'B2&", MG Road"', result: r.cells[6]! };
+  }
   await book.xlsx.writeFile(path);
 }
 

@@ -38,7 +38,7 @@ const GB = 1024 * 1024 * 1024;
 const MB = 1024 * 1024;
 /** Generous: a refusal takes well under a second alone; the machine is shared and loaded. */
 const FILE_DEADLINE_MS = 120_000;
-const WORKER_RSS_LIMIT_MB = 600;
+const WORKER_RSS_LIMIT_MB = 1024;
 
 let h: Harness;
 let worker: ChildProcess;

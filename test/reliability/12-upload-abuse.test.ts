@@ -401,6 +401,9 @@ describe('scenario 12: upload abuse on a real serve process', () => {
       ...Array.from({ length: BURST }, (_, i) => join(root, '..', `burst-evil-${i}.csv`)),
     ].filter((p) => existsSync(p));
 
+    const serverLog = serve.output.join('');
+    const stackTraces = (serverLog.match(/\bat .*\.(ts|js):\d+:\d+/g) ?? []).length;
+    if (stackTraces > 0 || process.env.SHOW_SERVE_LOG) console.log(serverLog.slice(0, 5000));
     const crashes = sent.filter(isCrash);
     const serverExited = survived ? 0 : 1;
     const crashCount = crashes.length + serverExited;
@@ -423,6 +426,7 @@ describe('scenario 12: upload abuse on a real serve process', () => {
         responses5xx: sent.filter((s) => typeof s.status === 'number' && s.status >= 500).length,
         connectionErrors: sent.filter((s) => typeof s.status !== 'number').length,
         serverExited: serverExited,
+        stackTracesInServerLog: stackTraces,
         filesOutsideStorage: filesOutside,
         storedUploadsWithUnsafeNames: oddStored.length,
         healthzAfter: health.status,
@@ -436,6 +440,7 @@ describe('scenario 12: upload abuse on a real serve process', () => {
 
     expect(crashes).toEqual([]);
     expect(survived).toBe(true);
+    expect(stackTraces).toBe(0);
     expect(outside).toEqual([]);
     expect(hostileNamed).toEqual([]);
     expect(escaped).toEqual([]);
