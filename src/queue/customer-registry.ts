@@ -64,12 +64,14 @@ export class CustomerRegistry {
   /**
    * A create committed: remember the customer and clear the marker in one step, so that at every moment
    * one of the two tells a later run the customer exists (even a run that got the lock because this one
-   * lost it). No fingerprint yet: the row's other writes (a deactivate) may still be to come.
+   * lost it). Instead of a fingerprint, the row job that created it ({@link createdBy}): the row's other
+   * writes (a deactivate) may still be to come, and a re-run of that job after a crash reports the row
+   * `created`, not `unchanged`. The fingerprint is put once the row's result is recorded.
    */
-  async created(keyHash: string, customerId: string): Promise<void> {
+  async created(keyHash: string, customerId: string, jobId: string): Promise<void> {
     await this.redis
       .multi()
-      .set(this.key(keyHash), `${customerId}|`, 'EX', this.ttlSec)
+      .set(this.key(keyHash), `${customerId}|${createdBy(jobId)}`, 'EX', this.ttlSec)
       .del(this.markerKey(keyHash))
       .exec();
   }
@@ -77,6 +79,11 @@ export class CustomerRegistry {
   async clearCreating(keyHash: string): Promise<void> {
     await this.redis.del(this.markerKey(keyHash));
   }
+}
+
+/** The fingerprint slot of a customer that row job `jobId` created and whose result is not yet recorded. */
+export function createdBy(jobId: string): string {
+  return `created-by:${jobId}`;
 }
 
 function parse(value: string | null): RegistryEntry | null {

@@ -15,7 +15,7 @@ import { validRowResult } from '../domain/row-results.js';
 import { decide, type RowAction } from '../plan/decide.js';
 import { formatChanges } from '../plan/diff.js';
 import { fingerprint } from '../plan/fingerprint.js';
-import type { CustomerRegistry } from '../queue/customer-registry.js';
+import { createdBy, type CustomerRegistry, type RegistryEntry } from '../queue/customer-registry.js';
 import { LeaseLostError, type KeyLock } from '../queue/key-lock.js';
 
 export type RowWork = {
@@ -37,6 +37,7 @@ export type RowDeps = {
 };
 
 export type RowContext = {
+  jobId: string;
   /** This run of the row job (job id + BullMQ's per-run token): the owner of the per-customer lock. */
   runId: string;
   attemptsMade: number;
@@ -51,7 +52,12 @@ export class KeyBusyError extends Error {
   }
 }
 
-export type RowSyncOutput = { result: RowResult; calls: Record<string, number> };
+export type RowSyncOutput = {
+  result: RowResult;
+  calls: Record<string, number>;
+  /** What to remember once the result is recorded (a create: until then the registry names the job). */
+  remember?: RegistryEntry;
+};
 
 export async function syncRow(deps: RowDeps, work: RowWork, ctx: RowContext): Promise<RowSyncOutput> {
   const lease = await deps.locks.lease(work.keyHash, ctx.runId);
@@ -95,7 +101,14 @@ async function syncLocked(deps: RowDeps, work: RowWork, ctx: RowContext): Promis
   );
   const action = decide(work.row, existing, work.mode);
   if (work.dryRun) return { result: dryRunResult(work, action), calls: calls.counts };
-  const result = await execute(deps, work, action, fp, ctx, calls);
+  const { result, remember } = await execute(deps, work, action, fp, ctx, calls);
+  if (known?.fingerprint === createdBy(ctx.jobId) && action.kind === 'unchanged') {
+    // An earlier run of this job created the customer and stopped before recording the row.
+    return {
+      result: { ...result, outcome: 'created', attempts: ctx.attemptsMade + 1, changes: RERUN_NOTE },
+      calls: calls.counts,
+    };
+  }
   if (creating && existing && action.kind !== 'create') {
     // An earlier attempt's create did commit; its answer was lost. The row's customer was created here.
     await deps.registry.clearCreating(work.keyHash);
@@ -106,10 +119,11 @@ async function syncLocked(deps: RowDeps, work: RowWork, ctx: RowContext): Promis
       };
     }
   }
-  return { result, calls: calls.counts };
+  return { result, calls: calls.counts, ...(remember ? { remember } : {}) };
 }
 
 const LOST_ANSWER_NOTE = 'created; the answer was lost and the customer was found by a lookup';
+const RERUN_NOTE = 'created; the worker stopped before recording it and the customer was found again';
 
 /** Where the row's customer is, trusting the snapshot only when nothing newer is known. */
 async function findExisting(
@@ -185,23 +199,25 @@ async function execute(
   fp: string,
   ctx: RowContext,
   calls: Calls,
-): Promise<RowResult> {
+): Promise<{ result: RowResult; remember?: RegistryEntry }> {
   const opts = { signal: ctx.signal };
   switch (action.kind) {
     case 'skip':
-      return { ...baseResult(work, 'skipped', action.customerId), errors: action.reason };
+      return { result: { ...baseResult(work, 'skipped', action.customerId), errors: action.reason } };
     case 'unchanged':
       await deps.registry.put(work.keyHash, { customerId: action.customerId, fingerprint: fp });
-      return baseResult(work, 'unchanged', action.customerId);
+      return { result: baseResult(work, 'unchanged', action.customerId) };
     case 'create': {
       const created = await createOnce(deps, work, ctx, calls);
       if (action.deactivateAfter) {
         calls.add('deactivate', true);
         await deps.client.deactivateCustomer(created.customerId, opts);
       }
-      await deps.registry.put(work.keyHash, { customerId: created.customerId, fingerprint: fp });
       const result = baseResult(work, 'created', created.customerId);
-      return { ...result, attempts: ctx.attemptsMade + 1, httpStatus: 200, changes: created.note };
+      return {
+        result: { ...result, attempts: ctx.attemptsMade + 1, httpStatus: 200, changes: created.note },
+        remember: { customerId: created.customerId, fingerprint: fp },
+      };
     }
     case 'update': {
       const { customerId, diff } = action;
@@ -220,10 +236,12 @@ async function execute(
       const onlyStatus = Object.keys(diff.patch).length === 0 && diff.status !== undefined;
       const outcome = onlyStatus ? (diff.status === 'activate' ? 'activated' : 'deactivated') : 'updated';
       return {
-        ...baseResult(work, outcome, customerId),
-        attempts: ctx.attemptsMade + 1,
-        httpStatus: 200,
-        changes: formatChanges(diff.changes),
+        result: {
+          ...baseResult(work, outcome, customerId),
+          attempts: ctx.attemptsMade + 1,
+          httpStatus: 200,
+          changes: formatChanges(diff.changes),
+        },
       };
     }
   }
@@ -240,7 +258,7 @@ async function createOnce(
   try {
     calls.add('create', true);
     const { payload } = await deps.client.createCustomer(work.row.customer, { signal: ctx.signal });
-    await deps.registry.created(work.keyHash, payload.customerId);
+    await deps.registry.created(work.keyHash, payload.customerId, ctx.jobId);
     return { customerId: payload.customerId, note: '' };
   } catch (err) {
     if (!(err instanceof EnkashError) || !err.mayHaveCommitted) {
@@ -251,7 +269,7 @@ async function createOnce(
     // The create may have committed: look before anyone tries again (the marker stays until we know).
     const found = await findByKey(deps, work.row.key, ctx, calls);
     if (!found) throw err;
-    await deps.registry.created(work.keyHash, found.customerId);
+    await deps.registry.created(work.keyHash, found.customerId, ctx.jobId);
     return {
       customerId: found.customerId,
       note: 'created; the answer was lost and the customer was found by a lookup',

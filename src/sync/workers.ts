@@ -9,6 +9,7 @@ import { DelayedError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { EnkashError } from '../enkash/errors.js';
 import type { RowResult } from '../domain/types.js';
+import type { RegistryEntry } from '../queue/customer-registry.js';
 import type { ImportStore } from '../queue/import-store.js';
 import { LeaseLostError, type KeyLock } from '../queue/key-lock.js';
 import { JOB_NAMES, QUEUE_NAMES, ImportJobSchema, RowJobSchema } from '../queue/queues.js';
@@ -122,11 +123,13 @@ async function processRow(
   const work = deps.sealer.open<RowWork>(data.work);
   let result: RowResult;
   let calls: Record<string, number> = {};
+  let remember: RegistryEntry | undefined;
   if (await deps.store.cancelRequested(data.importId)) {
     result = { ...baseResult(work, 'skipped', ''), errors: 'import cancelled before this row was sent' };
   } else {
     try {
-      ({ result, calls } = await syncRow(deps, work, {
+      ({ result, calls, remember } = await syncRow(deps, work, {
+        jobId: job.id ?? '',
         runId: `${job.id ?? ''}:${token ?? randomUUID()}`,
         attemptsMade: job.attemptsMade,
         signal,
@@ -163,6 +166,8 @@ async function processRow(
     }
   }
   await finish(deps, data.importId, result, calls);
+  // Only now: until the row is recorded, the registry names the job that created the customer.
+  if (remember) await deps.registry.put(work.keyHash, remember);
   return result.outcome;
 }
 

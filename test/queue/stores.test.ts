@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Redis } from 'ioredis';
 import type { RowResult } from '../../src/domain/types.js';
-import { CustomerRegistry } from '../../src/queue/customer-registry.js';
+import { CustomerRegistry, createdBy } from '../../src/queue/customer-registry.js';
 import { ImportStore } from '../../src/queue/import-store.js';
 import { KeyLock, LeaseLostError } from '../../src/queue/key-lock.js';
 import { Sealer, loadSealer } from '../../src/queue/sealer.js';
@@ -166,11 +166,14 @@ describe('CustomerRegistry', () => {
     expect(await registry.isCreating('h2')).toBe(false);
   });
 
-  it('records a committed create and clears its marker in one step, with no fingerprint yet', async () => {
+  it('records a committed create and clears its marker in one step, naming the job until the row is recorded', async () => {
     const registry = new CustomerRegistry(redis, `${prefix}:acct:y`, 60);
     await registry.markCreating('h3');
-    await registry.created('h3', 'KC00000000000003');
+    await registry.created('h3', 'KC00000000000003', 'imp-x.r3');
     expect(await registry.isCreating('h3')).toBe(false);
-    expect(await registry.get('h3')).toEqual({ customerId: 'KC00000000000003', fingerprint: '' });
+    expect(await registry.get('h3')).toEqual({
+      customerId: 'KC00000000000003',
+      fingerprint: createdBy('imp-x.r3'),
+    });
   });
 });
