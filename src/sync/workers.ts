@@ -12,7 +12,7 @@ import type { RowResult } from '../domain/types.js';
 import type { RegistryEntry } from '../queue/customer-registry.js';
 import type { ImportStore } from '../queue/import-store.js';
 import { LeaseLostError, type KeyLock } from '../queue/key-lock.js';
-import { JOB_NAMES, QUEUE_NAMES, ImportJobSchema, RowJobSchema } from '../queue/queues.js';
+import { JOB_NAMES, QUEUE_NAMES, ImportJobSchema, RowJobSchema, jobIds } from '../queue/queues.js';
 import { enqueueFinalize, runImportJob, type ImportDeps } from './import-job.js';
 import { runFinalizeJob } from './finalize-job.js';
 import {
@@ -129,7 +129,8 @@ async function processRow(
   } else {
     try {
       ({ result, calls, remember } = await syncRow(deps, work, {
-        jobId: job.id ?? '',
+        // The row, not the BullMQ job: any run of this row (a retry, a re-queued copy) is the same work.
+        jobId: jobIds.row(data.importId, data.row),
         runId: `${job.id ?? ''}:${token ?? randomUUID()}`,
         attemptsMade: job.attemptsMade,
         signal,

@@ -1,0 +1,143 @@
+/**
+ * Scenario 3: every row job runs twice through the real path (BullMQ on Redis, HTTP to the sandbox):
+ * - at the same time: before any row runs, each row job gets a twin with the same data under a second
+ *   job id, queued right behind it, so workers take both together;
+ * - one after the other: once the import is done, every row job is queued again under a third id.
+ * Promise: one EnKash customer per key, one report line per row, one write per row.
+ */
+import type { Job } from 'bullmq';
+import { afterEach, describe, expect, it } from 'vitest';
+import { jobIds, type RowJobData } from '../../src/queue/queues.js';
+import { eventually, startHarness, type Harness } from '../helpers/engine.js';
+import {
+  customersPerKey,
+  finished,
+  ratio,
+  reportLines,
+  sandboxCalls,
+  seconds,
+  submitCustomers,
+} from './helpers/enkash-faults.js';
+import { recordScenario, sized } from './helpers/scenario.js';
+
+let h: Harness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+type Run = { returned: string; starts: number };
+
+async function runs(jobs: Array<Job | undefined>): Promise<Run[]> {
+  return jobs.map((job) => ({
+    returned: String(job?.returnvalue ?? 'missing'),
+    starts: job?.attemptsStarted ?? 0,
+  }));
+}
+
+function tally(values: string[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const v of values) counts[v] = (counts[v] ?? 0) + 1;
+  return counts;
+}
+
+describe('scenario 3: every row job runs twice', () => {
+  it('concurrently and in sequence: one customer per key, one report line per row', async () => {
+    const rows = sized(300, 3_000);
+    // Two worker processes in all: this one and a spawned `customer-sync worker`.
+    h = await startHarness({ env: { ENKASH_RATE_LIMIT_PER_SEC: '200' } });
+    const harness = h;
+    const { rows: queue, imports } = h.app.queues;
+    const other = h.spawnWorker();
+    await h.workerReady(other);
+
+    // Hold the rows until every row job exists, then queue each with its twin right behind it.
+    await queue.pause();
+    const started = Date.now();
+    const id = await submitCustomers(h, rows, 3);
+    await eventually(
+      async () => ((await imports.getJobState(jobIds.import(id))) === 'completed' ? true : undefined),
+      120_000,
+      'the import job',
+    );
+    const originals = (await queue.getJobs(['wait', 'prioritized'])) as Job<RowJobData>[];
+    expect(originals).toHaveLength(rows);
+    originals.sort((a, b) => a.data.row - b.data.row);
+    await queue.drain();
+    await queue.addBulk(
+      originals.flatMap((job) => [
+        { name: job.name, data: job.data, opts: { ...job.opts, jobId: job.id! } },
+        { name: job.name, data: job.data, opts: { ...job.opts, jobId: `${job.id!}.twin` } },
+      ]),
+    );
+    await queue.resume();
+    const meta = await finished(harness, id);
+    const concurrentSeconds = seconds(Date.now() - started);
+    const afterConcurrent = { calls: sandboxCalls(h.sandbox), keys: customersPerKey(h.sandbox) };
+
+    // In sequence: the same jobs once more, after the import is done.
+    await queue.addBulk(
+      originals.map((job) => ({
+        name: job.name,
+        data: job.data,
+        opts: { ...job.opts, jobId: `${job.id!}.again` },
+      })),
+    );
+    const again = await eventually(
+      async () => {
+        const jobs = await Promise.all(originals.map((job) => queue.getJob(`${job.id!}.again`)));
+        const states = await Promise.all(jobs.map((job) => job?.getState()));
+        return states.every((s) => s === 'completed' || s === 'failed') ? jobs : undefined;
+      },
+      120_000,
+      'the repeated row jobs',
+    );
+    const first = await runs(await Promise.all(originals.map((job) => queue.getJob(job.id!))));
+    const twins = await runs(await Promise.all(originals.map((job) => queue.getJob(`${job.id!}.twin`))));
+    const repeats = await runs(again);
+
+    const calls = sandboxCalls(h.sandbox);
+    const keys = customersPerKey(h.sandbox);
+    const report = await reportLines(meta, rows);
+    const executions = [...first, ...twins, ...repeats];
+    const wrote = executions.filter((r) => r.returned !== 'already-done' && r.returned !== 'unchanged');
+    const heldByLock = [...first, ...twins].filter((r) => r.starts > 1).length;
+    recordScenario({
+      id: 3,
+      title: 'Every row job run twice, concurrently and in sequence',
+      promise: 'one EnKash customer per key, one report line per row, one write per row',
+      figures: {
+        rows,
+        rowJobExecutions: executions.length,
+        executionsThatSynced: wrote.length,
+        executionsAlreadyDone: executions.filter((r) => r.returned === 'already-done').length,
+        executionsByResult: JSON.stringify(tally(executions.map((r) => r.returned))),
+        reportOutcomes: JSON.stringify(report.outcomes),
+        twinPairsHeldByKeyLock: heldByLock,
+        maxCustomersPerKey: keys.maxPerKey,
+        duplicateCustomers: keys.duplicates,
+        maxReportLinesPerRow: report.maxPerRow,
+        reportLines: report.lines,
+        rowsMissingFromReport: report.missingRows,
+        writeCalls: calls.writes,
+        writesPerRow: ratio(calls.writes, rows),
+        writesFromRepeats: calls.writes - afterConcurrent.calls.writes,
+        rowsFailed: meta.counts.failed ?? 0,
+        secondsConcurrentPhase: concurrentSeconds,
+      },
+      summary:
+        `${executions.length.toLocaleString('en')} executions of ${rows.toLocaleString('en')} row jobs: ` +
+        `max ${keys.maxPerKey} customer per key, max ${report.maxPerRow} report line per row, ` +
+        `${ratio(calls.writes, rows)} writes per row`,
+    });
+
+    expect(meta.state).toBe('done');
+    expect(meta.counts).toMatchObject({ created: rows });
+    expect(keys).toEqual({ customers: rows, maxPerKey: 1, duplicates: 0 });
+    expect(afterConcurrent.keys).toEqual(keys);
+    expect(report).toMatchObject({ lines: rows, maxPerRow: 1, missingRows: 0, outcomes: { created: rows } });
+    expect(calls.writes).toBe(rows);
+    expect(wrote).toHaveLength(rows);
+    expect(repeats.every((r) => r.returned === 'already-done')).toBe(true);
+  });
+});
