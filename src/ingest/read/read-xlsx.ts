@@ -4,11 +4,12 @@
  * Rows without any value are not yielded.
  */
 import type { FileHandle } from 'node:fs/promises';
+import type { Row } from 'exceljs';
 import { FileReadError, type RawRow, type RawValue, type RowSource } from '../raw-row.js';
 import { columnLetter } from './column-letter.js';
 import { formatCount, type ReadLimits } from './limits.js';
 import { chooseSheet, type SheetChoice } from './pick-sheet.js';
-import { rowValues } from './xlsx-values.js';
+import { DanglingSharedStringError, rowValues } from './xlsx-values.js';
 import { loadWorkbook, type SheetInfo, type Workbook } from './xlsx-workbook.js';
 import { ZipError } from './zip-directory.js';
 
@@ -41,7 +42,7 @@ async function* readSheetRows(
   const where = `${fileName} (sheet "${sheet.name}")`;
   try {
     for await (const row of workbook.rows(sheet)) {
-      const values = rowValues(row, workbook.date1904, workbook.sharedStrings);
+      const values = cellsOf(row, workbook, where, fileName);
       if (isBlank(values)) continue;
       checkRow(where, row.number, values, limits, fileName);
       signal?.throwIfAborted();
@@ -49,6 +50,19 @@ async function* readSheetRows(
     }
   } catch (err) {
     throw signal?.aborted ? err : toFileReadError(fileName, err);
+  }
+}
+
+function cellsOf(row: Row, workbook: Workbook, where: string, fileName: string): RawValue[] {
+  try {
+    return rowValues(row, workbook.date1904, workbook.sharedStrings);
+  } catch (err) {
+    if (!(err instanceof DanglingSharedStringError)) throw err;
+    throw new FileReadError(
+      `${where} row ${row.number}: the cell in column ${columnLetter(err.column)} refers to text the ` +
+        'workbook does not hold (it is damaged). Open it in Excel and save it again as "Excel Workbook (.xlsx)".',
+      fileName,
+    );
   }
 }
 

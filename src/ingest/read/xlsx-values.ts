@@ -21,6 +21,22 @@ export const FORMULA_ERROR = '#ERROR!';
 /** `_xHHHH_`: how OOXML escapes characters XML cannot hold (`_x000D_` is CR, `_x005F_` an underscore). */
 const OOXML_ESCAPE = /_x([0-9A-Fa-f]{4})_/g;
 
+/**
+ * A cell the workbook contradicts: it refers to a shared string the table does not have. Read as empty, a
+ * row of such cells would vanish as blank and a name would go missing without a word, so the reader
+ * refuses the file instead, naming the row and column.
+ */
+export class DanglingSharedStringError extends Error {
+  constructor(
+    readonly index: number,
+    /** 0 = column A; -1 until rowValues knows it. */
+    readonly column = -1,
+  ) {
+    super(`a cell refers to shared string ${index}, which the workbook does not have`);
+    this.name = 'DanglingSharedStringError';
+  }
+}
+
 /** Cells left to right, index 0 = column A; null where a cell is empty. */
 export function rowValues(row: Row, date1904: boolean, strings: SharedStringTable): RawValue[] {
   const sparse = row.values as CellValue[];
@@ -28,9 +44,15 @@ export function rowValues(row: Row, date1904: boolean, strings: SharedStringTabl
   for (let col = 1; col < sparse.length; col++) {
     const value = sparse[col];
     if (value === undefined || value === null) continue;
-    values[col - 1] = isFormula(value)
-      ? formulaResult(row, col, value, date1904, strings)
-      : toRawValue(value, strings);
+    try {
+      values[col - 1] = isFormula(value)
+        ? formulaResult(row, col, value, date1904, strings)
+        : toRawValue(value, strings);
+    } catch (err) {
+      throw err instanceof DanglingSharedStringError
+        ? new DanglingSharedStringError(err.index, col - 1)
+        : err;
+    }
   }
   return values;
 }
@@ -44,7 +66,8 @@ export function toRawValue(value: unknown, strings: SharedStringTable): RawValue
   if (typeof value !== 'object') return null;
   if ('sharedString' in value && typeof value.sharedString === 'number') {
     const text = strings.get(value.sharedString);
-    return text === undefined ? null : unescapeOoxml(text);
+    if (text === undefined) throw new DanglingSharedStringError(value.sharedString);
+    return unescapeOoxml(text);
   }
   if ('error' in value) return { error: String(value.error) };
   if ('richText' in value && Array.isArray(value.richText)) {

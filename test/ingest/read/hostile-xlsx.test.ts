@@ -180,6 +180,25 @@ describe('damaged or foreign zips', () => {
     );
   });
 
+  it('a cell pointing past the shared-string table is refused with its row and column, not read as empty', async () => {
+    // Read as empty, a row of such cells would vanish as blank, and a name cell would go missing unnoticed.
+    for (const [name, ref] of [
+      ['dangling.xlsx', '5'],
+      ['nan-index.xlsx', 'abc'],
+    ]) {
+      const xml =
+        '<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c></row>' +
+        `<row r="2"><c r="A2" t="s"><v>0</v></c><c r="C2" t="s"><v>${ref}</v></c></row>`;
+      const path = await dir.file(
+        name!,
+        workbookXlsx({ sharedStrings: sharedStringsXml(['Code', 'Name']), sheets: [{ name: 'S', xml }] }),
+      );
+      expect((await readError(path)).message).toBe(
+        `${name} (sheet "S") row 2: the cell in column C refers to text the workbook does not hold (it is damaged). Open it in Excel and save it again as "Excel Workbook (.xlsx)".`,
+      );
+    }
+  });
+
   it('cells without references (optional in the standard, unsupported by exceljs) are refused, not misplaced', async () => {
     const path = await dir.file(
       'noref.xlsx',
