@@ -21,6 +21,7 @@ import {
   bigCellXlsx,
   billionLaughsXlsx,
   cellsXlsx,
+  danglingSharedStringsXlsx,
   differences,
   peakRssMb,
   resetPeakRss,
@@ -210,6 +211,14 @@ const CASES: HostileCase[] = [
     expect: {
       refused:
         /^billion-laughs\.xlsx cannot be read as an Excel workbook: it is damaged or not a real \.xlsx/,
+    },
+  },
+  {
+    name: 'dangling-strings.xlsx',
+    make: (p) => writeFile(p, danglingSharedStringsXlsx()),
+    expect: {
+      refused:
+        /^dangling-strings\.xlsx \(sheet "Customers"\) row 2: the cell in column A refers to text the workbook does not hold/,
     },
   },
   {

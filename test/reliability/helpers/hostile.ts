@@ -219,6 +219,25 @@ export function billionLaughsXlsx(levels = 10): Buffer {
   });
 }
 
+/**
+ * A workbook whose row 2 is made only of references past the shared-string table: read as empty cells,
+ * the whole row would vanish as a blank row.
+ */
+export function danglingSharedStringsXlsx(): Buffer {
+  const sst = `<?xml version="1.0"?><sst xmlns="${NS}" count="2" uniqueCount="2"><si><t>Customer Code</t></si><si><t>Legal Name</t></si></sst>`;
+  return workbookXlsx({
+    sharedStrings: sst,
+    sheets: [
+      {
+        name: 'Customers',
+        xml:
+          '<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c></row>' +
+          '<row r="2"><c r="A2" t="s"><v>7</v></c><c r="B2" t="s"><v>8</v></c></row>',
+      },
+    ],
+  });
+}
+
 /** A header row of `columns` columns and one data row, as CSV. */
 export function wideCsv(columns: number): string {
   const header = [
