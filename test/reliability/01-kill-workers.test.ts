@@ -25,7 +25,7 @@ import { PROFILE, recordScenario, sized } from './helpers/scenario.js';
 const ROWS = sized(1000, 10_000);
 const R = sized(150, 200);
 /** How long a killed worker's rows stay claimed before BullMQ hands them to another worker. */
-const LOCK_MS = 5000;
+const LOCK_MS = sized(3000, 5000);
 
 let h: Harness | undefined;
 afterEach(async () => {

@@ -30,7 +30,7 @@ import {
 } from './helpers/processes.js';
 import { PROFILE, recordScenario, sized } from './helpers/scenario.js';
 
-const ROWS = sized(900, 5000);
+const ROWS = sized(600, 5000);
 const R = sized(100, 200);
 const WORKERS = 2;
 const SHUTDOWN_TIMEOUT_MS = 2000;
