@@ -3,8 +3,10 @@
  * HTTP API (the real Fastify app), dropped into the watched folder (a FolderWatcher configured as
  * `customer-sync watch` configures it), and arriving as the nightly export (a job definition in a temp
  * JOBS_DIR whose source folder holds the file, run by the JobRunner as `customer-sync jobs run` runs it).
- * All four are started together. The promise: one import, no duplicate customer, and every entry point
- * answers with that one import (the second upload says it joined it).
+ * Two rounds, each with its own file: all four submissions started together (whichever comes first
+ * starts the import), then the first upload answered before the other three start. The promise: one
+ * import per file, no duplicate customer, and every entry point answers with that one import (the second
+ * upload says it joined it; the watcher and the job log that they joined it).
  */
 import { mkdir, readdir, readFile, rename, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -52,7 +54,6 @@ describe(`scenario 9 (${PROFILE}): the same file three ways at once`, () => {
     });
     const harness = h;
     const { app } = harness;
-    const content = syntheticCsv(ROWS, 9);
 
     // The HTTP API.
     const apiKey = 'scenario-9-key-0123456789abcdef';
@@ -60,7 +61,7 @@ describe(`scenario 9 (${PROFILE}): the same file three ways at once`, () => {
     await server.listen({ port: 0, host: '127.0.0.1' });
     const address = server.server.address();
     const apiUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-    const upload = async (): Promise<Answer & { status: number }> => {
+    const upload = async (content: string): Promise<Answer & { status: number }> => {
       const form = new FormData();
       form.append('file', new Blob([content]), 'customers.csv');
       const reply = await fetch(`${apiUrl}/imports`, {
@@ -81,19 +82,12 @@ describe(`scenario 9 (${PROFILE}): the same file three ways at once`, () => {
       importOptions: { mode: app.config.sync.mode, dryRun: false, matchKey: app.config.sync.matchKey },
     });
     await watcher.start();
-    // Written beforehand beside the inbox (an mtime older than the stability interval) and renamed in:
-    // the watcher may take it at once.
-    const staged = join(watchDir, 'customers.csv');
-    await writeFile(staged, content);
-    const past = new Date(Date.now() - 60_000);
-    await utimes(staged, past, past);
 
-    // The nightly export: a job definition in a JOBS_DIR, its source folder holding the same file.
+    // The nightly export: a job definition in a JOBS_DIR whose source folder gets the same file.
     const jobsDir = join(harness.dir, 'jobs');
     const exportDir = join(harness.dir, 'erp-export');
     await mkdir(jobsDir, { recursive: true });
     await mkdir(exportDir, { recursive: true });
-    await writeFile(join(exportDir, 'customers-export.csv'), content);
     await writeFile(
       join(jobsDir, 'nightly-erp.json'),
       JSON.stringify({
@@ -106,46 +100,104 @@ describe(`scenario 9 (${PROFILE}): the same file three ways at once`, () => {
     const job = findJob(await loadJobDefinitions(jobsDir), 'nightly-erp', jobsDir);
     const runner = new JobRunner(app);
 
-    const t0 = Date.now();
-    const [first, second, , run] = await Promise.all([
-      upload(),
-      upload(),
-      rename(staged, join(watchDir, 'inbox', 'customers.csv')),
-      runner.run(job),
-    ]);
-    const runSeconds = (Date.now() - t0) / 1000;
+    /**
+     * One file through all four submissions. `apiFirst`: the first upload is answered before the other
+     * three start (they arrive while its import runs); otherwise all four start together.
+     */
+    const round = async (n: number, apiFirst: boolean) => {
+      const content = syntheticCsv(ROWS, 9, 1 + n * ROWS);
+      const name = `customers-${n}.csv`;
+      const seen = new Set(await app.store.list(0, 1000));
+      // Written beforehand beside the inbox (an mtime older than the stability interval), then renamed
+      // in: the watcher may take it at once.
+      const staged = join(watchDir, name);
+      await writeFile(staged, content);
+      const past = new Date(Date.now() - 60_000);
+      await utimes(staged, past, past);
+      await writeFile(join(exportDir, `customers-export-${n}.csv`), content);
+      const drop = () => rename(staged, join(watchDir, 'inbox', name));
 
-    // The watched file is settled once its import has ended: in done/ with the report beside it.
-    const doneNames = await eventually(
-      async () => {
-        const names = await readdir(join(watchDir, 'done'));
-        return names.some((n) => n.endsWith('__customers.csv')) ? names : undefined;
-      },
-      120_000,
-      'the watched file in done/',
-    );
-    const watchSubmitted = logEvents(harness, 'watch_submitted');
+      const t0 = Date.now();
+      let first: Answer & { status: number };
+      let second: Answer & { status: number };
+      let run: Awaited<ReturnType<JobRunner['run']>>;
+      if (apiFirst) {
+        first = await upload(content);
+        [second, , run] = await Promise.all([upload(content), drop(), runner.run(job)]);
+      } else {
+        [first, second, , run] = await Promise.all([
+          upload(content),
+          upload(content),
+          drop(),
+          runner.run(job),
+        ]);
+      }
+      const seconds = (Date.now() - t0) / 1000;
 
-    const ids = await app.store.list(0, 100);
-    const metas = await Promise.all(ids.map((id) => app.store.get(id)));
-    const imported = metas.filter((m) => m !== null);
-    const theImport = imported[0];
-    const customers = harness.sandbox.customers();
-    const perRef = new Map<string, number>();
-    for (const c of customers) perRef.set(c.uniqueRefNo ?? '', (perRef.get(c.uniqueRefNo ?? '') ?? 0) + 1);
-    const duplicates = [...perRef.values()].reduce((n, k) => n + (k - 1), 0);
-    const reportLines = theImport?.reportDir
-      ? (await readFile(join(theImport.reportDir, 'results.csv'), 'utf8')).split('\r\n').filter(Boolean)
-          .length - 1
-      : -1;
-    const apiAnswers = [first, second];
-    const winner = theImport?.origin ?? 'none';
-    const answers = {
-      api: apiAnswers.map((a) => `${a.status} ${a.duplicate ? 'joined' : 'new'}`).join(', '),
-      watch: `${watchSubmitted.map((e) => (e.joined ? 'joined' : 'new')).join(',')}; file in done/ with report`,
-      job: `${run.outcome}${run.importId === theImport?.id ? ' (the same import)' : ` (${run.importId})`}`,
+      // The watched file is settled once its import has ended: in done/ with the report beside it.
+      const doneNames = await eventually(
+        async () => {
+          const names = await readdir(join(watchDir, 'done'));
+          return names.some((f) => f.endsWith(`__${name}`)) ? names : undefined;
+        },
+        120_000,
+        `${name} in done/`,
+      );
+      const watchSubmitted = logEvents(harness, 'watch_submitted').filter((e) => e.file === name);
+
+      const ids = (await app.store.list(0, 1000)).filter((id) => !seen.has(id));
+      const imported = (await Promise.all(ids.map((id) => app.store.get(id)))).filter((m) => m !== null);
+      const theImport = imported[0];
+      const codes = new Set(
+        content
+          .split('\r\n')
+          .slice(1)
+          .map((l) => l.split(',')[0]),
+      );
+      const customers = harness.sandbox.customers().filter((c) => codes.has(c.uniqueRefNo ?? ''));
+      const perRef = new Map<string, number>();
+      for (const c of customers) perRef.set(c.uniqueRefNo ?? '', (perRef.get(c.uniqueRefNo ?? '') ?? 0) + 1);
+      const duplicates = [...perRef.values()].reduce((k, v) => k + (v - 1), 0);
+      const reportLines = theImport?.reportDir
+        ? (await readFile(join(theImport.reportDir, 'results.csv'), 'utf8')).split('\r\n').filter(Boolean)
+            .length - 1
+        : -1;
+      const apiAnswers = [first, second];
+      const winner = theImport?.origin ?? 'none';
+      const answers = {
+        api: apiAnswers.map((a) => `${a.status} ${a.duplicate ? 'joined' : 'new'}`).join(', '),
+        watch: watchSubmitted.map((e) => (e.joined ? 'joined' : 'new')).join(','),
+        job: `${run.outcome}${run.importId === theImport?.id ? '' : ` other import ${run.importId}`}`,
+      };
+      const jobJoined = logEvents(harness, 'schedule_joined').filter((e) => e.importId === theImport?.id);
+      console.log(
+        `  round ${n} (${apiFirst ? 'API first' : 'all at once'}): ${imported.length} import(s), first ${winner}; ` +
+          `API ${answers.api}; watch ${answers.watch}; job ${answers.job}${jobJoined.length ? ' (joined)' : ''}; ` +
+          `${duplicates} duplicates; ${seconds.toFixed(1)} s`,
+      );
+
+      expect(imported).toHaveLength(1);
+      expect(theImport?.state).toBe('done');
+      expect(duplicates).toBe(0);
+      expect(customers).toHaveLength(ROWS);
+      expect(reportLines).toBe(ROWS);
+      for (const a of apiAnswers) {
+        expect(a.status).toBe(202);
+        expect(a.importId).toBe(theImport?.id);
+      }
+      // Exactly one entry point started the import; every other one was told it joined it.
+      expect(apiAnswers.filter((a) => !a.duplicate)).toHaveLength(winner === 'api' ? 1 : 0);
+      if (apiFirst) expect(first.duplicate).toBe(false);
+      expect(watchSubmitted).toHaveLength(1);
+      expect(watchSubmitted[0]).toMatchObject({ importId: theImport?.id, joined: winner !== 'watch' });
+      expect(doneNames.filter((f) => f.endsWith(`__${name}.report`))).toHaveLength(1);
+      expect(run).toMatchObject({ outcome: 'imported', importId: theImport?.id });
+      expect(jobJoined).toHaveLength(winner === 'schedule' ? 0 : 1);
+      return { imports: imported.length, duplicates, winner, answers, seconds };
     };
-    console.log(`  winner: ${winner}; answers: ${JSON.stringify(answers)}`);
+
+    const together = await round(1, false);
+    const apiFirst = await round(2, true);
 
     recordScenario({
       id: 9,
@@ -154,38 +206,25 @@ describe(`scenario 9 (${PROFILE}): the same file three ways at once`, () => {
         'Uploaded twice, dropped in the watched folder and fetched by the nightly job at once: one import',
       figures: {
         rows: ROWS,
-        importsCreated: imported.length,
-        duplicateCustomers: duplicates,
-        customers: customers.length,
-        reportLines,
-        firstSubmittedBy: winner,
-        apiAnswers: answers.api,
-        watchAnswer: answers.watch,
-        jobAnswer: answers.job,
-        seconds: Math.round(runSeconds * 10) / 10,
+        importsCreatedAllAtOnce: together.imports,
+        duplicateCustomersAllAtOnce: together.duplicates,
+        firstSubmittedBy: together.winner,
+        apiAnswersAllAtOnce: together.answers.api,
+        watchAnswerAllAtOnce: together.answers.watch,
+        jobAnswerAllAtOnce: together.answers.job,
+        importsCreatedApiFirst: apiFirst.imports,
+        duplicateCustomersApiFirst: apiFirst.duplicates,
+        apiAnswersApiFirst: apiFirst.answers.api,
+        watchAnswerApiFirst: apiFirst.answers.watch,
+        jobAnswerApiFirst: apiFirst.answers.job,
+        secondsAllAtOnce: Math.round(together.seconds * 10) / 10,
+        secondsApiFirst: Math.round(apiFirst.seconds * 10) / 10,
       },
       summary:
-        `${imported.length} import, ${duplicates} duplicate customers (${customers.length.toLocaleString('en-US')}` +
-        ` customers for ${ROWS.toLocaleString('en-US')} rows); first came ${winner}, the others joined it ` +
-        `(API: ${answers.api}; job: ${run.outcome})`,
+        `${together.imports} import and ${together.duplicates} duplicate customers for ${ROWS.toLocaleString('en-US')} ` +
+        `rows (all four at once: ${together.winner} first, the others joined it); with the upload first: ` +
+        `${apiFirst.imports} import, ${apiFirst.duplicates} duplicates, second upload "${apiFirst.answers.api.split(', ')[1]}", ` +
+        `watched file and nightly job joined`,
     });
-
-    expect(imported).toHaveLength(1);
-    expect(theImport?.state).toBe('done');
-    expect(duplicates).toBe(0);
-    expect(customers).toHaveLength(ROWS);
-    expect(reportLines).toBe(ROWS);
-    for (const a of apiAnswers) {
-      expect(a.status).toBe(202);
-      expect(a.importId).toBe(theImport?.id);
-    }
-    // Exactly one entry point started the import; every other one was told it joined it.
-    expect(apiAnswers.filter((a) => !a.duplicate)).toHaveLength(winner === 'api' ? 1 : 0);
-    expect(watchSubmitted).toHaveLength(1);
-    expect(watchSubmitted[0]).toMatchObject({ importId: theImport?.id, joined: winner !== 'watch' });
-    expect(doneNames.filter((n) => n.endsWith('__customers.csv.report'))).toHaveLength(1);
-    expect(run).toMatchObject({ outcome: 'imported', importId: theImport?.id });
-    const joinedJob = logEvents(harness, 'schedule_joined');
-    expect(joinedJob).toHaveLength(winner === 'schedule' ? 0 : 1);
   });
 });
