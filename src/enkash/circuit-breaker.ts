@@ -10,7 +10,7 @@
  *   CIRCUIT_OPEN error (retryable, with `retryAfterMs`) at once, without a connection or a rate slot.
  * - half-open: once the open time has passed, exactly one call from one process (a lease taken with
  *   SET NX) goes as a probe. Success closes the breaker for everybody; failure reopens it for twice as
- *   long as the last time, up to `maxOpenMs`.
+ *   long as the last time, up to `maxOpenMs`. Late failures of calls sent before the trip change nothing.
  *
  * State and clock are Redis's (hash `breaker`, string `breaker:probe`), like the 429 pause: processes
  * whose clocks disagree still open and close together. A crashed probe's lease expires on its own.
@@ -34,6 +34,15 @@ if now < openUntil then return openUntil - now end
 if redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) then return -1 end
 return math.max(1, math.min(tonumber(ARGV[3]), redis.call('PTTL', KEYS[2])))`);
 
+/** Read-only: 0 when a call may go on to ask for its pass, otherwise ms to wait. */
+const CHECK = new LuaScript(`${NOW_MS}
+local openUntil = tonumber(redis.call('HGET', KEYS[1], 'openUntil') or '0')
+if openUntil == 0 then return 0 end
+if now < openUntil then return openUntil - now end
+local probe = redis.call('PTTL', KEYS[2])
+if probe > 0 then return math.min(tonumber(ARGV[1]), probe) end
+return 0`);
+
 /** Returns 1 when this success closed an open breaker. */
 const SUCCESS = new LuaScript(`local wasOpen = redis.call('HEXISTS', KEYS[1], 'openUntil')
 if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('DEL', KEYS[1]) end
@@ -53,7 +62,9 @@ local probe = redis.call('GET', KEYS[2]) == ARGV[1]
 if probe then redis.call('DEL', KEYS[2]) end
 redis.call('PEXPIRE', KEYS[1], ARGV[5])
 if openUntil > 0 then
-  if now < openUntil and not probe then return {openUntil - now, 0} end
+  -- Tripped: only the probe's failure reopens it. A call let through before the trip that fails late
+  -- tells nothing new, and must not stretch the wait for the probe.
+  if not probe then return {math.max(0, openUntil - now), 0} end
   local opens = redis.call('HINCRBY', KEYS[1], 'opens', 1)
   local wait = math.floor(math.min(maxOpenMs, openMs * 2 ^ math.min(opens - 1, 30)))
   redis.call('HSET', KEYS[1], 'openUntil', now + wait)
@@ -104,7 +115,21 @@ export class CircuitBreaker {
     return this.options.threshold > 0;
   }
 
-  /** A pass to send one call, or a CIRCUIT_OPEN error (retryable, `retryAfterMs` set) when refused. */
+  /**
+   * Cheap early refusal, before a call waits for a connection and a rate slot: throws CIRCUIT_OPEN while
+   * open or while another call is the probe. Takes nothing; the pass is {@link admit}'s.
+   */
+  async check(operation: string): Promise<void> {
+    if (!this.enabled) return;
+    const keys = [this.keys.state, this.keys.probe];
+    const waitMs = Number(await CHECK.run(this.options.redis, keys, [HALF_OPEN_WAIT_MS]));
+    if (waitMs > 0) throw circuitOpenError(operation, waitMs);
+  }
+
+  /**
+   * A pass to send one call now, or a CIRCUIT_OPEN error (retryable, `retryAfterMs` set) when refused.
+   * Ask for it as late as possible, right before sending.
+   */
   async admit(operation: string): Promise<Pass> {
     const owner = randomBytes(8).toString('hex');
     if (!this.enabled) return { owner, probe: false };

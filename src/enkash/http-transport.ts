@@ -1,8 +1,8 @@
 /**
- * One HTTP exchange with EnKash, in the order that keeps the rate guarantee: the circuit breaker's pass
- * (refused at once while EnKash is known to be down), a connection permit (so the request never queues
- * inside the pool after its slot is granted), then a rate-limiter slot, then the request under its own
- * timeout. A 429 pauses every process before the error reaches the caller.
+ * One HTTP exchange with EnKash, in the order that keeps the rate guarantee: a connection permit first
+ * (so the request never queues inside the pool after its slot is granted), then a rate-limiter slot, then
+ * the circuit breaker's pass (refused while EnKash is known to be down; also checked before the wait),
+ * then the request under its own timeout. A 429 pauses every process before the error reaches the caller.
  */
 import { Pool } from 'undici';
 import type { CircuitBreaker, Outcome, Pass } from './circuit-breaker.js';
@@ -67,22 +67,47 @@ export class HttpTransport {
 
   async send(request: HttpRequest): Promise<HttpAnswer> {
     const { breaker } = this.options;
-    const pass = breaker ? await this.admit(breaker, request.operation) : undefined;
+    // While the breaker is open a call is refused at once, without waiting for a permit or a slot.
+    if (breaker) await this.precheck(breaker, request.operation);
+    const queuedAt = performance.now();
+    let pass: Pass | undefined;
     let outcome: Outcome = 'neutral';
     try {
-      const answer = await this.sendAdmitted(request);
-      outcome = answer.status === 408 || answer.status >= 500 ? 'failure' : 'success';
-      return answer;
-    } catch (err) {
-      if (isEnkashError(err) && (err.errorType === 'TIMEOUT' || err.errorType === 'NETWORK_ERROR'))
-        outcome = 'failure';
-      throw err;
+      const { release, slot } = await this.waitTurn(request);
+      try {
+        // The pass that counts is taken last, just before sending: the breaker may have opened while
+        // this call waited for its turn (with a rate budget, a whole window of calls waits there).
+        if (breaker) pass = await this.admit(breaker, request.operation);
+        const answer = await this.exchangeTimed(request, slot, queuedAt);
+        outcome = answer.status === 408 || answer.status >= 500 ? 'failure' : 'success';
+        return answer;
+      } catch (err) {
+        if (isEnkashError(err) && (err.errorType === 'TIMEOUT' || err.errorType === 'NETWORK_ERROR'))
+          outcome = 'failure';
+        throw err;
+      } finally {
+        // A failure is counted before the permit passes to a waiting call, so that call finds the breaker
+        // open if this failure opened it. Successes release first: nothing waits on them.
+        if (outcome === 'failure' && breaker && pass) {
+          await this.settle(breaker, pass, outcome, request.operation);
+          pass = undefined;
+        }
+        release();
+      }
     } finally {
       if (breaker && pass) await this.settle(breaker, pass, outcome, request.operation);
     }
   }
 
   /** Refused while open (CIRCUIT_OPEN); if Redis cannot be asked, the call goes (the breaker is advice). */
+  private async precheck(breaker: CircuitBreaker, operation: string): Promise<void> {
+    try {
+      await breaker.check(operation);
+    } catch (err) {
+      if (isEnkashError(err)) throw err;
+    }
+  }
+
   private async admit(breaker: CircuitBreaker, operation: string): Promise<Pass | undefined> {
     try {
       return await breaker.admit(operation);
@@ -97,30 +122,24 @@ export class HttpTransport {
     await breaker.settle(pass, outcome, operation).catch(() => undefined);
   }
 
-  private async sendAdmitted(request: HttpRequest): Promise<HttpAnswer> {
-    const queuedAt = performance.now();
-    const { release, slot } = await this.waitTurn(request);
+  private async exchangeTimed(request: HttpRequest, slot: string, queuedAt: number): Promise<HttpAnswer> {
+    const startedAt = performance.now();
+    let status: number | null = null;
     try {
-      const startedAt = performance.now();
-      let status: number | null = null;
-      try {
-        const answer = await this.exchange(request, slot);
-        status = answer.status;
-        if (answer.status === 429) {
-          const retryAfterMs = parseRetryAfter(answer.headers['retry-after'], Date.now());
-          await this.options.limiter.pauseFor(retryAfterMs ?? DEFAULT_RETRY_AFTER_MS);
-        }
-        return answer;
-      } finally {
-        this.options.onExchange?.({
-          operation: request.operation,
-          status,
-          durationMs: Math.round(performance.now() - startedAt),
-          waitedMs: Math.round(startedAt - queuedAt),
-        });
+      const answer = await this.exchange(request, slot);
+      status = answer.status;
+      if (answer.status === 429) {
+        const retryAfterMs = parseRetryAfter(answer.headers['retry-after'], Date.now());
+        await this.options.limiter.pauseFor(retryAfterMs ?? DEFAULT_RETRY_AFTER_MS);
       }
+      return answer;
     } finally {
-      release();
+      this.options.onExchange?.({
+        operation: request.operation,
+        status,
+        durationMs: Math.round(performance.now() - startedAt),
+        waitedMs: Math.round(startedAt - queuedAt),
+      });
     }
   }
 

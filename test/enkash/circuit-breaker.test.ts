@@ -107,6 +107,17 @@ describe('CircuitBreaker (Redis)', () => {
     expect(events).toEqual(['open 200', 'close']);
   });
 
+  it('a call sent before the trip that fails late neither reopens nor stretches the open period', async () => {
+    const { a, b, events } = breakers();
+    const late = await b.admit('search');
+    await fail(a, 3);
+    await sleep((await a.openForMs()) + 10);
+    await b.settle(late, 'failure', 'search');
+    expect(await a.openForMs()).toBe(0);
+    expect(await a.admit('search')).toMatchObject({ probe: true });
+    expect(events).toEqual(['open 200']);
+  });
+
   it('threshold 0 turns it off', async () => {
     const { a } = breakers({ threshold: 0 });
     await fail(a, 20);
@@ -116,6 +127,25 @@ describe('CircuitBreaker (Redis)', () => {
 });
 
 describe('EnkashClient with the breaker, against the sandbox', () => {
+  it('calls already waiting for a rate slot when the breaker opens are not sent', async () => {
+    const sandbox = await sandboxFor(bed);
+    const prefix = bed.prefix();
+    const config = { ratePerSec: 5, breakerThreshold: 3, breakerOpenMs: 10_000, breakerMaxOpenMs: 10_000 };
+    const client = bed.client(sandbox.url, { prefix, config });
+    await client.searchCustomers(search, onePage);
+    sandbox.resetStats();
+    sandbox.setFaults({ outageUntil: Date.now() + 60_000, outageKind: '5xx' });
+    // 5 per window (the token and the first search took 2 of this one): the rest wait for later windows.
+    const errors = await Promise.all(
+      Array.from({ length: 20 }, () => caught(() => client.searchCustomers(search, onePage))),
+    );
+    const types = errors.map((e) => (e as EnkashError).errorType);
+    const sent = sandbox.stats().total;
+    expect(sent).toBeLessThanOrEqual(5);
+    expect(types.filter((t) => t === 'CIRCUIT_OPEN')).toHaveLength(20 - sent);
+    sandbox.setFaults({ outageUntil: 0 });
+  });
+
   for (const outageKind of ['5xx', 'timeout'] as const) {
     it(`an outage (${outageKind}): two clients send a handful of calls, then resume once EnKash is back`, async () => {
       const sandbox = await sandboxFor(bed);
