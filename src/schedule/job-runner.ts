@@ -50,6 +50,19 @@ export class JobRunner {
     const file = await this.fetch(job);
     log.info({ event: 'schedule_run', file: file.name }, 'job run started');
     if (job.guardrails) {
+      // The same export is being imported for real right now (uploaded, dropped in the watched folder):
+      // its writes happen whatever a dry run would say, so the run follows that import instead.
+      const active = await this.app.imports.activeImport({
+        filePath: file.path,
+        options: this.options(job, false),
+      });
+      if (active) {
+        log.info(
+          { event: 'schedule_joined', importId: active, dryRun: false },
+          'the export joined the import of the same file already under way (no dry run)',
+        );
+        return this.finish(job, file, await this.follow(active, signal), 'import');
+      }
       const dry = await this.importAndWait(job, file, true, signal);
       if (dry.state !== 'done') return this.finish(job, file, dry, 'dry run');
       const before = await this.runs.get(job.name);
@@ -109,8 +122,8 @@ export class JobRunner {
     return newest;
   }
 
-  private async importAndWait(job: JobDefinition, file: SourceFile, dryRun: boolean, signal?: AbortSignal) {
-    const options: Omit<ImportOptions, 'reportDir'> = {
+  private options(job: JobDefinition, dryRun: boolean): Omit<ImportOptions, 'reportDir'> {
+    return {
       mode: job.mode,
       dryRun,
       matchKey: job.matchKey,
@@ -118,11 +131,21 @@ export class JobRunner {
       ...(job.mapping ? { mapping: job.mapping } : {}),
       ...(job.sheet ? { sheet: job.sheet } : {}),
     };
+  }
+
+  private follow(importId: string, signal?: AbortSignal): Promise<ImportMeta> {
+    return this.app.imports.waitFor(importId, () => undefined, {
+      pollMs: 500,
+      ...(signal ? { signal } : {}),
+    });
+  }
+
+  private async importAndWait(job: JobDefinition, file: SourceFile, dryRun: boolean, signal?: AbortSignal) {
     const { importId, duplicate } = await this.app.imports.submitOnce({
       filePath: file.path,
       fileName: file.name,
       origin: 'schedule',
-      options,
+      options: this.options(job, dryRun),
     });
     if (duplicate) {
       this.app.logger.info(
@@ -130,10 +153,7 @@ export class JobRunner {
         'the export joined the import of the same file already under way',
       );
     }
-    return this.app.imports.waitFor(importId, () => undefined, {
-      pollMs: 500,
-      ...(signal ? { signal } : {}),
-    });
+    return this.follow(importId, signal);
   }
 
   private async finish(

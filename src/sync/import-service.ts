@@ -78,9 +78,7 @@ export class ImportService {
    * nightly job) returns that import instead of starting a second one.
    */
   async submitOnce(request: SubmitRequest): Promise<Submitted> {
-    const key = `${this.settings.prefix}:active-file:${await fileHash(request.filePath)}:${await optionsKey(
-      request.options,
-    )}`;
+    const key = await this.activeKey(request);
     const id = newImportId();
     for (let tries = 0; tries < 3; tries++) {
       if (await this.redis.set(key, id, 'EX', this.settings.retentionSec, 'NX')) {
@@ -94,6 +92,18 @@ export class ImportService {
       if (other) await this.redis.eval(DELETE_IF, 1, key, other);
     }
     throw new Error('could not claim the file for import (too much contention)');
+  }
+
+  /** The import of these bytes with these options under way now, if any (what submitOnce would join). */
+  async activeImport(request: Pick<SubmitRequest, 'filePath' | 'options'>): Promise<string | null> {
+    const other = await this.redis.get(await this.activeKey(request));
+    const state = other ? await this.store.state(other) : null;
+    return other && state && !TERMINAL.has(state) ? other : null;
+  }
+
+  private async activeKey(request: Pick<SubmitRequest, 'filePath' | 'options'>): Promise<string> {
+    const [hash, options] = await Promise.all([fileHash(request.filePath), optionsKey(request.options)]);
+    return `${this.settings.prefix}:active-file:${hash}:${options}`;
   }
 
   async submit(request: SubmitRequest): Promise<string> {

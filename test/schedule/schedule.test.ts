@@ -107,6 +107,33 @@ describe('nightly ERP sync', () => {
     expect(short.reason).toMatch(/read 3 rows/);
   });
 
+  it('follows a real import of the same export already under way instead of a dry run (guardrails)', async () => {
+    const csv = syntheticCsv(40, 23, 9000);
+    const folder = await exportFolder('joined', csv);
+    const uploaded = join(h.dir, 'uploaded-same-bytes.csv');
+    await writeFile(uploaded, csv);
+    const job = definition({
+      name: 'guarded-joins',
+      source: { folder, glob: '*.csv' },
+      schedule: { cron: '0 2 * * *' },
+      guardrails: { maxChangeShare: 0.01 },
+    });
+    const upload = await h.app.imports.submitOnce({
+      filePath: uploaded,
+      origin: 'api',
+      options: { mode: 'upsert', dryRun: false, matchKey: 'uniqueRefNo' },
+    });
+    const result = await runner.run(job);
+    expect(result).toMatchObject({ outcome: 'imported', importId: upload.importId, rows: 40 });
+    const dryRuns = [];
+    for (const id of await h.app.store.list(0, 50)) {
+      const meta = await h.app.store.get(id);
+      if (meta?.origin === 'schedule' && meta.fileName === 'export.csv' && meta.filePath.startsWith(folder))
+        dryRuns.push(id);
+    }
+    expect(dryRuns).toEqual([]);
+  });
+
   it('raises an alert when the export has not arrived by its expected time', async () => {
     const folder = await exportFolder('late', syntheticCsv(2, 24, 9500));
     const old = new Date(Date.now() - 2 * 24 * 3600 * 1000);
