@@ -6,7 +6,8 @@
  * Two rounds, each with its own file: all four submissions started together (whichever comes first
  * starts the import), then the first upload answered before the other three start. The promise: one
  * import per file, no duplicate customer, and every entry point answers with that one import (the second
- * upload says it joined it; the watcher and the job log that they joined it).
+ * upload says it joined it; the watcher and the job log that they joined it). A third round has the upload
+ * first and the job with guardrails (whose run is otherwise a dry run first): it joins too.
  */
 import { mkdir, readdir, readFile, rename, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -97,14 +98,27 @@ describe(`scenario 9 (${PROFILE}): the same file three ways at once`, () => {
         schedule: { cron: '0 2 * * *', timezone: 'Asia/Kolkata' },
       }),
     );
-    const job = findJob(await loadJobDefinitions(jobsDir), 'nightly-erp', jobsDir);
+    // The README's sample job has guardrails: its run is first a dry run, held when it changes too much.
+    await writeFile(
+      join(jobsDir, 'nightly-erp-guarded.json'),
+      JSON.stringify({
+        name: 'nightly-erp-guarded',
+        source: { folder: exportDir, glob: 'customers-*.csv' },
+        mode: 'upsert',
+        schedule: { cron: '0 2 * * *', timezone: 'Asia/Kolkata' },
+        guardrails: { maxChangeShare: 0.2, minRowsShare: 0.5 },
+      }),
+    );
+    const jobs = await loadJobDefinitions(jobsDir);
+    const plainJob = findJob(jobs, 'nightly-erp', jobsDir);
+    const guardedJob = findJob(jobs, 'nightly-erp-guarded', jobsDir);
     const runner = new JobRunner(app);
 
     /**
      * One file through all four submissions. `apiFirst`: the first upload is answered before the other
      * three start (they arrive while its import runs); otherwise all four start together.
      */
-    const round = async (n: number, apiFirst: boolean) => {
+    const round = async (n: number, apiFirst: boolean, job = plainJob) => {
       const content = syntheticCsv(ROWS, 9, 1 + n * ROWS);
       const name = `customers-${n}.csv`;
       const seen = new Set(await app.store.list(0, 1000));
@@ -171,7 +185,7 @@ describe(`scenario 9 (${PROFILE}): the same file three ways at once`, () => {
       };
       const jobJoined = logEvents(harness, 'schedule_joined').filter((e) => e.importId === theImport?.id);
       console.log(
-        `  round ${n} (${apiFirst ? 'API first' : 'all at once'}): ${imported.length} import(s), first ${winner}; ` +
+        `  round ${n} (${apiFirst ? 'API first' : 'all at once'}, job ${job.name}): ${imported.length} import(s), first ${winner}; ` +
           `API ${answers.api}; watch ${answers.watch}; job ${answers.job}${jobJoined.length ? ' (joined)' : ''}; ` +
           `${duplicates} duplicates; ${seconds.toFixed(1)} s`,
       );
@@ -198,6 +212,7 @@ describe(`scenario 9 (${PROFILE}): the same file three ways at once`, () => {
 
     const together = await round(1, false);
     const apiFirst = await round(2, true);
+    const guarded = await round(3, true, guardedJob);
 
     recordScenario({
       id: 9,
@@ -217,6 +232,8 @@ describe(`scenario 9 (${PROFILE}): the same file three ways at once`, () => {
         apiAnswersApiFirst: apiFirst.answers.api,
         watchAnswerApiFirst: apiFirst.answers.watch,
         jobAnswerApiFirst: apiFirst.answers.job,
+        importsCreatedGuardedJob: guarded.imports,
+        jobAnswerGuardedJob: guarded.answers.job,
         secondsAllAtOnce: Math.round(together.seconds * 10) / 10,
         secondsApiFirst: Math.round(apiFirst.seconds * 10) / 10,
       },
@@ -224,7 +241,7 @@ describe(`scenario 9 (${PROFILE}): the same file three ways at once`, () => {
         `${together.imports} import and ${together.duplicates} duplicate customers for ${ROWS.toLocaleString('en-US')} ` +
         `rows (all four at once: ${together.winner} first, the others joined it); with the upload first: ` +
         `${apiFirst.imports} import, ${apiFirst.duplicates} duplicates, second upload "${apiFirst.answers.api.split(', ')[1]}", ` +
-        `watched file and nightly job joined`,
+        `watched file and nightly job joined (a job with guardrails too: ${guarded.imports} import, no dry run)`,
     });
   });
 });

@@ -24,7 +24,7 @@ import { syntheticCsv } from '../helpers/synthetic-customers.js';
 import { PROFILE, recordScenario, sized } from './helpers/scenario.js';
 import { prefixMemory, rssDriftMb, sampleRss } from './helpers/soak.js';
 
-const ROWS = Number(process.env.S14_ROWS ?? sized(1500, 100_000));
+const ROWS = Number(process.env.S14_ROWS ?? sized(1200, 100_000));
 const R = 50;
 const SAMPLE_MS = sized(2_000, 5_000);
 /** Generous ceilings: the promises are "bounded" and "no steady growth", not exact sizes. */
