@@ -11,8 +11,9 @@ import { Transform, pipeline, type Duplex } from 'node:stream';
 import iconv from 'iconv-lite';
 import Papa from 'papaparse';
 import { FileReadError, type RawRow, type RowSource } from '../raw-row.js';
+import { columnLetter } from './column-letter.js';
 import { CsvGuard } from './csv-guard.js';
-import { createDecoder, detectEncoding, type CsvEncoding } from './decode.js';
+import { createDecoder, createTextCheck, detectEncoding, type CsvEncoding } from './decode.js';
 import { detectDialect, sepDirective, type Dialect } from './dialect.js';
 import { formatCount, type ReadLimits } from './limits.js';
 import { readableItems } from './readable-items.js';
@@ -83,9 +84,10 @@ function readCsvRows(plan: CsvPlan, signal?: AbortSignal): AsyncIterableIterator
     fastMode: false,
   });
   widenRowBuffer(parser);
+  const undecodable = { seen: false };
   pipeline(
     createReadStream(plan.path, { start: plan.startByte, highWaterMark: READ_CHUNK_BYTES }),
-    checkedText(plan),
+    checkedText(plan, undecodable),
     parser,
     () => {
       // Errors reach the iterator through `parser`, which pipeline destroys with the same error.
@@ -97,6 +99,7 @@ function readCsvRows(plan: CsvPlan, signal?: AbortSignal): AsyncIterableIterator
     (values: string[]): RawRow | undefined => {
       row++;
       if (isBlank(values)) return undefined;
+      if (undecodable.seen) refuseUndecodable(values, row, plan);
       if (row > limits.maxRows) {
         throw new FileReadError(
           `${fileName} has more than ${formatCount(limits.maxRows)} rows: split it into smaller files.`,
@@ -129,14 +132,37 @@ function widenRowBuffer(parser: Duplex): void {
   if (state && typeof state.highWaterMark === 'number') state.highWaterMark = PARSER_ROW_BUFFER;
 }
 
-/** Bytes → text chunks (strings, so papaparse never decodes a split character), each checked first. */
-function checkedText(plan: CsvPlan): Transform {
+/**
+ * Once bytes the file's encoding cannot represent have gone by (a UTF-8 file with Windows-1252 rows pasted
+ * in, a damaged file), the decoder has turned them into U+FFFD: sent on, the name would reach EnKash
+ * altered. The file is refused at the first row holding one, with its row and column.
+ */
+function refuseUndecodable(values: string[], row: number, plan: CsvPlan): void {
+  const col = values.findIndex((v) => v.includes('\uFFFD'));
+  if (col < 0) return;
+  const encoding = plan.encoding === 'utf-8-bom' ? 'UTF-8' : plan.encoding.toUpperCase();
+  throw new FileReadError(
+    `${plan.fileName} row ${row}: the cell in column ${columnLetter(col)} holds characters that could not ` +
+      `be read as ${encoding} (shown as \uFFFD): the file mixes text encodings or is damaged. Save it again ` +
+      'from Excel as "CSV UTF-8 (Comma delimited)" and check that cell.',
+    plan.fileName,
+  );
+}
+
+/**
+ * Bytes → text chunks (strings, so papaparse never decodes a split character), each checked first.
+ * `undecodable.seen` turns on once any bytes are not text in the file's encoding, so rows are searched for
+ * U+FFFD only then (a U+FFFD written in the file itself is the user's text and is read as it is).
+ */
+function checkedText(plan: CsvPlan, undecodable: { seen: boolean }): Transform {
   const decoder = createDecoder(plan.encoding);
+  const isText = createTextCheck(plan.encoding);
   const guard = new CsvGuard(plan.fileName, plan.dialect, plan.limits);
   return new Transform({
     readableObjectMode: true,
     transform(bytes: Buffer, _encoding, done) {
       try {
+        if (!undecodable.seen && !isText(bytes, false)) undecodable.seen = true;
         const text = decoder.write(bytes);
         guard.feed(text);
         done(null, text.length > 0 ? text : undefined);
@@ -146,6 +172,7 @@ function checkedText(plan: CsvPlan): Transform {
     },
     flush(done) {
       try {
+        if (!undecodable.seen && !isText(Buffer.alloc(0), true)) undecodable.seen = true;
         const text = decoder.end();
         guard.feed(text);
         guard.end();

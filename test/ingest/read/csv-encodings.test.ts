@@ -1,7 +1,7 @@
 /** Every encoding a finance team's CSV arrives in reads back cell for cell. */
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readAll, tempDir, type TempDir } from './helpers.js';
+import { readAll, readError, tempDir, type TempDir } from './helpers.js';
 
 const ROWS = [
   ['Customer Code', 'Legal Name', 'City', 'Note'],
@@ -83,6 +83,63 @@ describe('CSV encodings', () => {
     expect(info.encoding).toBe('windows-1252');
     expect(rows.at(-2)?.values).toEqual(ROWS[1]);
     expect(rows.at(-1)?.row).toBe(all.length);
+  });
+
+  it('a UTF-8 file with a Windows-1252 row megabytes in is refused at that row, never read as U+FFFD', async () => {
+    const filler = Array.from({ length: 60_000 }, (_, i) => `C${i},Plain Name ${i},Mumbai,ok`).join('\r\n');
+    const bytes = Buffer.concat([
+      Buffer.from(`Code,Name,City,Note\r\nC-a,राम ट्रेडर्स,Pune,ok\r\n${filler}\r\n`, 'utf8'),
+      iconv.encode('C-b,Café Coffee,Pune,ok\r\n', 'windows-1252'),
+    ]);
+    const path = await dir.file('late-1252-row.csv', bytes);
+    expect((await readError(path)).message).toBe(
+      'late-1252-row.csv row 60003: the cell in column B holds characters that could not be read as UTF-8 ' +
+        '(shown as \uFFFD): the file mixes text encodings or is damaged. Save it again from Excel as ' +
+        '"CSV UTF-8 (Comma delimited)" and check that cell.',
+    );
+  });
+
+  it('a file mixing the two encodings early is read as UTF-8 when most of it is: its UTF-8 names are never mojibake', async () => {
+    const bytes = Buffer.concat([
+      Buffer.from('Code,Name\r\n', 'utf8'),
+      iconv.encode('C1,Café\r\n', 'windows-1252'),
+      Buffer.from('C2,राम ट्रेडर्स ₹\r\n', 'utf8'),
+    ]);
+    const error = await readError(await dir.file('mixed.csv', bytes));
+    expect(error.message).toMatch(
+      /^mixed\.csv row 2: the cell in column B holds characters that could not be read as UTF-8/,
+    );
+  });
+
+  it('Windows-1252 with an accented capital before a symbol (valid UTF-8 by accident) stays Windows-1252', async () => {
+    const rows = [
+      ['Code', 'Name'],
+      ['C1', 'NESTLÉ® India'],
+      ['C2', 'Café Coffee Day'],
+      ['C3', 'Crème Brûlée Co'],
+    ];
+    const path = await dir.file('accident.csv', iconv.encode(csvText(rows, ',', '\r\n'), 'windows-1252'));
+    const { info, rows: read } = await readAll(path);
+    expect(info.encoding).toBe('windows-1252');
+    expect(read.map((r) => r.values)).toEqual(rows);
+  });
+
+  it("a U+FFFD written in a UTF-8 file is the user's text: read as it is, the file stays UTF-8", async () => {
+    const path = await dir.file('lost.csv', 'Code,Name\nC1,Good\nC2,Caf\uFFFD Coffee\n');
+    const { info, rows } = await readAll(path);
+    expect(info.encoding).toBe('utf-8');
+    expect(rows.at(-1)?.values).toEqual(['C2', 'Caf\uFFFD Coffee']);
+  });
+
+  it('a Windows-1252 file holding a byte that is no character there is refused at that row', async () => {
+    const bytes = Buffer.concat([
+      iconv.encode('Code,Name\r\nC1,Café\r\nC2,X', 'windows-1252'),
+      Buffer.from([0x81]),
+      Buffer.from('Y\r\n'),
+    ]);
+    expect((await readError(await dir.file('undefined-byte.csv', bytes))).message).toMatch(
+      /^undefined-byte\.csv row 3: the cell in column B holds characters that could not be read as WINDOWS-1252/,
+    );
   });
 
   it('UTF-8 characters that straddle every read-chunk boundary come out whole', async () => {
