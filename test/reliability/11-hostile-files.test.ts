@@ -60,6 +60,8 @@ afterAll(async () => {
 type Expect =
   /** The whole file is refused: the message must match. */
   | { refused: RegExp }
+  /** Refused mid-way: validate refuses the file; a sync reports the rows before and names where it stopped. */
+  | { stoppedAt: RegExp; rowsBefore: number }
   /** The file is read; its rows end as the map says (rows not named must not exist). */
   | { rows: { valid: number; invalid: number }; invalidMessage?: RegExp; sent: ExpectedCustomer[] };
 
@@ -165,6 +167,9 @@ const PROTO_CSV =
     'Customer Code,Legal Name,__proto__,constructor,prototype,Contact Person,Mobile',
     ...PROTO_ROWS.map((r) => r.cells.join(',')),
   ].join('\r\n') + '\r\n';
+
+/** Rows before the Windows-1252 row of mixed-encoding-late.csv: about 2.5 MB, past the encoding scan. */
+const LATE_FILLER = sized(20_000, 100_000);
 
 const CASES: HostileCase[] = [
   {
@@ -323,6 +328,52 @@ const CASES: HostileCase[] = [
     },
   },
   {
+    // A Windows-1252 row pasted into a UTF-8 export: read as either encoding alone, some names would reach
+    // EnKash altered (U+FFFD or mojibake). Refused at that row.
+    name: 'mixed-encoding.csv',
+    make: (p) =>
+      writeFile(
+        p,
+        Buffer.concat([
+          Buffer.from(
+            'Customer Code,Legal Name,Contact Person,Mobile\r\nE-1,राम ट्रेडर्स,Ravi Kumar,9876543210\r\n',
+            'utf8',
+          ),
+          Buffer.from('E-X,Caf\xe9 Traders,Ravi Kumar,9876543210\r\n', 'latin1'),
+        ]),
+      ),
+    expect: {
+      refused:
+        /^mixed-encoding\.csv row 3: the cell in column B holds characters that could not be read as UTF-8/,
+    },
+  },
+  {
+    // The same, megabytes in (past the encoding scan, rows without a contact so no EnKash call): the import
+    // reports the rows before it and stops at that row; validate refuses the file.
+    name: 'mixed-encoding-late.csv',
+    make: (p) =>
+      writeFile(
+        p,
+        Buffer.concat([
+          Buffer.from(
+            `Customer Code,Legal Name\r\nL-1,${'राम ट्रेडर्स '.repeat(4)}\r\n` +
+              Array.from(
+                { length: LATE_FILLER - 1 },
+                (_, i) => `L-${i + 2},${'Plain Traders '.repeat(8)}${i}\r\n`,
+              ).join(''),
+            'utf8',
+          ),
+          Buffer.from('L-X,Caf\xe9 Traders\r\n', 'latin1'),
+        ]),
+      ),
+    expect: {
+      stoppedAt: new RegExp(
+        `^mixed-encoding-late\\.csv row ${LATE_FILLER + 2}: the cell in column B holds characters that could not be read as UTF-8`,
+      ),
+      rowsBefore: LATE_FILLER,
+    },
+  },
+  {
     name: 'random-bytes.csv',
     make: (p) => writeFile(p, randomBytes(256 * 1024)),
     expect: { refused: /^random-bytes\.csv is not a CSV or Excel file/ },
@@ -433,8 +484,9 @@ describe('scenario 11: hostile files', () => {
           ).toBe(true);
           validateMessage = (err as Error).message;
           validate = 'refused';
-          expect('refused' in c.expect, `${c.name}: validate refused: ${validateMessage}`).toBe(true);
+          expect('rows' in c.expect, `${c.name}: validate refused: ${validateMessage}`).toBe(false);
           if ('refused' in c.expect) expect(validateMessage).toMatch(c.expect.refused);
+          if ('stoppedAt' in c.expect) expect(validateMessage).toMatch(c.expect.stoppedAt);
           noStack(validateMessage);
         }
         const validateMs = Math.round(performance.now() - vStart);
@@ -454,6 +506,14 @@ describe('scenario 11: hostile files', () => {
           expect(meta.error).toMatch(c.expect.refused);
           noStack(meta.error!);
           sync = 'refused';
+        } else if ('stoppedAt' in c.expect) {
+          // The rows before were read and reported; the report names where the file stopped.
+          expect(meta.state, `${c.name}: ${meta.error}`).toBe('done');
+          expect(meta.error).toMatch(c.expect.stoppedAt);
+          noStack(meta.error!);
+          const reported = Object.values(meta.counts).reduce((a, b) => a + b, 0);
+          expect(reported, c.name).toBe(c.expect.rowsBefore);
+          sync = `stopped at the bad row after ${reported} rows`;
         } else {
           expect(meta.state, `${c.name}: ${meta.error}`).toBe('done');
           expect(meta.error, c.name).toBeUndefined();
@@ -525,6 +585,7 @@ describe('scenario 11: hostile files', () => {
         figures: {
           files: CASES.length,
           refused: outcomes.filter((o) => o.sync === 'refused').length,
+          stoppedAtRow: outcomes.filter((o) => o.sync.startsWith('stopped')).length,
           outcomes: outcomes.map((o) => `${o.file}: ${o.sync}`).join('; '),
           maxSyncSeconds: +(maxSyncMs / 1000).toFixed(1),
           maxValidateSeconds: +(maxValidateMs / 1000).toFixed(1),
@@ -540,7 +601,8 @@ describe('scenario 11: hostile files', () => {
           profile: PROFILE,
         },
         summary:
-          `${CASES.length} files: ${outcomes.filter((o) => o.sync === 'refused').length} refused, the rest failed per row or empty; ` +
+          `${CASES.length} files: ${outcomes.filter((o) => o.sync === 'refused').length} refused whole, ` +
+          `${outcomes.filter((o) => o.sync.startsWith('stopped')).length} stopped at the bad row, the rest read with bad rows failed; ` +
           `slowest ${(maxSyncMs / 1000).toFixed(1)} s, worker peak ${workerPeakMb} MB; worker survived and synced ${goodRows} rows; ` +
           `${rowsAltered} rows altered`,
       });
