@@ -10,7 +10,7 @@ export type RetryPolicy = {
   attempts: number;
   baseMs: number;
   maxMs: number;
-  /** How many 429 waits before giving up (they do not use attempts, but must end). */
+  /** How many 429 (or circuit-open) waits before giving up (they do not use attempts, but must end). */
   maxRateLimitedWaits?: number;
 };
 
@@ -24,7 +24,7 @@ export const DEFAULT_MAX_RATE_LIMITED_WAITS = 20;
 
 /**
  * Runs `fn` until it succeeds. Retries `retryable` errors with exponential backoff and full jitter, and
- * `rate-limited` ones after their Retry-After. Rethrows at once anything else, and any error that says a
+ * `rate-limited` ones (and calls the circuit breaker refused) after their Retry-After. Rethrows at once anything else, and any error that says a
  * write may have committed: repeating that blindly could duplicate it.
  */
 export async function withRetries<T>(
@@ -42,7 +42,9 @@ export async function withRetries<T>(
       return await fn(attempt);
     } catch (err) {
       if (!isEnkashError(err) || err.mayHaveCommitted) throw err;
-      if (err.kind === 'rate-limited' && rateLimitedWaits < maxWaits) {
+      // A 429, or the circuit breaker refusing while EnKash is down: nothing was sent, so wait as told.
+      const told = err.kind === 'rate-limited' || err.errorType === 'CIRCUIT_OPEN';
+      if (told && rateLimitedWaits < maxWaits) {
         rateLimitedWaits += 1;
         await sleep(err.retryAfterMs ?? DEFAULT_RETRY_AFTER_MS, options.signal);
         continue;

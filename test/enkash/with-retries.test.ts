@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { withRetries } from '../../src/enkash/client.js';
+import { circuitOpenError } from '../../src/enkash/circuit-breaker.js';
 import { EnkashError, type EnkashErrorKind } from '../../src/enkash/errors.js';
 
 function failure(kind: EnkashErrorKind, extra: { retryAfterMs?: number; mayHaveCommitted?: boolean } = {}) {
@@ -44,6 +45,14 @@ describe('withRetries', () => {
     const { result, calls } = await run([failure('retryable'), failure('retryable'), last, 'never']);
     expect(result).toBe(last);
     expect(calls).toBe(3);
+  });
+
+  it('waits out an open circuit breaker without using an attempt', async () => {
+    const open = circuitOpenError('search', 800);
+    const { result, sleeps, attempts } = await run([open, open, open, 'ok']);
+    expect(result).toBe('ok');
+    expect(sleeps).toEqual([800, 800, 800]);
+    expect(attempts).toEqual([1, 1, 1, 1]);
   });
 
   it('waits Retry-After on 429 without using an attempt', async () => {
