@@ -14,7 +14,7 @@ import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, startHarness, type Harness } from '../helpers/engine.js';
 import { rawMultipart, type ImportViewJson } from '../api/helpers.js';
-import { alive, fileTree, spawnServe, type ServeProcess } from './helpers/hostile.js';
+import { alive, fileTree, rawHttp, spawnServe, type ServeProcess } from './helpers/hostile.js';
 import { PROFILE, recordScenario, sized } from './helpers/scenario.js';
 
 const MAX = 64 * 1024;
@@ -328,6 +328,54 @@ describe('scenario 12: upload abuse on a real serve process', () => {
       expect(r.status, path).toBeLessThan(500);
       expect(r.body).not.toMatch(/root:|BEGIN|data\.key/);
     }
+    // Raw connections: clients that hang up mid-upload, broken HTTP framing, oversized headers.
+    const raw: { label: string; status: number | null; outcome: string }[] = [];
+    const host = new URL(serve.url).host;
+    const uploadRequest = (tag: string) => {
+      const { body, contentType } = rawMultipart([
+        { name: 'file', filename: `hangup-${tag}.csv`, content: csv(tag).repeat(1) + 'x,'.repeat(25_000) },
+      ]);
+      const head =
+        `POST /imports HTTP/1.1\r\nHost: ${host}\r\nAuthorization: Bearer ${key}\r\n` +
+        `Content-Type: ${contentType}\r\nContent-Length: ${body.length}\r\n\r\n`;
+      return Buffer.concat([Buffer.from(head, 'latin1'), body]);
+    };
+    for (let i = 0; i < 10; i++) {
+      const request = uploadRequest(`h${i}`);
+      const r = await rawHttp(serve.url, request, {
+        hangUpAfterBytes: Math.floor(request.length * (0.3 + i / 20)),
+      });
+      raw.push({ label: `hang up mid-upload ${i}`, ...r });
+    }
+    const framing: [string, string][] = [
+      [
+        'bad chunk size',
+        `POST /imports HTTP/1.1\r\nHost: ${host}\r\nAuthorization: Bearer ${key}\r\nContent-Type: multipart/form-data; boundary=b\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n`,
+      ],
+      [
+        'content-length and chunked',
+        `POST /imports HTTP/1.1\r\nHost: ${host}\r\nAuthorization: Bearer ${key}\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET /healthz HTTP/1.1\r\nHost: x\r\n\r\n`,
+      ],
+      [
+        'negative content-length',
+        `POST /imports HTTP/1.1\r\nHost: ${host}\r\nAuthorization: Bearer ${key}\r\nContent-Length: -1\r\n\r\n`,
+      ],
+      [
+        '64 KB header',
+        `GET /imports HTTP/1.1\r\nHost: ${host}\r\nAuthorization: Bearer ${key}\r\nX-Pad: ${'p'.repeat(65_536)}\r\n\r\n`,
+      ],
+      ['garbage request line', '\u0000\u0001 GARBAGE \u00ff\r\n\r\n'],
+      [
+        'NUL in the path',
+        `GET /imports/imp-\u0000/results.csv HTTP/1.1\r\nHost: ${host}\r\nAuthorization: Bearer ${key}\r\n\r\n`,
+      ],
+      ['HTTP/1.0 without Host', 'GET /healthz HTTP/1.0\r\n\r\n'],
+    ];
+    for (const [label, text] of framing) {
+      raw.push({ label, ...(await rawHttp(serve.url, Buffer.from(text, 'latin1'))) });
+    }
+    console.table(raw);
+    expect(raw.filter((r) => r.status !== null && r.status >= 500)).toEqual([]);
     expect(alive(serve.child), 'serve exited during the sequential cases').toBe(true);
 
     console.table(
@@ -392,6 +440,13 @@ describe('scenario 12: upload abuse on a real serve process', () => {
       return hostileBases.has(base) || /^burst-evil-\d+\.csv$/.test(base);
     });
     const stored = await readdir(storage.uploads);
+    // Every upload stored is one accepted (a refused, duplicate or abandoned upload leaves nothing behind).
+    const accepted = [...sent, final].filter(
+      (r) =>
+        r.status === 202 &&
+        !(JSON.parse((r as { body?: string }).body ?? '{}') as { duplicate?: boolean }).duplicate,
+    ).length;
+    const orphans = stored.length - accepted;
     const oddStored = stored.filter((n) => !/^[0-9a-f]{16}-[A-Za-z0-9._-]+$/.test(n));
     const escaped = [
       outsideTmp,
@@ -427,6 +482,8 @@ describe('scenario 12: upload abuse on a real serve process', () => {
         connectionErrors: sent.filter((s) => typeof s.status !== 'number').length,
         serverExited: serverExited,
         stackTracesInServerLog: stackTraces,
+        rawConnections: raw.length,
+        orphanUploads: orphans,
         filesOutsideStorage: filesOutside,
         storedUploadsWithUnsafeNames: oddStored.length,
         healthzAfter: health.status,
@@ -434,8 +491,8 @@ describe('scenario 12: upload abuse on a real serve process', () => {
         profile: PROFILE,
       },
       summary:
-        `${sent.length} hostile or concurrent requests (burst of ${BURST}): ${crashCount} crashes, ` +
-        `${filesOutside} files outside storage; /healthz ${health.status} after, and the next upload imported (${view.state})`,
+        `${sent.length} hostile or concurrent requests (burst of ${BURST}) and ${raw.length} raw connections: ${crashCount} crashes, ` +
+        `${filesOutside} files outside storage, ${orphans} left behind; /healthz ${health.status} after, and the next upload imported (${view.state})`,
     });
 
     expect(crashes).toEqual([]);
@@ -445,6 +502,7 @@ describe('scenario 12: upload abuse on a real serve process', () => {
     expect(hostileNamed).toEqual([]);
     expect(escaped).toEqual([]);
     expect(oddStored).toEqual([]);
+    expect(orphans, `${stored.length} stored, ${accepted} accepted`).toBe(0);
     expect(health.status).toBe(200);
     expect(view.state).toBe('done');
     expect((view.counts.created ?? 0) + (view.counts.updated ?? 0) + (view.counts.unchanged ?? 0)).toBe(1);

@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { readFile, readdir, stat, writeFile } from 'node:fs/promises';
+import { connect } from 'node:net';
 import { join, relative } from 'node:path';
 import { constants, crc32, deflateRawSync } from 'node:zlib';
 import ExcelJS from 'exceljs';
@@ -454,4 +455,46 @@ export function differences(expected: ExpectedCustomer[], customers: SandboxCust
     }
   }
   return problems;
+}
+
+/**
+ * Writes `request` (raw HTTP bytes) to the server at `url` and returns the status line's code, or what
+ * happened instead. `hangUpAfterBytes`: send only that much, then destroy the socket (a client that
+ * disconnects mid-upload).
+ */
+export async function rawHttp(
+  url: string,
+  request: Buffer,
+  options: { hangUpAfterBytes?: number; timeoutMs?: number } = {},
+): Promise<{ status: number | null; outcome: string }> {
+  const { hostname, port } = new URL(url);
+  const socket = connect({ host: hostname, port: Number(port) });
+  await once(socket, 'connect');
+  const chunks: Buffer[] = [];
+  socket.on('data', (d: Buffer) => chunks.push(d));
+  const statusOf = () => {
+    const m = /^HTTP\/1\.[01] (\d{3})/.exec(Buffer.concat(chunks).toString('latin1'));
+    return m ? Number(m[1]) : null;
+  };
+  if (options.hangUpAfterBytes !== undefined) {
+    socket.write(request.subarray(0, options.hangUpAfterBytes));
+    await new Promise((r) => setTimeout(r, 50));
+    socket.destroy();
+    return { status: statusOf(), outcome: 'hung up' };
+  }
+  socket.write(request);
+  const ended = await new Promise<string>((resolve) => {
+    const timer = setTimeout(() => resolve('no answer'), options.timeoutMs ?? 5000);
+    const done = (how: string) => {
+      clearTimeout(timer);
+      resolve(how);
+    };
+    socket.on('data', () => {
+      if (statusOf() !== null) done('answered');
+    });
+    socket.on('close', () => done('closed'));
+    socket.on('error', (err: NodeJS.ErrnoException) => done(`error ${err.code ?? err.message}`));
+  });
+  socket.destroy();
+  return { status: statusOf(), outcome: ended };
 }
