@@ -26,6 +26,8 @@ const SENSITIVE_KEYS = [
   'contactEmail',
   'panOrGstin',
   'accountNumber',
+  // EnKash echoes the values it refuses (apiSubErrors[].rejectedValue); an EnkashError keeps them.
+  'rejectedValue',
 ];
 
 /** Redaction paths down to four levels deep (pino has no recursive wildcard). */
