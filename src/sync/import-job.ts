@@ -50,7 +50,11 @@ export async function runImportJob(deps: ImportDeps, importId: string, signal?: 
   const meta = await deps.store.get(importId);
   if (!meta || meta.state === 'done' || meta.state === 'cancelled' || meta.state === 'finalizing') return;
   const log = deps.logger.child({ importId });
-  await deps.store.setState(importId, 'parsing', { startedAt: meta.startedAt ?? new Date().toISOString() });
+  // `parsed` counts again from 0: a retried import job reads the file again from the start.
+  await deps.store.setState(importId, 'parsing', {
+    startedAt: meta.startedAt ?? new Date().toISOString(),
+    parsed: 0,
+  });
 
   let file: IngestedFile;
   try {
@@ -79,6 +83,9 @@ export async function runImportJob(deps: ImportDeps, importId: string, signal?: 
   const plan: Plan = { snapshot: null, decided: false };
   const counts = { total: 0, lastRow: 0, blank: 0, totals: 0 };
   let batch: ParsedRow[] = [];
+  // What failed while planning (Redis, EnKash) is not the file breaking: it fails this attempt of the
+  // import job, which BullMQ retries (rows already settled are skipped, row jobs re-added as no-ops).
+  let planningFailed = false;
   try {
     for await (const event of file.events(signal)) {
       signal?.throwIfAborted();
@@ -92,12 +99,15 @@ export async function runImportJob(deps: ImportDeps, importId: string, signal?: 
       counts.lastRow = event.parsed.row;
       batch.push(event.parsed);
       if (batch.length >= BATCH_ROWS) {
-        await flushBatch(deps, meta, file, plan, batch, false, signal);
+        await flushBatch(deps, meta, file, plan, batch, false, signal).catch((err: unknown) => {
+          planningFailed = true;
+          throw err;
+        });
         batch = [];
       }
     }
   } catch (err) {
-    if (signal?.aborted) throw err;
+    if (signal?.aborted || planningFailed) throw err;
     // A file that breaks mid-way: the rows read so far are synced and reported; the rest is named.
     const message = err instanceof Error ? err.message : String(err);
     await deps.store.set(importId, { error: message });
