@@ -4,6 +4,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RESULT_COLUMNS, type RowResult } from '../../src/domain/types.js';
+import type { RawRow } from '../../src/ingest/raw-row.js';
+import { openRowSource } from '../../src/ingest/read/open-file.js';
 import { writeReport, type ReportFiles } from '../../src/report/index.js';
 import { input, result, summary, tempDir, unzipText } from './helpers.js';
 
@@ -52,6 +54,14 @@ describe('formula injection', () => {
     const [header, ...rows] = csvRows(await readFile(files.errorsCsv, 'utf8'));
     expect(header).toEqual(["'=Code", 'Name', 'Error']);
     rows.forEach((cells, i) => expect(cells.slice(0, 2)).toEqual([`'${PAYLOADS[i]}`, `'${PAYLOADS[i]}`]));
+  });
+
+  it("errors.csv uploaded again reads back as the user's values: the apostrophe is the report's, not data", async () => {
+    const source = await openRowSource(files.errorsCsv);
+    const rows: RawRow[] = [];
+    for await (const row of source.rows()) rows.push(row);
+    expect(rows[0]?.values).toEqual(['=Code', 'Name', 'Error']);
+    expect(rows.slice(1).map((r) => r.values.slice(0, 2))).toEqual(PAYLOADS.map((p) => [p, p]));
   });
 
   it('writes no formula anywhere in results.xlsx (no <f> in any sheet XML)', async () => {

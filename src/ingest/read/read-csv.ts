@@ -10,6 +10,7 @@ import type { FileHandle } from 'node:fs/promises';
 import { Transform, pipeline, type Duplex } from 'node:stream';
 import iconv from 'iconv-lite';
 import Papa from 'papaparse';
+import { stripNeutralisation } from '../../report/neutralise.js';
 import { FileReadError, type RawRow, type RowSource } from '../raw-row.js';
 import { columnLetter } from './column-letter.js';
 import { CsvGuard } from './csv-guard.js';
@@ -99,6 +100,7 @@ function readCsvRows(plan: CsvPlan, signal?: AbortSignal): AsyncIterableIterator
     (values: string[]): RawRow | undefined => {
       row++;
       if (isBlank(values)) return undefined;
+      unneutralise(values);
       if (undecodable.seen) refuseUndecodable(values, row, plan);
       if (row > limits.maxRows) {
         throw new FileReadError(
@@ -182,6 +184,18 @@ function checkedText(plan: CsvPlan, undecodable: { seen: boolean }): Transform {
       }
     },
   });
+}
+
+/**
+ * Our reports write `'=…` for a cell that starts like a formula (report/neutralise.ts); errors.csv is meant
+ * to be fixed and uploaded again, so that apostrophe is dropped here, or EnKash would receive it as part
+ * of the name. Only before a formula character: an ordinary `'quoted'` value is kept.
+ */
+function unneutralise(values: string[]): void {
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i] as string;
+    if (value.charCodeAt(0) === 39 /* ' */) values[i] = stripNeutralisation(value);
+  }
 }
 
 function isBlank(values: string[]): boolean {
