@@ -138,10 +138,8 @@ async function checkReport(
 describe('scenario 10: formula injection', () => {
   it('no report holds a live formula; EnKash receives the values as the user wrote them', async () => {
     const checks: ReportCheck[] = [];
-    let altered = 0;
-    let failedClearly = 0;
-    let sentRows = 0;
-    const problems: string[] = [];
+    const tally: Tally = { altered: 0, failedClearly: 0, sentRows: 0, problems: [] };
+    let roundTripRows = 0;
 
     for (const format of ['csv', 'xlsx'] as const) {
       const tag = format === 'csv' ? 'C' : 'X';
@@ -169,42 +167,33 @@ describe('scenario 10: formula injection', () => {
       checks.push(await checkReport(`validate ${format}`, validated));
 
       // What EnKash received: the user's values (after the documented trim), never the report's apostrophe.
-      const results = (await unneutralisedInCsv(join(meta.reportDir!, 'results.csv'))).rows;
-      const outcomeColumn = results[0]!.indexOf('outcome');
-      const errorsColumn = results[0]!.indexOf('errors');
-      const customers = h.sandbox.customers();
-      for (const r of rows.filter((row) => row.valid)) {
-        const code = normalisedText(r.code);
-        const found = customers.filter((c) => c.uniqueRefNo === code);
-        if (found.length === 0) {
-          // Refused by EnKash: the row must have failed with a message, not been changed to fit.
-          const line = results.find((cells) => cells[1] === code || cells[1] === `'${code}`);
-          if (line?.[outcomeColumn] === 'failed' && line[errorsColumn] !== '') failedClearly += 1;
-          else problems.push(`${JSON.stringify(code)}: not in EnKash and not failed with a message`);
-          continue;
-        }
-        sentRows += 1;
-        const got = found[0]!;
-        const sent = {
-          legalName: got.legalName,
-          contact: got.customerKeyContacts?.[0]?.name,
-          address: got.address,
-          state: got.state,
-        };
-        const want = {
-          legalName: normalisedText(r.cells[1]!),
-          contact: normalisedText(r.cells[3]!),
-          address: normalisedText(r.cells[6]!),
-          state: normalisedText(r.cells[7]!),
-        };
-        if (found.length !== 1 || JSON.stringify(sent) !== JSON.stringify(want)) {
-          altered += 1;
-          problems.push(
-            `${JSON.stringify(code)}: sent ${JSON.stringify(sent)}, file ${JSON.stringify(want)}`,
-          );
-        }
-      }
+      await checkSent(
+        rows.filter((row) => row.valid),
+        meta.reportDir!,
+        tally,
+      );
+
+      // The round trip the report promises: fix errors.csv's bad cells, upload it again. Its text cells
+      // come back neutralised ('=1+1 …): EnKash must receive the user's text, not the apostrophe.
+      const errorsCsv = (await unneutralisedInCsv(join(meta.reportDir!, 'errors.csv'))).rows;
+      const fixed = fixedErrorsRows(errorsCsv, tag);
+      const again = join(dir, `errors-${format}-fixed.csv`);
+      await writeFile(
+        again,
+        [errorsCsv[0]!, ...fixed.map((f) => f.written)].map(csvLine).join('\r\n') + '\r\n',
+      );
+      const second = await h.sync(again, {}, 120_000);
+      expect(second.state, second.error).toBe('done');
+      expect(second.counts.invalid, `${format} errors.csv fixed: ${JSON.stringify(second.counts)}`).toBe(0);
+      checks.push(await checkReport(`errors.csv ${format} re-synced`, fileSet(second.reportDir!)));
+      roundTripRows += fixed.length;
+      await checkSent(
+        fixed.map((f) => f.meant),
+        second.reportDir!,
+        tally,
+      );
     }
+    const { altered, failedClearly, sentRows, problems } = tally;
 
     console.table(checks);
     if (problems.length > 0) console.log(problems.slice(0, 20));
@@ -223,6 +212,7 @@ describe('scenario 10: formula injection', () => {
         liveCellsErrorsCsv: checks.reduce((n, c) => n + c.errorsCsvLive, 0),
         neutralisedCells: checks.reduce((n, c) => n + c.neutralisedCells, 0),
         rowsSentToEnkash: sentRows,
+        errorsCsvRowsReuploaded: roundTripRows,
         rowsAltered: altered,
         rowsRefusedByEnkashWithMessage: failedClearly,
         profile: PROFILE,
@@ -230,7 +220,7 @@ describe('scenario 10: formula injection', () => {
       summary:
         `${FORMULA_PAYLOADS.length} payloads in every text column, CSV and XLSX, synced and validated: ` +
         `${liveTotal} live formulas in ${checks.length * 3} report files ` +
-        `(${checks.reduce((n, c) => n + c.neutralisedCells, 0)} cells neutralised); ${sentRows} rows sent to EnKash, ${altered} altered`,
+        `(${checks.reduce((n, c) => n + c.neutralisedCells, 0)} cells neutralised); ${sentRows} rows sent to EnKash (${roundTripRows} from errors.csv fixed and uploaded again), ${altered} altered`,
     });
 
     for (const c of checks) {
@@ -244,6 +234,87 @@ describe('scenario 10: formula injection', () => {
     expect(altered).toBe(0);
   }, 600_000);
 });
+
+type Tally = { altered: number; failedClearly: number; sentRows: number; problems: string[] };
+
+/**
+ * Compares what EnKash holds for `rows` with what the file said (after the documented trim). A row EnKash
+ * refused must have failed with a message in results.csv, never been changed to fit.
+ */
+async function checkSent(rows: Pick<InputRow, 'code' | 'cells'>[], reportDir: string, tally: Tally) {
+  const results = (await unneutralisedInCsv(join(reportDir, 'results.csv'))).rows;
+  const outcomeColumn = results[0]!.indexOf('outcome');
+  const errorsColumn = results[0]!.indexOf('errors');
+  const customers = h.sandbox.customers();
+  for (const r of rows) {
+    const code = normalisedText(r.code);
+    const found = customers.filter((c) => c.uniqueRefNo === code);
+    const quoted = customers.filter((c) => c.uniqueRefNo === `'${code}`);
+    if (found.length === 0 && quoted.length > 0) {
+      tally.altered += 1;
+      tally.problems.push(`${JSON.stringify(code)}: sent with the report's apostrophe`);
+      continue;
+    }
+    if (found.length === 0) {
+      const line = results.find((cells) => cells[1] === code || cells[1] === `'${code}`);
+      if (line?.[outcomeColumn] === 'failed' && line[errorsColumn] !== '') tally.failedClearly += 1;
+      else tally.problems.push(`${JSON.stringify(code)}: not in EnKash and not failed with a message`);
+      continue;
+    }
+    tally.sentRows += 1;
+    const got = found[0]!;
+    const sent = {
+      legalName: got.legalName,
+      contact: got.customerKeyContacts?.[0]?.name,
+      address: got.address,
+      state: got.state,
+    };
+    const want = {
+      legalName: normalisedText(r.cells[1]!),
+      contact: normalisedText(r.cells[3]!),
+      address: normalisedText(r.cells[6]!),
+      state: normalisedText(r.cells[7]!),
+    };
+    if (found.length !== 1 || JSON.stringify(sent) !== JSON.stringify(want)) {
+      tally.altered += 1;
+      tally.problems.push(
+        `${JSON.stringify(code)}: sent ${JSON.stringify(sent)}, file ${JSON.stringify(want)}`,
+      );
+    }
+  }
+}
+
+/**
+ * errors.csv as a user fixes it: the cells EnKash's rules refused (GSTIN, mobile, e-mail, PIN, IFSC,
+ * account) get good values; the text cells stay as errors.csv holds them (neutralised), the customer code
+ * gets a suffix typed after it. `meant` is the row as the user means it (the apostrophe not part of it).
+ */
+function fixedErrorsRows(errorsCsv: string[][], tag: string): { written: string[]; meant: InputRow }[] {
+  const header = errorsCsv[0]!;
+  return errorsCsv.slice(1).map((cells, i) => {
+    const c = syntheticCustomer(5000 + i, 10);
+    const written = [...cells];
+    written[0] = `${cells[0]}R${tag}${i}`;
+    const good: Record<string, string> = {
+      GSTIN: c.gstin,
+      Mobile: c.mobile,
+      Email: c.email,
+      Pincode: c.pinCode,
+      IFSC: c.ifsc,
+      'Bank Account Number': c.accountNumber,
+    };
+    header.forEach((name, col) => {
+      if (good[name] !== undefined) written[col] = good[name];
+    });
+    const unquote = (v: string) => (v.startsWith("'") && DANGEROUS_START.test(v.slice(1)) ? v.slice(1) : v);
+    const meantCells = written.slice(0, HEADERS.length).map(unquote);
+    return { written, meant: { code: meantCells[0]!, cells: meantCells, valid: true, payload: '' } };
+  });
+}
+
+function csvLine(cells: string[]): string {
+  return cells.map((s) => `"${s.replace(/"/g, '""')}"`).join(',');
+}
 
 function fileSet(reportDir: string) {
   return {
