@@ -126,6 +126,8 @@ export class ImportStore {
         done: 0,
       })
       .zadd(this.indexKey(), Date.parse(createdAt), meta.id)
+      // The list forgets imports older than the retention: their state has expired by now.
+      .zremrangebyscore(this.indexKey(), '-inf', Date.parse(createdAt) - this.retentionSec * 1000)
       .exec();
   }
 
@@ -182,8 +184,16 @@ export class ImportStore {
     return (await this.redis.hget(this.metaKey(id), 'cancelRequested')) === '1';
   }
 
+  /**
+   * An import that ends (failed included: a refused file, a job out of attempts) is kept for the
+   * retention period from then on, like one whose report was written.
+   */
   async setState(id: string, state: ImportState, extra: Record<string, string | number> = {}) {
-    await this.redis.hset(this.metaKey(id), { state, ...extra });
+    const m = this.redis.multi().hset(this.metaKey(id), { state, ...extra });
+    if (state === 'failed' || state === 'cancelled' || state === 'done') {
+      m.expire(this.metaKey(id), this.retentionSec).expire(this.resultsKey(id), this.retentionSec);
+    }
+    await m.exec();
   }
 
   async set(id: string, fields: Record<string, string | number>) {
