@@ -40,11 +40,22 @@ async function* readSheetRows(
 ): AsyncGenerator<RawRow> {
   signal?.throwIfAborted();
   const where = `${fileName} (sheet "${sheet.name}")`;
+  const textBudget = workbook.textBudget(sheet);
+  let text = 0;
   try {
     for await (const row of workbook.rows(sheet)) {
       const values = cellsOf(row, workbook, where, fileName);
       if (isBlank(values)) continue;
       checkRow(where, row.number, values, limits, fileName);
+      text += textLength(values);
+      if (text > textBudget) {
+        throw new FileReadError(
+          `${where} row ${row.number}: its cells hold more than ${formatCount(textBudget)} characters, far ` +
+            'more than the file itself (long texts repeated from its shared strings): this does not look ' +
+            'like a customer list.',
+          fileName,
+        );
+      }
       signal?.throwIfAborted();
       yield { row: row.number, values };
     }
@@ -93,6 +104,12 @@ function checkRow(
       );
     }
   }
+}
+
+function textLength(values: RawValue[]): number {
+  let n = 0;
+  for (const value of values) if (typeof value === 'string') n += value.length;
+  return n;
 }
 
 function isBlank(values: RawValue[]): boolean {

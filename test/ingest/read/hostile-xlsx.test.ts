@@ -113,6 +113,28 @@ describe('absurd shapes', () => {
     );
   });
 
+  it('one long shared string in every cell: refused once the cells hold far more text than the file', async () => {
+    // 20 KB of zip expanding to 90 million characters: every row, report line and Redis result would carry it.
+    const rows = Array.from(
+      { length: 1500 },
+      (_, i) =>
+        `<row r="${i + 2}"><c r="A${i + 2}" t="s"><v>0</v></c><c r="B${i + 2}" t="s"><v>0</v></c></row>`,
+    ).join('');
+    const path = await dir.file(
+      'amplified.xlsx',
+      workbookXlsx({
+        sharedStrings: sharedStringsXml(['y'.repeat(30_000)]),
+        sheets: [{ name: 'S', xml: rows }],
+      }),
+    );
+    const start = performance.now();
+    expect((await readError(path)).message).toBe(
+      'amplified.xlsx (sheet "S") row 281: its cells hold more than 16,777,216 characters, far more than the file ' +
+        'itself (long texts repeated from its shared strings): this does not look like a customer list.',
+    );
+    expect(performance.now() - start).toBeLessThan(2000);
+  });
+
   it('a cell past the length limit', async () => {
     const path = await dir.file(
       'long.xlsx',
