@@ -35,7 +35,7 @@ export type Workbook = {
  * hold more than TEXT_PER_XML_BYTE times its XML and shared-string table, and over TEXT_FLOOR_CHARS in all,
  * is refused at the row that crosses the line.
  */
-const TEXT_PER_XML_BYTE = 16;
+const TEXT_PER_XML_BYTE = 4;
 const TEXT_FLOOR_CHARS = 16 * 1024 * 1024;
 
 /** workbook.xml, relationships, styles: small parts, read whole. */
