@@ -239,6 +239,21 @@ export function danglingSharedStringsXlsx(): Buffer {
   });
 }
 
+/**
+ * A shared-string amplifier: one `chars`-character string referenced by `columns` cells of each of `rows`
+ * rows. Tiny on disk (the sheet XML compresses ~100:1), gigabytes of cell text once expanded.
+ */
+export function amplifiedStringsXlsx(rows: number, columns = 3, chars = 32_000): Buffer {
+  const sst = `<?xml version="1.0"?><sst xmlns="${NS}"><si><t>${'z'.repeat(chars)}</t></si><si><t>Customer Code</t></si><si><t>Legal Name</t></si><si><t>Address</t></si></sst>`;
+  const header =
+    '<row r="1"><c r="A1" t="s"><v>1</v></c><c r="B1" t="s"><v>2</v></c><c r="C1" t="s"><v>3</v></c></row>';
+  const body = Array.from({ length: rows }, (_, i) => {
+    const r = i + 2;
+    return `<row r="${r}">${Array.from({ length: columns }, (_, c) => `<c r="${columnName(c)}${r}" t="s"><v>0</v></c>`).join('')}</row>`;
+  }).join('');
+  return workbookXlsx({ sharedStrings: sst, sheets: [{ name: 'Customers', xml: header + body }] });
+}
+
 /** A header row of `columns` columns and one data row, as CSV. */
 export function wideCsv(columns: number): string {
   const header = [
