@@ -58,6 +58,14 @@ export function createMetrics(app: App): ApiMetrics {
     },
   });
   new Gauge({
+    name: 'customer_sync_enkash_circuit_open',
+    help: 'EnKash circuit breaker, shared by every process: 1 while it holds calls back (EnKash failing), else 0',
+    registers: [registry],
+    async collect() {
+      this.set((await app.client.breaker.tripped()) ? 1 : 0);
+    },
+  });
+  new Gauge({
     name: 'customer_sync_rows',
     help: `Rows by outcome, summed over the ${ROW_SCAN_IMPORTS} newest imports kept in Redis`,
     labelNames: ['outcome'] as const,

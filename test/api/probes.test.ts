@@ -45,6 +45,13 @@ describe('probes, metrics and the OpenAPI document', () => {
     expect(text).toContain('customer_sync_enkash_call_duration_seconds_bucket');
     expect(text).toContain('# TYPE customer_sync_enkash_rate_limited_total counter');
     expect(text).toMatch(/customer_sync_queue_jobs\{queue="rows",state="waiting"\} \d+/);
+    expect(text).toContain('customer_sync_enkash_circuit_open 0');
+
+    const { breaker } = api.h.app.client;
+    for (let i = 0; i < api.h.app.config.enkash.breakerThreshold; i += 1)
+      await breaker.settle(await breaker.admit('search'), 'failure', 'search');
+    expect(await (await api.call('/metrics')).text()).toContain('customer_sync_enkash_circuit_open 1');
+    await breaker.settle({ owner: 'test', probe: false }, 'success', 'search');
   });
 
   it('/docs/json is an OpenAPI 3 document listing every route, with the bearer scheme', async () => {
