@@ -40,7 +40,7 @@ async function* readSheetRows(
 ): AsyncGenerator<RawRow> {
   signal?.throwIfAborted();
   const where = `${fileName} (sheet "${sheet.name}")`;
-  const textBudget = workbook.textBudget(sheet);
+  const textBudget = workbook.textBudget;
   let text = 0;
   try {
     for await (const row of workbook.rows(sheet)) {

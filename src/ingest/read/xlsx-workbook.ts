@@ -23,19 +23,18 @@ export type Workbook = {
   /** What shared-string cells (`{ sharedString: index }`) refer to. */
   sharedStrings: SharedStringTable;
   rows(sheet: SheetInfo): AsyncIterable<Row>;
-  /** The most characters the sheet's cells may hold in all, shared strings expanded (see TEXT_PER_XML_BYTE). */
-  textBudget(sheet: SheetInfo): number;
+  /** The most characters a sheet's cells may hold in all, shared strings expanded (see TEXT_PER_FILE_BYTE). */
+  textBudget: number;
 };
 
 /**
  * A shared string is stored once and may be referenced from any number of cells, so a small file can
- * expand to gigabytes of cell text (one 32,767-character string in every cell of a million rows), which
- * every row, report line and Redis result would then carry. A customer list's cells hold about as many
- * characters as their XML takes bytes (a 40-byte `<c>` element for a 20-character name); a sheet whose cells
- * hold more than TEXT_PER_XML_BYTE times its XML and shared-string table, and over TEXT_FLOOR_CHARS in all,
- * is refused at the row that crosses the line.
+ * expand to gigabytes of cell text (one 32,000-character string in every cell of a million rows), which
+ * every row, report line and Redis result would then carry. A customer list's cells hold about 1.3
+ * characters per byte of the .xlsx (4 when one row is repeated throughout); a sheet whose cells hold more
+ * than TEXT_PER_FILE_BYTE per byte, and over TEXT_FLOOR_CHARS, is refused at the row that crosses the line.
  */
-const TEXT_PER_XML_BYTE = 4;
+const TEXT_PER_FILE_BYTE = 16;
 const TEXT_FLOOR_CHARS = 16 * 1024 * 1024;
 
 /** workbook.xml, relationships, styles: small parts, read whole. */
@@ -93,10 +92,12 @@ export async function loadWorkbook(
   // Styles before any sheet: without them dates arrive as serial numbers.
   await excel.styles(await parts.openIfPresent(related('styles'), MAX_METADATA_XML_BYTES, 'styles part'));
   const sharedStrings = new SharedStringTable();
-  const sharedStringsName = related('sharedStrings');
-  const sharedStringsBytes = (sharedStringsName && parts.zip.get(sharedStringsName)?.uncompressedSize) || 0;
   await excel.sharedStrings(
-    await parts.openIfPresent(sharedStringsName, limits.maxSharedStringsXmlBytes, 'shared-string table'),
+    await parts.openIfPresent(
+      related('sharedStrings'),
+      limits.maxSharedStringsXmlBytes,
+      'shared-string table',
+    ),
     sharedStrings,
   );
   const sheets = models.map((model): SheetInfo => {
@@ -124,10 +125,7 @@ export async function loadWorkbook(
       if (!found) throw new ZipError(`sheet "${sheet.name}" has no cells we can read`);
       return excel.rows(parts.open(found));
     },
-    textBudget: (sheet) => {
-      const xmlBytes = (sheetParts.get(sheet)?.entry.uncompressedSize ?? 0) + sharedStringsBytes;
-      return Math.max(TEXT_FLOOR_CHARS, TEXT_PER_XML_BYTE * xmlBytes);
-    },
+    textBudget: Math.max(TEXT_FLOOR_CHARS, TEXT_PER_FILE_BYTE * fileSize),
   };
 }
 
