@@ -199,6 +199,27 @@ function malformed(): [string, Buffer, string][] {
       ]).body,
       '',
     ],
+    [
+      'mapping that pollutes Object.prototype',
+      rawMultipart([
+        {
+          name: 'mapping',
+          filename: 'm.json',
+          content:
+            '{"__proto__":{"polluted":true},"columns":{"constructor":{"prototype":{"polluted":true}}}}',
+        },
+        { name: 'file', filename: 'pm.csv', content: csv('pm') },
+      ]).body,
+      '',
+    ],
+    [
+      'mapping of 2 MB',
+      rawMultipart([
+        { name: 'mapping', filename: 'm.json', content: `{"description":"${'d'.repeat(2 * 1024 * 1024)}"}` },
+        { name: 'file', filename: 'big-mapping.csv', content: csv('bm') },
+      ]).body,
+      '',
+    ],
     ['no file part', rawMultipart([{ name: 'mode', content: 'upsert' }]).body, ''],
     ['empty file', rawMultipart([{ name: 'file', filename: 'empty.csv', content: '' }]).body, ''],
   ];
