@@ -140,18 +140,19 @@ export function credentials() {
   };
 }
 
-/** Polls `check` until it returns a value (not undefined) or the deadline passes. */
+/** Polls `check` every `everyMs` until it returns a value (not undefined) or the deadline passes. */
 export async function eventually<T>(
   check: () => Promise<T | undefined>,
   timeoutMs = 30_000,
   label = 'condition',
+  everyMs = 100,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
     if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${label}`);
-    await new Promise((r) => setTimeout(r, 100));
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${label}`);
+    await new Promise((r) => setTimeout(r, everyMs));
   }
 }
 

@@ -4,22 +4,20 @@
  * and one customer; the rows the killed processes held come back after WORKER_LOCK_MS (BullMQ's stalled
  * check) and are completed by the others.
  */
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { startHarness, writeCalls, type Harness } from '../helpers/engine.js';
-import { syntheticCsv } from '../helpers/synthetic-customers.js';
+import { describe, expect, it } from 'vitest';
+import { writeCalls } from '../helpers/engine.js';
 import {
   checkReport,
   createsSeen,
-  customerCounts,
-  exited,
-  reportLines,
+  customersPerKey,
+  finished,
+  harnessPerTest,
   seconds,
-  startWorkers,
+  submitCustomers,
   syntheticKeys,
   waitUntil,
-} from './helpers/processes.js';
+} from './helpers/imports.js';
+import { exited, startWorkers } from './helpers/processes.js';
 import { PROFILE, recordScenario, sized } from './helpers/scenario.js';
 
 const ROWS = sized(1000, 10_000);
@@ -27,15 +25,11 @@ const R = sized(150, 200);
 /** How long a killed worker's rows stay claimed before BullMQ hands them to another worker. */
 const LOCK_MS = sized(3000, 5000);
 
-let h: Harness | undefined;
-afterEach(async () => {
-  await h?.close();
-  h = undefined;
-});
+const newHarness = harnessPerTest();
 
 describe(`scenario 1 (${PROFILE}): kill -9 two of three workers mid-import`, () => {
   it('loses no row, creates no customer twice, reports every row once', async () => {
-    h = await startHarness({
+    const harness = await newHarness({
       localWorker: false,
       faults: { latencyMs: 50, jitterMs: 50 },
       env: {
@@ -44,17 +38,10 @@ describe(`scenario 1 (${PROFILE}): kill -9 two of three workers mid-import`, () 
         WORKER_LOCK_MS: String(LOCK_MS),
       },
     });
-    const harness = h;
     const [a, b] = await startWorkers(harness, 3);
 
-    const file = join(harness.dir, 'customers.csv');
-    await writeFile(file, syntheticCsv(ROWS, 1));
     const started = Date.now();
-    const id = await harness.app.imports.submit({
-      filePath: file,
-      origin: 'cli',
-      options: { mode: 'upsert', dryRun: false, matchKey: 'uniqueRefNo' },
-    });
+    const id = await submitCustomers(harness, ROWS, 1);
     const store = harness.app.store;
 
     await waitUntil(() => createsSeen(harness.sandbox) >= ROWS / 2, 300_000, 'half of the creates');
@@ -85,16 +72,10 @@ describe(`scenario 1 (${PROFILE}): kill -9 two of three workers mid-import`, () 
     );
     const [progressAt, readyAt, recoveredAt] = await Promise.all([firstProgress, restart, stalledRecovered]);
 
-    const doneAt = await waitUntil(
-      async () => ['done', 'failed', 'cancelled'].includes((await store.get(id))?.state ?? ''),
-      600_000,
-      'the import to finish',
-      100,
-    );
-    const meta = (await store.get(id))!;
-    const lines = await reportLines(meta);
-    const report = checkReport(lines, ROWS, harness.sandbox);
-    const customers = customerCounts(harness.sandbox, syntheticKeys(ROWS));
+    const meta = await finished(harness, id, 600_000);
+    const doneAt = Date.now();
+    const report = await checkReport(meta, ROWS, harness.sandbox);
+    const customers = customersPerKey(harness.sandbox, syntheticKeys(ROWS));
     const extraWrites = writeCalls(harness.sandbox) - ROWS;
 
     const figures = {

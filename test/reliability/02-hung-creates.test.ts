@@ -3,29 +3,25 @@
  * no idempotency key, so a blind retry would make a second customer; the engine looks the customer up
  * instead (README "Sync rules"). Promise: no duplicate customer, every row created, few extra calls.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { startHarness, type Harness } from '../helpers/engine.js';
+import { describe, expect, it } from 'vitest';
 import {
+  checkReport,
   customersPerKey,
   finished,
+  harnessPerTest,
   ratio,
-  reportLines,
   sandboxCalls,
   seconds,
   submitCustomers,
-} from './helpers/enkash-faults.js';
+} from './helpers/imports.js';
 import { recordScenario, sized } from './helpers/scenario.js';
 
-let h: Harness | undefined;
-afterEach(async () => {
-  await h?.close();
-  h = undefined;
-});
+const newHarness = harnessPerTest();
 
 describe('scenario 2: creates that commit and never answer', () => {
   it('5 % hung creates: no duplicate, no row failed', async () => {
     const rows = sized(400, 5_000);
-    h = await startHarness({
+    const h = await newHarness({
       faults: { hangCreateRate: 0.05 },
       // A hung create costs one timeout: short, so the scenario measures calls, not waiting; not so short
       // that a loaded machine's slow answers time out too (each would add a lookup to the figures).
@@ -39,7 +35,7 @@ describe('scenario 2: creates that commit and never answer', () => {
     const stats = h.sandbox.stats();
     const calls = sandboxCalls(h.sandbox);
     const keys = customersPerKey(h.sandbox);
-    const report = await reportLines(meta, rows);
+    const report = await checkReport(meta, rows, h.sandbox);
     const failed = meta.counts.failed ?? 0;
     // Without faults: one token, one search for the account's snapshot, one create per row.
     const extraCalls = calls.total - rows - stats.tokenRequests - 1;

@@ -7,21 +7,20 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startHarness, writeCalls, type Harness } from '../helpers/engine.js';
-import { syntheticCsv } from '../helpers/synthetic-customers.js';
 import {
-  OwnRedis,
   checkReport,
   createsSeen,
-  customerCounts,
-  reportLines,
+  customersPerKey,
+  finished,
   seconds,
-  startWorkers,
+  submitCustomers,
   syntheticKeys,
   waitUntil,
-} from './helpers/processes.js';
+} from './helpers/imports.js';
+import { OwnRedis, startWorkers } from './helpers/processes.js';
 import { PROFILE, recordScenario, sized } from './helpers/scenario.js';
 
 const ROWS = sized(600, 5000);
@@ -61,14 +60,8 @@ describe(`scenario 4 (${PROFILE}): Redis restarted mid-import`, () => {
     const exits: string[] = [];
     for (const w of workers) w.once('exit', (code, signal) => exits.push(`${code ?? signal}`));
 
-    const file = join(harness.dir, 'customers.csv');
-    await writeFile(file, syntheticCsv(ROWS, 4));
     const started = Date.now();
-    const id = await harness.app.imports.submit({
-      filePath: file,
-      origin: 'cli',
-      options: { mode: 'upsert', dryRun: false, matchKey: 'uniqueRefNo' },
-    });
+    const id = await submitCustomers(harness, ROWS, 4);
 
     const outages: { kind: string; atCreates: number; downS: number; resumeS: number }[] = [];
     for (const [kind, share] of [
@@ -84,7 +77,7 @@ describe(`scenario 4 (${PROFILE}): Redis restarted mid-import`, () => {
       const down = Date.now();
       if (kind === 'SHUTDOWN') await server.shutdown();
       else await server.kill9();
-      await new Promise((r) => setTimeout(r, DOWN_MS));
+      await sleep(DOWN_MS);
       await server.start();
       const up = Date.now();
       const before = createsSeen(harness.sandbox);
@@ -97,18 +90,12 @@ describe(`scenario 4 (${PROFILE}): Redis restarted mid-import`, () => {
       outages.push({ kind, atCreates, downS: seconds(up - down), resumeS: seconds(resumed - up) });
     }
 
-    const meta = await waitUntil(
-      async () => ['done', 'failed', 'cancelled'].includes((await harness.app.store.get(id))?.state ?? ''),
-      180_000,
-      'the import to finish',
-      250,
-    ).then(async () => (await harness.app.store.get(id))!);
+    const meta = await finished(harness, id, 180_000);
     const wallS = seconds(Date.now() - started);
     if (process.env.S4_LOGS) await writeFile(process.env.S4_LOGS, harness.logs.join(''));
 
-    const lines = await reportLines(meta);
-    const report = checkReport(lines, ROWS, harness.sandbox);
-    const customers = customerCounts(harness.sandbox, syntheticKeys(ROWS));
+    const report = await checkReport(meta, ROWS, harness.sandbox);
+    const customers = customersPerKey(harness.sandbox, syntheticKeys(ROWS));
     const extraWrites = writeCalls(harness.sandbox) - ROWS;
     const alive = workers.filter((w: ChildProcess) => w.exitCode === null && w.signalCode === null).length;
 

@@ -10,24 +10,23 @@
  * twice, and every row must be reported once.
  */
 import type { ChildProcess } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { QueueEvents } from 'bullmq';
 import { afterEach, describe, expect, it } from 'vitest';
 import { QUEUE_NAMES } from '../../src/queue/queues.js';
-import { startHarness, writeCalls, type Harness } from '../helpers/engine.js';
-import { syntheticCsv } from '../helpers/synthetic-customers.js';
+import { writeCalls, type Harness } from '../helpers/engine.js';
 import {
   checkReport,
   createsSeen,
-  customerCounts,
-  exited,
-  reportLines,
+  customersPerKey,
+  finished,
+  harnessPerTest,
   seconds,
-  startWorkers,
+  submitCustomers,
   syntheticKeys,
   waitUntil,
-} from './helpers/processes.js';
+} from './helpers/imports.js';
+import { exited, startWorkers } from './helpers/processes.js';
 import { PROFILE, recordScenario, sized } from './helpers/scenario.js';
 
 const ROWS = sized(600, 5000);
@@ -39,12 +38,11 @@ const SHUTDOWN_MARGIN_MS = 8000;
 const NORMAL = { latencyMs: 100, jitterMs: 150 };
 const SLOW_MS = SHUTDOWN_TIMEOUT_MS + 2000;
 
-let h: Harness | undefined;
+const newHarness = harnessPerTest();
 const events: QueueEvents[] = [];
+// Runs before the harness closes (vitest runs after-hooks in reverse order).
 afterEach(async () => {
   for (const e of events.splice(0)) await e.close();
-  await h?.close();
-  h = undefined;
 });
 
 type Stop = {
@@ -57,7 +55,7 @@ type Stop = {
 
 describe(`scenario 5 (${PROFILE}): SIGTERM to all workers mid-import, then new workers`, () => {
   it('no stalled job, shutdown within SHUTDOWN_TIMEOUT_MS + margin, no row run twice', async () => {
-    h = await startHarness({
+    const harness = await newHarness({
       localWorker: false,
       faults: NORMAL,
       env: {
@@ -67,7 +65,6 @@ describe(`scenario 5 (${PROFILE}): SIGTERM to all workers mid-import, then new w
         SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS),
       },
     });
-    const harness = h;
     const prefix = harness.env.REDIS_PREFIX ?? '';
     const stalled: string[] = [];
     for (const name of [QUEUE_NAMES.rows, QUEUE_NAMES.imports]) {
@@ -81,14 +78,8 @@ describe(`scenario 5 (${PROFILE}): SIGTERM to all workers mid-import, then new w
     }
 
     let workers = await startWorkers(harness, WORKERS);
-    const file = join(harness.dir, 'customers.csv');
-    await writeFile(file, syntheticCsv(ROWS, 5));
     const started = Date.now();
-    const id = await harness.app.imports.submit({
-      filePath: file,
-      origin: 'cli',
-      options: { mode: 'upsert', dryRun: false, matchKey: 'uniqueRefNo' },
-    });
+    const id = await submitCustomers(harness, ROWS, 5);
 
     const stops: Stop[] = [];
     for (const [phase, share] of [
@@ -101,27 +92,22 @@ describe(`scenario 5 (${PROFILE}): SIGTERM to all workers mid-import, then new w
         harness.sandbox.setFaults({ latencyMs: SLOW_MS, jitterMs: 0 });
         slowSince = Date.now();
         // Long enough for the rows in flight to be slow ones.
-        await new Promise((r) => setTimeout(r, 600));
+        await sleep(600);
       }
       const inFlight = await harness.app.queues.rows.getActiveCount();
       const stop = await sigtermAll(harness, workers);
       stops.push({ phase, inFlight, ...stop });
       if (slowSince > 0) {
-        await new Promise((r) => setTimeout(r, Math.max(0, slowSince + SLOW_MS + 500 - Date.now())));
+        await sleep(Math.max(0, slowSince + SLOW_MS + 500 - Date.now()));
         harness.sandbox.setFaults(NORMAL);
       }
       workers = await startWorkers(harness, WORKERS);
     }
 
-    const doneAt = await waitUntil(
-      async () => ['done', 'failed', 'cancelled'].includes((await harness.app.store.get(id))?.state ?? ''),
-      300_000,
-      'the import to finish',
-      100,
-    );
-    const meta = (await harness.app.store.get(id))!;
-    const report = checkReport(await reportLines(meta), ROWS, harness.sandbox);
-    const customers = customerCounts(harness.sandbox, syntheticKeys(ROWS));
+    const meta = await finished(harness, id, 300_000);
+    const doneAt = Date.now();
+    const report = await checkReport(meta, ROWS, harness.sandbox);
+    const customers = customersPerKey(harness.sandbox, syntheticKeys(ROWS));
     const extraWrites = writeCalls(harness.sandbox) - ROWS;
     const allShutdowns = stops.flatMap((s) => s.shutdownMs);
     const longestMs = Math.max(...allShutdowns);

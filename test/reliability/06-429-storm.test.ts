@@ -4,32 +4,27 @@
  * sent has passed. Promise: once a 429 is in, no process sends anything before Retry-After — the only
  * early arrivals are requests already on their way (at most one per connection) — and no row fails.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { startHarness, type Harness } from '../helpers/engine.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { describe, expect, it } from 'vitest';
 import {
   customersPerKey,
   finished,
+  harnessPerTest,
   nextSuccessfulWrite,
   rowsDone,
   seconds,
   submitCustomers,
-} from './helpers/enkash-faults.js';
+} from './helpers/imports.js';
 import { recordScenario, sized, type Figure } from './helpers/scenario.js';
 
-let h: Harness | undefined;
-afterEach(async () => {
-  await h?.close();
-  h = undefined;
-});
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const newHarness = harnessPerTest();
 
 describe('scenario 6: 429 storm with Retry-After', () => {
   it('seconds and HTTP-date: nothing sent before Retry-After but what was in flight; no row fails', async () => {
     const rows = sized(900, 6_000);
     const stormMs = sized(2_500, 10_000);
     const maxConnections = 16;
-    h = await startHarness({
+    const h = await newHarness({
       env: { ENKASH_RATE_LIMIT_PER_SEC: '200', ENKASH_MAX_CONNECTIONS: String(maxConnections) },
     });
     const worker = h.spawnWorker();

@@ -6,26 +6,21 @@
  * Promise: calls while down ≤ what was in flight + the threshold + one probe per open period; no row
  * fails; work resumes within one open period of EnKash being back.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
-import { startHarness, type Harness } from '../helpers/engine.js';
 import {
   customersPerKey,
   finished,
+  harnessPerTest,
   nextSuccessfulWrite,
   rowsDone,
   seconds,
   submitCustomers,
-} from './helpers/enkash-faults.js';
+} from './helpers/imports.js';
 import { recordScenario, sized, type Figure } from './helpers/scenario.js';
 
-let h: Harness | undefined;
-afterEach(async () => {
-  await h?.close();
-  h = undefined;
-});
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const newHarness = harnessPerTest();
 
 /** Open periods that start within `outageMs`: each ends in one probe. */
 function probesWithin(outageMs: number, openMs: number, maxOpenMs: number): number {
@@ -43,7 +38,7 @@ describe('scenario 7: EnKash down, then back', () => {
     const rows = sized(900, 6_000);
     const outageMs = sized(10_000, 60_000);
     const maxConnections = 16;
-    h = await startHarness({
+    const h = await newHarness({
       env: { ENKASH_RATE_LIMIT_PER_SEC: '200', ENKASH_MAX_CONNECTIONS: String(maxConnections) },
     });
     // The product's defaults: threshold, first open period, longest open period.
