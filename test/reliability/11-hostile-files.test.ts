@@ -24,8 +24,6 @@ import {
   cellsXlsx,
   danglingSharedStringsXlsx,
   differences,
-  peakRssMb,
-  resetPeakRss,
   unneutralisedInCsv,
   wideCsv,
   wideXlsx,
@@ -34,6 +32,7 @@ import {
   type ExpectedCustomer,
   type XlsxCell,
 } from './helpers/hostile.js';
+import { peakRssMb, resetPeakRss } from './helpers/proc.js';
 import { PROFILE, recordScenario, sized } from './helpers/scenario.js';
 
 const GB = 1024 * 1024 * 1024;

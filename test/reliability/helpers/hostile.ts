@@ -1,7 +1,7 @@
 /**
  * Hostile input for the reliability scenarios 10–12: formula payloads and the checks that read reports
- * back, generators of hostile files (written to a temp dir at test time, never committed), a worker
- * process's peak memory, a file-tree snapshot, and a real `customer-sync serve` child process.
+ * back, generators of hostile files (written to a temp dir at test time, never committed), a file-tree
+ * snapshot, and a real `customer-sync serve` child process. (A process's peak memory: ./proc.ts.)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -343,18 +343,6 @@ function xmlText(s: string): string {
 }
 
 // ─── processes and files ──────────────────────────────────────────────────────────────────────────────
-
-/** Peak resident memory (VmHWM) of a live process, in MB. */
-export async function peakRssMb(pid: number): Promise<number> {
-  const status = await readFile(`/proc/${pid}/status`, 'utf8');
-  const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? NaN);
-  return Math.round(kb / 1024);
-}
-
-/** Resets a process's VmHWM to its current RSS (Linux `clear_refs` 5), so the next peak is one file's. */
-export async function resetPeakRss(pid: number): Promise<void> {
-  await writeFile(`/proc/${pid}/clear_refs`, '5');
-}
 
 export function alive(child: ChildProcess): boolean {
   return child.exitCode === null && child.signalCode === null;
