@@ -2,8 +2,8 @@
  * Soak measurements (scenario 14): the Redis memory a deployment's prefix holds, by kind of key and by
  * how long it stays; and the resident memory of worker processes sampled from /proc over a run.
  */
-import { readFile } from 'node:fs/promises';
 import type { Redis } from 'ioredis';
+import { rssKb } from './proc.js';
 
 export type PrefixMemory = {
   keys: number;
@@ -61,16 +61,6 @@ export async function prefixMemory(redis: Redis, prefix: string, horizonSec: num
 }
 
 export type RssSample = { atMs: number; progress: number; rssKb: number[] };
-
-/** VmRSS of a process in kB (0 once it is gone). */
-export async function rssKb(pid: number): Promise<number> {
-  try {
-    const status = await readFile(`/proc/${pid}/status`, 'utf8');
-    return Number(/^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1] ?? 0);
-  } catch {
-    return 0;
-  }
-}
 
 /** Samples the RSS of `pids` every `everyMs`, tagging each sample with `progress()` (0..1). */
 export function sampleRss(pids: number[], everyMs: number, progress: () => number) {
