@@ -10,7 +10,7 @@
 import { Transform, type Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import type { Row } from 'exceljs';
-import type { SharedStringTable } from './shared-strings.js';
+import type { TextTable } from '../text-table.js';
 
 export type Relationship = { Id: string; Type: string; Target: string };
 export type SheetModel = { name: string; id: number; rId: string; state?: string };
@@ -68,7 +68,7 @@ export class ExcelPartReader {
    * never holds more than a few chunks' worth. Sheets are then parsed with no table set, so exceljs leaves
    * each shared-string cell as `{ sharedString: index }`, resolved in xlsx-values.ts.
    */
-  async sharedStrings(part: Readable | null, table: SharedStringTable): Promise<void> {
+  async sharedStrings(part: Readable | null, table: TextTable): Promise<void> {
     this.reader.sharedStrings = [];
     if (part) {
       const moveNew = () => {

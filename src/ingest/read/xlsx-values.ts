@@ -10,7 +10,7 @@
  */
 import type { CellValue, Row } from 'exceljs';
 import type { RawValue } from '../raw-row.js';
-import type { SharedStringTable } from './shared-strings.js';
+import type { TextTable } from '../text-table.js';
 
 /**
  * A formula whose cached result is an error: exceljs's stream reader parses the result as a number and
@@ -38,7 +38,7 @@ export class DanglingSharedStringError extends Error {
 }
 
 /** Cells left to right, index 0 = column A; null where a cell is empty. */
-export function rowValues(row: Row, date1904: boolean, strings: SharedStringTable): RawValue[] {
+export function rowValues(row: Row, date1904: boolean, strings: TextTable): RawValue[] {
   const sparse = row.values as CellValue[];
   const values: RawValue[] = new Array<RawValue>(Math.max(sparse.length - 1, 0)).fill(null);
   for (let col = 1; col < sparse.length; col++) {
@@ -57,7 +57,7 @@ export function rowValues(row: Row, date1904: boolean, strings: SharedStringTabl
   return values;
 }
 
-export function toRawValue(value: unknown, strings: SharedStringTable): RawValue {
+export function toRawValue(value: unknown, strings: TextTable): RawValue {
   if (value === null || value === undefined) return null;
   if (typeof value === 'string') return unescapeOoxml(value);
   if (typeof value === 'number') return Number.isFinite(value) ? value : null;
@@ -105,7 +105,7 @@ function formulaResult(
   col: number,
   value: CellValue,
   date1904: boolean,
-  strings: SharedStringTable,
+  strings: TextTable,
 ): RawValue {
   const cell = row.getCell(col);
   const result: unknown = cell.result !== undefined ? cell.result : (value as { result?: unknown }).result;

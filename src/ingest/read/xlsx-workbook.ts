@@ -9,7 +9,7 @@ import { Readable } from 'node:stream';
 import type { Row } from 'exceljs';
 import { ExcelPartReader, type Relationship } from './exceljs-reader.js';
 import { formatBytes, type ReadLimits } from './limits.js';
-import { SharedStringTable } from './shared-strings.js';
+import { TextTable } from '../text-table.js';
 import { ZipError, locateEntryData, openZipEntry, readZipDirectory, type ZipEntry } from './zip-directory.js';
 
 export type SheetKind = 'worksheet' | 'chartsheet' | 'other';
@@ -21,7 +21,7 @@ export type Workbook = {
   sheets: SheetInfo[];
   date1904: boolean;
   /** What shared-string cells (`{ sharedString: index }`) refer to. */
-  sharedStrings: SharedStringTable;
+  sharedStrings: TextTable;
   rows(sheet: SheetInfo): AsyncIterable<Row>;
   /** The most characters a sheet's cells may hold in all, shared strings expanded (see TEXT_PER_FILE_BYTE). */
   textBudget: number;
@@ -91,7 +91,7 @@ export async function loadWorkbook(
   };
   // Styles before any sheet: without them dates arrive as serial numbers.
   await excel.styles(await parts.openIfPresent(related('styles'), MAX_METADATA_XML_BYTES, 'styles part'));
-  const sharedStrings = new SharedStringTable();
+  const sharedStrings = new TextTable();
   await excel.sharedStrings(
     await parts.openIfPresent(
       related('sharedStrings'),

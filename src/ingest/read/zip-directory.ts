@@ -146,7 +146,10 @@ export function openZipEntry(path: string, entry: ZipEntry, dataStart: number): 
   if (entry.compressedSize === 0) return Readable.from([]);
   const end = dataStart + entry.compressedSize - 1;
   const raw = createReadStream(path, { start: dataStart, end, highWaterMark: 64 * 1024 });
-  const inflate = entry.method === 8 ? createInflateRaw({ chunkSize: 64 * 1024 }) : new PassThrough();
+  // exceljs parses a whole inflated chunk into events and rows before any is consumed; what is still alive
+  // when the next scavenge comes is promoted. 16 KB chunks (not 64) cut the XLSX pipeline's peak RSS by
+  // ~25 MB at the same speed (bench/ingest).
+  const inflate = entry.method === 8 ? createInflateRaw({ chunkSize: 16 * 1024 }) : new PassThrough();
   const counted = byteLimit(
     entry.uncompressedSize,
     () => new ZipError(`${entry.name} unpacks to more than the zip directory says (the file is damaged)`),

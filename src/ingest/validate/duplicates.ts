@@ -5,19 +5,19 @@
  *
  * Keys compare case-insensitively ("c-001" = "C-001"): whether EnKash's search tells them apart is not
  * published (enkash-api.md, Unknown 1), and updating one customer twice from one file is the worse
- * mistake. Memory: one Map per key field, so the key is the value itself with no tag prepended (one
- * string less per row): measured ≈ 62 bytes per 13-character key, ≈ 62 MB for 1M distinct keys.
+ * mistake. Memory: one KeyIndex per key field, off the JS heap (key-index.ts).
  */
 import type { MatchKey, ParsedRow, ValidRow } from '../../domain/types.js';
 import type { ColumnMap } from '../column-map.js';
 import { keyColumn } from './compiled-map.js';
+import { KeyIndex } from './key-index.js';
 
 export class DuplicateTracker {
   /** Per key field: upper-cased key → the row number that first had it. */
-  private readonly firstRows: Record<MatchKey['field'], Map<string, number>> = {
-    uniqueRefNo: new Map(),
-    panOrGstin: new Map(),
-    accountNumber: new Map(),
+  private readonly firstRows: Record<MatchKey['field'], KeyIndex> = {
+    uniqueRefNo: new KeyIndex(),
+    panOrGstin: new KeyIndex(),
+    accountNumber: new KeyIndex(),
   };
 
   /** `map`: to name the key's column as the file writes it; without it the EnKash field is named. */
@@ -25,13 +25,8 @@ export class DuplicateTracker {
 
   /** Feed valid rows in file order: returns the row itself, or an InvalidRow when its key was seen. */
   check(row: ValidRow): ParsedRow {
-    const seen = this.firstRows[row.key.field];
-    const key = row.key.value.toUpperCase();
-    const first = seen.get(key);
-    if (first === undefined) {
-      seen.set(key, row.row);
-      return row;
-    }
+    const first = this.firstRows[row.key.field].firstRowOr(row.key.value.toUpperCase(), row.row);
+    if (first === undefined) return row;
     const column = this.map ? keyColumn(this.map, row.key) : row.key.field;
     return {
       kind: 'invalid',

@@ -1,15 +1,16 @@
 /**
- * A workbook's shared-string table, held as UTF-8 bytes outside the JS heap. exceljs keeps the table as an
- * array of JS strings: for a 200,000-row customer sheet that is 1.2 million strings and ~60 MB of live
- * heap, and V8 sizes the heap from the live set, so garbage was let grow to several hundred MB of RSS.
- * Here each string is bytes in a page plus an offset and a length in typed arrays (about a third of the
- * heap size), and a cell's text is decoded when its row is read.
+ * Many strings held as UTF-8 bytes outside the JS heap, for what ingest must keep for a whole file: a
+ * workbook's shared-string table (read/exceljs-reader.ts) and the match keys seen so far (key-index.ts).
+ * V8 sizes its heap, and the garbage it lets pile up before collecting, from the live set: 1.2 million
+ * JS strings (a 200,000-row workbook's table, ~60 MB live) let a 24 MB workbook peak at 419–464 MB RSS.
+ * Here each string is bytes in a 4 MB page plus an offset and a length in typed arrays, about a third of
+ * the size and none of it on the heap; a string is decoded when it is asked for.
  */
 
 /** Strings never cross a page; a cell holds at most 32,767 characters (≤ 128 KB of UTF-8). */
 const PAGE_BYTES = 4 * 1024 * 1024;
 
-export class SharedStringTable {
+export class TextTable {
   private readonly pages: Buffer[] = [];
   /** Bytes used in the last page. */
   private used = PAGE_BYTES;
@@ -22,8 +23,8 @@ export class SharedStringTable {
     return this.count;
   }
 
-  /** Appends the table's next string; `null` (an empty `<si/>`) is kept as an empty string. */
-  push(text: string | null): void {
+  /** Appends a string, returning its index; `null` (an empty `<si/>`) is kept as an empty string. */
+  push(text: string | null): number {
     const value = text ?? '';
     const bytes = Buffer.byteLength(value, 'utf8');
     if (this.count === this.starts.length) this.grow();
@@ -34,7 +35,7 @@ export class SharedStringTable {
     this.starts[this.count] = pageIndex * PAGE_BYTES + this.used;
     this.lengths[this.count] = bytes;
     this.used += bytes;
-    this.count++;
+    return this.count++;
   }
 
   /** The string at `index`, or undefined when the table has no such entry (a damaged sheet). */

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { SharedStringTable } from '../../../src/ingest/read/shared-strings.js';
+import { TextTable } from '../../src/ingest/text-table.js';
 
-describe('SharedStringTable', () => {
+describe('TextTable', () => {
   it('gives back every string it was given, by index, across pages and array growth', () => {
-    const table = new SharedStringTable();
+    const table = new TextTable();
     const texts: string[] = [];
     // ~9 MB of text: more than two 4 MB pages and many doublings of the index arrays.
     for (let i = 0; i < 150_000; i++) {
@@ -17,7 +17,7 @@ describe('SharedStringTable', () => {
   });
 
   it('keeps empty and missing strings as empty, and says undefined for an index it does not hold', () => {
-    const table = new SharedStringTable();
+    const table = new TextTable();
     table.push('');
     table.push(null);
     table.push('A');
@@ -28,7 +28,7 @@ describe('SharedStringTable', () => {
   });
 
   it('holds a string longer than a page, and the strings around it', () => {
-    const table = new SharedStringTable();
+    const table = new TextTable();
     const long = '€'.repeat(2_000_000); // 6 MB of UTF-8
     table.push('before');
     table.push(long);
