@@ -62,6 +62,19 @@ describe(`scenario 14 (${PROFILE}): soak`, () => {
 
       let progress = 0;
       const rss = sampleRss(pids, SAMPLE_MS, () => progress);
+      // The sandbox counts arrivals on this process's event loop: a stall here bunches the requests that
+      // arrived meanwhile into one instant. Stalls and the moment the sandbox first sees more than R are
+      // recorded, to tell a client burst from a late count.
+      const stalls: { at: number; lagMs: number }[] = [];
+      let overAt = 0;
+      let tick = performance.now();
+      const lagTimer = setInterval(() => {
+        const now = performance.now();
+        const lagMs = now - tick - 100;
+        tick = now;
+        if (lagMs > 100) stalls.push({ at: Date.now(), lagMs: Math.round(lagMs) });
+        if (!overAt && harness.sandbox.stats().maxPerSecond > R) overAt = Date.now();
+      }, 100);
       const t0 = Date.now();
       const id = await app.imports.submit({
         filePath: file,
@@ -82,6 +95,16 @@ describe(`scenario 14 (${PROFILE}): soak`, () => {
       );
       const wallSeconds = (Date.now() - t0) / 1000;
       const samples = await rss.stop();
+      clearInterval(lagTimer);
+      const maxStallMs = Math.max(0, ...stalls.map((x) => x.lagMs));
+      const stallNearOver = overAt
+        ? Math.max(0, ...stalls.filter((x) => Math.abs(x.at - overAt) <= 2_000).map((x) => x.lagMs))
+        : 0;
+      if (overAt)
+        console.log(
+          `  the sandbox first saw more than ${R} in a second at ${new Date(overAt).toISOString()}; ` +
+            `longest stall of its event loop within 2 s of it: ${stallNearOver} ms`,
+        );
       expect(meta.state).toBe('done');
 
       const completedRowJobs = (await app.queues.rows.getJobCounts('completed')).completed ?? 0;
@@ -118,6 +141,11 @@ describe(`scenario 14 (${PROFILE}): soak`, () => {
           R,
           workers: workers.length,
           sandboxMaxPerSecond: stats.maxPerSecond,
+          sandboxMaxStallMs: maxStallMs,
+          sandboxStallsOver100Ms: stalls.length,
+          ...(overAt
+            ? { overLimitAt: new Date(overAt).toISOString(), stallNearOverLimitMs: stallNearOver }
+            : {}),
           sandbox429: Object.values(stats.requests).reduce((n, s) => n + (s['429'] ?? 0), 0),
           rowsPerSec: Math.round(rowsPerSec * 10) / 10,
           wallSeconds: Math.round(wallSeconds),
