@@ -88,6 +88,8 @@ export const EnvSchema = z
     DATA_KEY: optionalString,
 
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** V8 lets the heap grow this much over the live set between collections (src/memory.ts); 0 = V8's own. */
+    HEAP_GROWING_PERCENT: int(50, 0),
 
     /** The watched folder of `customer-sync start` (`watch DIR` takes it as an argument). */
     WATCH_DIR: optionalString,

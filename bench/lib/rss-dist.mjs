@@ -7,6 +7,9 @@ import { basename } from 'node:path';
 const [mode, file] = process.argv.slice(2);
 const dist = new URL('../../dist/', import.meta.url);
 const baselineRssMb = Math.round(process.memoryUsage().rss / 1048576);
+// What the CLI does first (src/cli/main.ts): the heap setting every deployed command runs with.
+const { heapGrowingPercent, tuneHeap } = await import(new URL('memory.js', dist).href);
+tuneHeap(heapGrowingPercent());
 let rows = 0;
 if (mode === 'pipeline') {
   const { ingestFile } = await import(new URL('ingest/ingest-file.js', dist).href);

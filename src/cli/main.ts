@@ -5,6 +5,7 @@
 import { Command } from 'commander';
 import { ConfigError } from '../config.js';
 import { UserError } from '../domain/errors.js';
+import { heapGrowingPercent, tuneHeap } from '../memory.js';
 import { registerJobs } from './commands/jobs.js';
 import { registerSandbox } from './commands/sandbox.js';
 import { registerSchedule } from './commands/schedule.js';
@@ -46,6 +47,7 @@ export function reportFatal(err: unknown): number {
   return 2;
 }
 
+tuneHeap(heapGrowingPercent());
 buildProgram()
   .parseAsync(process.argv)
   .catch((err: unknown) => {
