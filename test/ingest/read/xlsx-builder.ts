@@ -14,6 +14,8 @@ export type ZipPart = {
   declaredSize?: number;
   /** Declare the inflated size in a zip64 extra field of the directory (for sizes over 4 GB). */
   zip64DeclaredSize?: bigint;
+  /** A body deflated already (a bomb built from one repeated block): `data` is then ignored. */
+  deflated?: { body: Buffer; crc: number; size: number };
 };
 
 /** Writes a zip with the parts in the given order: enough to build workbooks exceljs would never write. */
@@ -23,15 +25,16 @@ export function zip(parts: ZipPart[]): Buffer {
   let offset = 0;
   for (const part of parts) {
     const raw = typeof part.data === 'string' ? Buffer.from(part.data, 'utf8') : part.data;
-    const deflate = part.deflate ?? true;
-    const body = deflate ? deflateRawSync(raw) : raw;
+    const deflate = part.deflated !== undefined || (part.deflate ?? true);
+    const body = part.deflated?.body ?? (deflate ? deflateRawSync(raw) : raw);
     const name = Buffer.from(part.name, 'utf8');
-    const size = part.declaredSize ?? raw.length;
+    const size = part.declaredSize ?? part.deflated?.size ?? raw.length;
+    const crc = part.deflated?.crc ?? crc32(raw);
     const fields = (header: Buffer, at: number) => {
       header.writeUInt16LE(20, at);
       header.writeUInt16LE(0x0800, at + 2);
       header.writeUInt16LE(deflate ? 8 : 0, at + 4);
-      header.writeUInt32LE(crc32(raw), at + 10);
+      header.writeUInt32LE(crc >>> 0, at + 10);
       header.writeUInt32LE(body.length, at + 14);
       header.writeUInt32LE(size, at + 18);
       header.writeUInt16LE(name.length, at + 22);

@@ -14,7 +14,7 @@ import ExcelJS from 'exceljs';
 import Papa from 'papaparse';
 import { columnLetter as columnName } from '../../../src/ingest/read/column-letter.js';
 import { REPO_ROOT } from '../../helpers/engine.js';
-import { workbookXlsx } from '../../ingest/read/xlsx-builder.js';
+import { workbookXlsx, zip, type ZipPart } from '../../ingest/read/xlsx-builder.js';
 
 // ─── formula injection ────────────────────────────────────────────────────────────────────────────────
 
@@ -74,49 +74,8 @@ const REL = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships
 const PKG = 'http://schemas.openxmlformats.org/package/2006/relationships';
 const NS = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
 
-type RawEntry = { name: string; deflated: Buffer; crc: number; size: number; declaredSize: number };
-
-function entry(name: string, data: string): RawEntry {
-  const raw = Buffer.from(data, 'utf8');
-  return { name, deflated: deflateRawSync(raw), crc: crc32(raw), size: raw.length, declaredSize: raw.length };
-}
-
-/** A zip of already-deflated entries (sizes up to 4 GB - 1, so no zip64 needed). */
-function zipOf(entries: RawEntry[]): Buffer {
-  const locals: Buffer[] = [];
-  const centrals: Buffer[] = [];
-  let offset = 0;
-  for (const e of entries) {
-    const name = Buffer.from(e.name, 'utf8');
-    const fields = (header: Buffer, at: number) => {
-      header.writeUInt16LE(20, at);
-      header.writeUInt16LE(0x0800, at + 2);
-      header.writeUInt16LE(8, at + 4);
-      header.writeUInt32LE(e.crc >>> 0, at + 10);
-      header.writeUInt32LE(e.deflated.length, at + 14);
-      header.writeUInt32LE(e.declaredSize, at + 18);
-      header.writeUInt16LE(name.length, at + 22);
-    };
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    fields(local, 4);
-    const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE(20, 4);
-    fields(central, 6);
-    central.writeUInt32LE(offset, 42);
-    locals.push(local, name, e.deflated);
-    centrals.push(central, name);
-    offset += local.length + name.length + e.deflated.length;
-  }
-  const directory = Buffer.concat(centrals);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(entries.length, 8);
-  end.writeUInt16LE(entries.length, 10);
-  end.writeUInt32LE(directory.length, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...locals, directory, end]);
+function entry(name: string, data: string): ZipPart {
+  return { name, data };
 }
 
 /**
@@ -157,11 +116,10 @@ export async function writeZipBomb(
     ...Array<Buffer>(repeats).fill(block),
     deflateRawSync(tail),
   ]);
-  const bulk: RawEntry = {
+  const bulk: ZipPart = {
     name: strings ? 'xl/sharedStrings.xml' : 'xl/worksheets/sheet1.xml',
-    deflated,
-    crc,
-    size,
+    data: '',
+    deflated: { body: deflated, crc, size },
     declaredSize: options.lie ? 4096 : size,
   };
   const smallSheet = entry(
@@ -172,12 +130,12 @@ export async function writeZipBomb(
       '</sheetData></worksheet>',
   );
   // Excel's order: sheets before the shared-string table.
-  const zipped = zipOf(strings ? [...workbookParts(true), smallSheet, bulk] : [...workbookParts(), bulk]);
+  const zipped = zip(strings ? [...workbookParts(true), smallSheet, bulk] : [...workbookParts(), bulk]);
   await writeFile(path, zipped);
   return { fileBytes: zipped.length, inflatedBytes: size };
 }
 
-function workbookParts(sharedStrings = false): RawEntry[] {
+function workbookParts(sharedStrings = false): ZipPart[] {
   return [
     entry(
       '_rels/.rels',
