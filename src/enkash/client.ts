@@ -106,6 +106,11 @@ export class EnkashClient {
       prefix,
       ratePerSec: config.ratePerSec,
       safetyMarginMs: deps.rateSafetyMarginMs ?? config.rateMarginMs,
+      onSlotLost: ({ ageMs }) =>
+        logger.warn(
+          { event: 'enkash_rate_slot_lost', ageMs },
+          'a rate slot aged out before its request could leave (a stalled process or a slow Redis): waiting for a new one',
+        ),
     });
     this.breaker = new CircuitBreaker({
       redis,

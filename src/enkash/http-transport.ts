@@ -2,14 +2,19 @@
  * One HTTP exchange with EnKash, in the order that keeps the rate guarantee: a connection permit first
  * (so the request never queues inside the pool after its slot is granted), then a rate-limiter slot, then
  * the circuit breaker's pass (refused while EnKash is known to be down; also checked before the wait),
- * then the request under its own timeout. A 429 pauses every process before the error reaches the caller.
+ * then the slot's confirmation (rate-limiter.ts: a slot that aged out while this call was between grant
+ * and send is replaced), then the request under its own timeout, dispatched in the same tick as the
+ * confirmation. A 429 pauses every process before the error reaches the caller.
  */
 import { Pool } from 'undici';
 import type { CircuitBreaker, Outcome, Pass } from './circuit-breaker.js';
 import { DEFAULT_RETRY_AFTER_MS, errorFromTransport, isEnkashError, parseRetryAfter } from './errors.js';
 import type { RateLimiter } from './rate-limiter.js';
 import { Semaphore } from './semaphore.js';
-import { exchangeOnce } from './undici-exchange.js';
+import { exchangeOnce, NotWritten } from './undici-exchange.js';
+
+/** Requests withdrawn unwritten (their slot went stale while connecting) before one is sent anyway. */
+const WITHDRAWALS = 2;
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -161,13 +166,43 @@ export class HttpTransport {
     }
   }
 
-  private async exchange(request: HttpRequest, slot: string): Promise<HttpAnswer> {
-    // The timeout starts after the slot is granted: a wait imposed by the budget or a 429 is not EnKash
+  /**
+   * Confirms the slot, then dispatches with nothing awaited in between. A confirmation that has gone
+   * stale by then is asked again; one that goes stale before the request is written (a slow connect, a
+   * stalled event loop) withdraws the request unwritten (undici then drops the connection), and it starts
+   * again from a new slot. After WITHDRAWALS of those the connection is what is slow, not this process:
+   * the request goes, re-stamped as it leaves.
+   */
+  private async exchange(request: HttpRequest, granted: string): Promise<HttpAnswer> {
+    const { limiter } = this.options;
+    let slot = granted;
+    for (let withdrawn = 0; ; withdrawn += 1) {
+      const confirmed = await limiter.confirm(slot, request.signal).catch((cause: unknown) => {
+        throw this.notSent(request, cause);
+      });
+      slot = confirmed.slot;
+      const age = () => performance.now() - confirmed.askedAt;
+      if (age() > limiter.staleMs) continue;
+      const beforeWrite = () => {
+        const ageMs = age();
+        if (ageMs > limiter.staleMs && withdrawn < WITHDRAWALS) return false;
+        if (ageMs > limiter.freshMs) void limiter.markSent(slot).catch(() => undefined);
+        return true;
+      };
+      try {
+        return await this.exchangeOnce(request, beforeWrite);
+      } catch (err) {
+        if (!(err instanceof NotWritten)) throw err;
+      }
+    }
+  }
+
+  private async exchangeOnce(request: HttpRequest, beforeWrite: () => boolean): Promise<HttpAnswer> {
+    // The timeout starts after the slot is confirmed: a wait imposed by the budget or a 429 is not EnKash
     // being slow.
     const timeout = AbortSignal.timeout(this.options.timeoutMs);
     const signal = request.signal ? AbortSignal.any([timeout, request.signal]) : timeout;
     try {
-      const onSent = () => void this.options.limiter.markSent(slot).catch(() => undefined);
       const res = await exchangeOnce(
         this.pool,
         {
@@ -176,10 +211,11 @@ export class HttpTransport {
           headers: { accept: 'application/json', ...request.headers },
           body: request.body ?? null,
         },
-        { signal, onSent },
+        { signal, beforeWrite },
       );
       return { status: res.status, headers: res.headers, body: parseJson(res.text) };
     } catch (cause) {
+      if (cause instanceof NotWritten) throw cause;
       throw errorFromTransport({
         operation: request.operation,
         cause,

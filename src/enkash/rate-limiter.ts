@@ -17,15 +17,26 @@
  * 2-core machine (bench/sync (a), R = 200): at 50 ms the remote sometimes saw 202 in a second, and each
  * such 429 pauses every worker for a whole second (0.84 R); at 100 ms it never exceeded R (0.89 R).
  *
- * Two delays are taken out of that difference instead of being left to the margin:
+ * The window only bounds what EnKash sees if every request leaves soon after its slot was last stamped.
+ * Whatever lies between the grant and the send is therefore taken out of that difference instead of
+ * being left to the margin:
  * - the client takes a connection permit BEFORE asking for a slot, so a granted request never waits in
  *   the HTTP pool's queue;
+ * - {@link RateLimiter.confirm}, the last step before the request is handed to the socket, re-stamps the
+ *   slot on the Redis clock, or finds it already aged out (or a 429 pause begun meanwhile) and waits for
+ *   a new one. The caller measures from when the confirmation was asked: one older than `freshMs` when
+ *   the request is written is re-stamped by markSent as it leaves, one older than `staleMs` (a stalled
+ *   event loop, a slow Redis) is confirmed again before anything is written. Without this a process that
+ *   stalled for a window between grant and send (garbage collection, a planner's synchronous chunk, a
+ *   slow breaker call) sent on a slot that other processes had already been granted again: the 100,000-row
+ *   soak saw 53 requests in one second at R = 50;
  * - {@link RateLimiter.markSent} re-stamps the slot when the request is written to a connected socket, so
- *   a cold connection's TCP/TLS handshake does not count.
- * What is left (the way to EnKash's edge, a stalled event loop, the far end stamping a burst: 16 at once
- * took the sandbox 20 ms, more when short of CPU) must fit in the margin. Pacing grants W/R apart would
- * remove the last one, but polling for each grant loses a timer's overshoot per request (measured:
- * 0.80 R instead of 0.91 R).
+ *   a cold connection's TCP/TLS handshake does not count (a handshake longer than the window aborts the
+ *   request before it is written; the transport asks for a slot again).
+ * What is left (the way to EnKash's edge, the far end stamping a burst: 16 at once took the sandbox
+ * 20 ms, more when short of CPU) must fit in the margin. Pacing grants W/R apart would remove the last
+ * one, but polling for each grant loses a timer's overshoot per request (measured: 0.80 R instead of
+ * 0.91 R).
  */
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
@@ -52,6 +63,22 @@ end
 local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
 return math.max(1, tonumber(oldest[2]) + window - now)`);
 
+/**
+ * The slot's request is about to leave: 0 when the slot is still counted (it is moved to now), 1 when it
+ * aged out or a pause began since the grant (it is dropped; the caller must acquire again).
+ */
+const CONFIRM = new LuaScript(`${NOW_MS}
+local window = tonumber(ARGV[2])
+local score = redis.call('ZSCORE', KEYS[1], ARGV[1])
+local pause = tonumber(redis.call('GET', KEYS[2]) or '0')
+if (not score) or tonumber(score) <= now - window or pause > now then
+  redis.call('ZREM', KEYS[1], ARGV[1])
+  return 1
+end
+redis.call('ZADD', KEYS[1], 'XX', 'GT', now, ARGV[1])
+redis.call('PEXPIRE', KEYS[1], window)
+return 0`);
+
 /** Moves a slot to the moment its request left (never earlier), re-adding it if it had already aged out. */
 const MARK_SENT = new LuaScript(`${NOW_MS}
 redis.call('ZADD', KEYS[1], 'GT', now, ARGV[1])
@@ -71,19 +98,37 @@ return current`);
 
 export const DEFAULT_RATE_MARGIN_MS = 100;
 
+function grantedAt(slot: string): number {
+  return Number(slot.slice(0, slot.indexOf('-'))) || Date.now();
+}
+
 export type RateLimiterOptions = {
   redis: Redis;
   prefix: string;
   ratePerSec: number;
   /** Added to the 1-second window to absorb network jitter (see the file comment). */
   safetyMarginMs?: number;
+  /** A granted slot could not be used (see {@link RateLimiter.confirm}): for a log line. */
+  onSlotLost?: (lost: { ageMs: number }) => void;
 };
+
+/** A confirmed slot, and when its confirmation was asked for (`performance.now()`): the stamp is newer. */
+export type Confirmed = { slot: string; askedAt: number };
 
 export class RateLimiter {
   /** Requests granted per window. */
   readonly limit: number;
   readonly windowMs: number;
+  /**
+   * How old a confirmation may be (local clock, from when it was asked) when its request is written:
+   * within `freshMs` the slot's stamp stands; up to `staleMs` the request may go if {@link markSent}
+   * re-stamps it as it leaves (the slot is certainly still counted when that lands); beyond, the slot may
+   * have aged out and been granted again: confirm again first.
+   */
+  readonly freshMs: number;
+  readonly staleMs: number;
   private readonly redis: Redis;
+  private readonly onSlotLost: RateLimiterOptions['onSlotLost'];
   private readonly keys: ReturnType<typeof enkashKeys>;
   // One waiter per process asks Redis at a time: when a slot frees, one process's head waiter competes
   // instead of every waiting call in every process.
@@ -96,7 +141,11 @@ export class RateLimiter {
     // A fractional rate (2.5/s) rounds down per second; a rate under 1/s stretches the window instead.
     this.limit = Math.max(1, Math.floor(options.ratePerSec));
     const spanMs = Math.max(1000, Math.ceil((this.limit * 1000) / options.ratePerSec));
-    this.windowMs = spanMs + (options.safetyMarginMs ?? DEFAULT_RATE_MARGIN_MS);
+    const marginMs = options.safetyMarginMs ?? DEFAULT_RATE_MARGIN_MS;
+    this.windowMs = spanMs + marginMs;
+    this.freshMs = marginMs / 2;
+    this.staleMs = spanMs;
+    this.onSlotLost = options.onSlotLost;
   }
 
   /**
@@ -107,6 +156,7 @@ export class RateLimiter {
     const release = await this.turn.acquire(signal);
     try {
       for (;;) {
+        // The id starts with the local time of the grant, for the age reported by onSlotLost.
         const slot = `${Date.now()}-${randomBytes(6).toString('hex')}`;
         const waitMs = await this.tryAcquire(slot);
         if (waitMs === 0) return slot;
@@ -114,6 +164,26 @@ export class RateLimiter {
       }
     } finally {
       release();
+    }
+  }
+
+  /**
+   * Call right before handing the request to the socket. Re-stamps the slot on the Redis clock, or, when
+   * it aged out or a 429 pause began while the caller was between grant and send, drops it and waits for
+   * a new one. Resolves with the slot to send on and when the confirmation that stamped it was asked for:
+   * the caller measures from there, because its own continuation may run late (other callbacks, a
+   * stalled event loop). Rejects with the signal's reason on abort.
+   */
+  async confirm(slot: string, signal?: AbortSignal): Promise<Confirmed> {
+    let current = slot;
+    for (;;) {
+      signal?.throwIfAborted();
+      const askedAt = performance.now();
+      const keys = [this.keys.rate, this.keys.pause];
+      const lost = Number(await CONFIRM.run(this.redis, keys, [current, this.windowMs]));
+      if (!lost) return { slot: current, askedAt };
+      this.onSlotLost?.({ ageMs: Date.now() - grantedAt(current) });
+      current = await this.acquire(signal);
     }
   }
 

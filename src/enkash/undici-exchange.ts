@@ -1,18 +1,28 @@
 /**
- * One request through an undici dispatcher, reporting the moment its headers are about to be written on
- * a connected socket (`onRequestStart`). `undici.request` hides that moment, and the rate limiter needs
- * it: connecting (a TLS handshake on a cold pool) can take longer than the window's safety margin, and a
- * slot must count from when the request really leaves, not from when it was granted.
+ * One request through an undici dispatcher, asking `beforeWrite` at the moment its headers are about to be
+ * written on a connected socket (`onRequestStart`). `undici.request` hides that moment, and the rate
+ * limiter needs it: connecting (a TLS handshake on a cold pool) can take longer than the window's safety
+ * margin, and a slot must count from when the request really leaves, not from when it was granted. When
+ * `beforeWrite` answers false the request is aborted unwritten and the promise rejects with
+ * {@link NotWritten}.
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Dispatcher } from 'undici';
 
 export type RawAnswer = { status: number; headers: IncomingHttpHeaders; text: string };
 
+/** The request was aborted before a byte of it was written, because `beforeWrite` said so. */
+export class NotWritten extends Error {
+  constructor() {
+    super('request withdrawn before it was written');
+    this.name = 'NotWritten';
+  }
+}
+
 export function exchangeOnce(
   dispatcher: Dispatcher,
   options: Dispatcher.DispatchOptions,
-  hooks: { signal: AbortSignal; onSent: () => void },
+  hooks: { signal: AbortSignal; beforeWrite: () => boolean },
 ): Promise<RawAnswer> {
   const { signal } = hooks;
   return new Promise<RawAnswer>((resolve, reject) => {
@@ -43,7 +53,11 @@ export function exchangeOnce(
         onRequestStart(c) {
           controller = c;
           if (signal.aborted) return c.abort(signal.reason);
-          hooks.onSent();
+          if (!hooks.beforeWrite()) {
+            const withdrawn = new NotWritten();
+            c.abort(withdrawn);
+            settle(withdrawn);
+          }
         },
         onResponseStart(_c, statusCode, responseHeaders) {
           status = statusCode;

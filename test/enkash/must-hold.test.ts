@@ -8,7 +8,7 @@ import { startChildClient, type ChildClient } from './helpers/child-process.js';
 import { startRecordingProxy } from './helpers/recording-proxy.js';
 import { startSandboxProcess } from './helpers/sandbox-process.js';
 import { sandboxFor } from './helpers/sandbox.js';
-import { CREDENTIALS, caught, useEnkashTestbed } from './helpers/setup.js';
+import { CREDENTIALS, capturingLogger, caught, useEnkashTestbed } from './helpers/setup.js';
 import { runTokenExpiry } from './helpers/token-expiry.js';
 
 const bed = useEnkashTestbed();
@@ -90,6 +90,54 @@ describe('must hold across processes', () => {
     expect(stats.maxPerSecond).toBeLessThanOrEqual(R);
     expect(stats.requests.search?.['429']).toBeUndefined();
     expect(achieved).toBeGreaterThanOrEqual(0.85 * R);
+  });
+
+  it('a process that stalls between grant and send does not spend a slot that has aged out: still ≤ R per second', async () => {
+    const R = 10;
+    const STALL_MS = 1_500;
+    const sandbox = await startSandboxProcess({ faults: { ratePerSec: R } });
+    bed.defer(() => sandbox.close());
+    const prefix = bed.prefix();
+    const config = { ratePerSec: R, maxConnections: R };
+    const other = await child({ baseUrl: sandbox.url, prefix, config });
+    const { logger, lines } = capturingLogger('warn');
+    const client = bed.client(sandbox.url, { prefix, config, logger });
+    // Tokens first, then a window with nothing in it.
+    await client.searchCustomers(search, onePage);
+    expect(await other.run({ op: 'search', count: 1 })).toMatchObject({ ok: 1 });
+    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    await sandbox.resetStats();
+
+    // The last step before a request leaves is the breaker's pass. When this process has been granted a
+    // whole window of slots, its event loop blocks there for longer than the window (a long GC pause, a
+    // synchronous chunk of work): every granted request is stuck between grant and send, while the other
+    // process is granted the next window.
+    const admit = client.breaker.admit.bind(client.breaker);
+    let admitted = 0;
+    client.breaker.admit = async (operation) => {
+      const pass = await admit(operation);
+      if (++admitted === R) {
+        const until = performance.now() + STALL_MS;
+        while (performance.now() < until);
+      }
+      return pass;
+    };
+    const mine = Array.from({ length: R }, () => client.searchCustomers(search, onePage));
+    const theirs = other.run({ op: 'search', count: 3 * R });
+    const [settled, result] = await Promise.all([Promise.allSettled(mine), theirs]);
+    const { stats, reached } = await sandbox.report();
+    console.info(
+      `stall of ${STALL_MS} ms between grant and send in 1 of 2 processes, R=${R}: sandbox maxPerSecond ` +
+        `${stats.maxPerSecond}, 429s ${stats.requests.search?.['429'] ?? 0}, arrivals ${reached.map((t) => t - reached[0]!).join(' ')}`,
+    );
+
+    expect(settled.filter((o) => o.status === 'rejected').map((o) => String(o.reason))).toEqual([]);
+    expect(result).toMatchObject({ ok: 3 * R, errors: {} });
+    expect(stats.total).toBe(4 * R);
+    expect(stats.maxPerSecond).toBeLessThanOrEqual(R);
+    expect(stats.requests.search?.['429']).toBeUndefined();
+    // The stalled requests found their slots gone and waited for new ones.
+    expect(lines()).toContain('"event":"enkash_rate_slot_lost"');
   });
 
   it('bad credentials: exactly one token request from 2 processes, none during the cooldown, a clear error', async () => {

@@ -96,6 +96,49 @@ describe('RateLimiter (Redis sliding-window log)', () => {
     expect(await rl.tryAcquire()).toBeGreaterThan(1_100 - 100);
   });
 
+  it('confirm re-stamps a slot that is still counted, and says when it was asked', async () => {
+    const prefix = randomPrefix();
+    const rl = limiter(5, prefix);
+    const slot = await rl.acquire();
+    const key = enkashKeys(prefix).rate;
+    const granted = Number(await redis.zscore(key, slot));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const before = performance.now();
+    const confirmed = await rl.confirm(slot);
+    expect(confirmed.slot).toBe(slot);
+    expect(confirmed.askedAt).toBeGreaterThanOrEqual(before);
+    expect(Number(await redis.zscore(key, slot)) - granted).toBeGreaterThanOrEqual(300);
+    expect(await redis.zcard(key)).toBe(1);
+  });
+
+  it('confirm drops a slot that aged out (another caller may hold it now) and waits for a new one', async () => {
+    const prefix = randomPrefix();
+    const lost: number[] = [];
+    prefixes.push(prefix);
+    const rl = new RateLimiter({ redis, prefix, ratePerSec: 1, onSlotLost: ({ ageMs }) => lost.push(ageMs) });
+    const stale = await rl.acquire();
+    await new Promise((resolve) => setTimeout(resolve, rl.windowMs + 50));
+    // Someone else is granted the window the stale slot belonged to.
+    expect(await rl.tryAcquire()).toBe(0);
+    const started = Date.now();
+    const confirmed = await rl.confirm(stale);
+    expect(confirmed.slot).not.toBe(stale);
+    expect(Date.now() - started).toBeGreaterThan(rl.windowMs - 200);
+    expect(lost).toHaveLength(1);
+    expect(lost[0]).toBeGreaterThanOrEqual(rl.windowMs);
+    expect(await redis.zscore(enkashKeys(prefix).rate, stale)).toBeNull();
+  });
+
+  it('confirm holds a slot granted before a 429 pause until the pause ends', async () => {
+    const rl = limiter(100);
+    const slot = await rl.acquire();
+    const until = await rl.pauseFor(400);
+    const confirmed = await rl.confirm(slot);
+    const [sec, micro] = await redis.time();
+    expect(Number(sec) * 1000 + Math.floor(Number(micro) / 1000)).toBeGreaterThanOrEqual(until);
+    expect(confirmed.slot).not.toBe(slot);
+  });
+
   it('an aborted acquire gives up at once', async () => {
     const rl = limiter(100);
     await rl.pauseFor(5_000);

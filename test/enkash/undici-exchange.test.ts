@@ -1,0 +1,56 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Pool } from 'undici';
+import { exchangeOnce, NotWritten } from '../../src/enkash/undici-exchange.js';
+
+let server: Server | undefined;
+let pool: Pool | undefined;
+afterEach(async () => {
+  await pool?.close();
+  await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
+});
+
+async function countingServer(): Promise<{ url: string; seen: () => number }> {
+  let seen = 0;
+  server = createServer((req, res) => {
+    seen += 1;
+    res.setHeader('content-type', 'application/json');
+    res.end(JSON.stringify({ path: req.url }));
+  });
+  await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, seen: () => seen };
+}
+
+describe('exchangeOnce', () => {
+  it('asks beforeWrite once the socket is connected, and sends when it agrees', async () => {
+    const { url, seen } = await countingServer();
+    pool = new Pool(url, { connections: 1 });
+    let asked = 0;
+    const answer = await exchangeOnce(
+      pool,
+      { method: 'GET', path: '/a', headers: {} },
+      { signal: AbortSignal.timeout(5_000), beforeWrite: () => ++asked > 0 },
+    );
+    expect([answer.status, JSON.parse(answer.text), asked, seen()]).toEqual([200, { path: '/a' }, 1, 1]);
+  });
+
+  it('withdraws the request unwritten when beforeWrite refuses: NotWritten, and nothing reaches the server', async () => {
+    const { url, seen } = await countingServer();
+    pool = new Pool(url, { connections: 1 });
+    const refused = exchangeOnce(
+      pool,
+      { method: 'POST', path: '/create', headers: {}, body: '{}' },
+      { signal: AbortSignal.timeout(5_000), beforeWrite: () => false },
+    );
+    await expect(refused).rejects.toBeInstanceOf(NotWritten);
+    // The pool still works afterwards, and the server saw only this second request.
+    const answer = await exchangeOnce(
+      pool,
+      { method: 'GET', path: '/b', headers: {} },
+      { signal: AbortSignal.timeout(5_000), beforeWrite: () => true },
+    );
+    expect([answer.status, seen()]).toEqual([200, 1]);
+  });
+});
