@@ -115,6 +115,9 @@ describe(`scenario 14 (${PROFILE}): soak`, () => {
       await redis.quit();
 
       const stats = harness.sandbox.stats();
+      // Slots that aged out while a worker was between grant and send (rate-limiter.ts, confirm): each
+      // one is a request that, without the confirmation, would have gone on a slot granted again.
+      const slotsLost = harness.logs.join('').split('"event":"enkash_rate_slot_lost"').length - 1;
       const perRef = new Map<string, number>();
       for (const c of harness.sandbox.customers())
         perRef.set(c.uniqueRefNo ?? '', (perRef.get(c.uniqueRefNo ?? '') ?? 0) + 1);
@@ -141,6 +144,7 @@ describe(`scenario 14 (${PROFILE}): soak`, () => {
           R,
           workers: workers.length,
           sandboxMaxPerSecond: stats.maxPerSecond,
+          slotsLostBeforeSend: slotsLost,
           sandboxMaxStallMs: maxStallMs,
           sandboxStallsOver100Ms: stalls.length,
           ...(overAt
@@ -167,7 +171,8 @@ describe(`scenario 14 (${PROFILE}): soak`, () => {
         },
         summary:
           `${ROWS.toLocaleString('en-US')} rows at R = ${R}/s, 2 workers: at most ${stats.maxPerSecond} requests ` +
-          `in any second; ${Math.round(rowsPerSec * 10) / 10} rows/s; Redis ${mb(afterImport.bytes)} MB after the ` +
+          `in any second (${slotsLost} slots aged out before their request could leave and were replaced); ` +
+          `${Math.round(rowsPerSec * 10) / 10} rows/s; Redis ${mb(afterImport.bytes)} MB after the ` +
           `import, ${mb(afterRetention.bytes)} MB (${perRow(afterRetention.bytes)} B/row) once finished row jobs ` +
           `expire; worker RSS drift ${drift.map((d) => `${d.driftMb >= 0 ? '+' : ''}${d.driftMb}`).join(' / ')} MB`,
       });
