@@ -139,7 +139,10 @@ describe('scenario 3: every row job runs twice', () => {
     expect(afterConcurrent.keys).toEqual(keys);
     expect(report).toMatchObject({ lines: rows, maxPerRow: 1, missingRows: 0, outcomes: { created: rows } });
     expect(calls.writes).toBe(rows);
-    expect(synced.every((r) => r.returned === 'created')).toBe(true);
+    // The row's own outcome is 'created'; a twin that found the customer its pair had just made (see above)
+    // returns 'created' or 'unchanged' without a write, and its line is not recorded a second time.
+    expect(synced.filter((r) => r.returned !== 'created' && r.returned !== 'unchanged')).toEqual([]);
+    expect(synced.length - rows).toBeLessThanOrEqual(heldByLock);
     expect(repeats.every((r) => r.returned === 'already-done')).toBe(true);
   });
 });
