@@ -82,7 +82,8 @@ describe('sandbox lifecycle', () => {
     await waitFor(() => (sandbox.stats().hungCreates === 1 ? true : undefined));
     const started = performance.now();
     await sandbox.close();
-    expect(performance.now() - started).toBeLessThan(1000);
+    // A close that waited for the hung request would never end; the bound leaves room for a loaded machine.
+    expect(performance.now() - started).toBeLessThan(15_000);
     await expect(pending).rejects.toThrow();
     // close() twice is harmless.
     await sandbox.close();

@@ -8,6 +8,7 @@ import { once } from 'node:events';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readError, tempDir, type TempDir } from './helpers.js';
+import { cpuTimed } from '../../helpers/cpu-time.js';
 
 let dir: TempDir;
 beforeAll(async () => {
@@ -31,13 +32,13 @@ async function bigFile(name: string, head: string, fill: string, size: number, t
   return path;
 }
 
+// CPU time, not wall time: see test/helpers/cpu-time.ts.
 async function timed<T>(run: () => Promise<T>): Promise<{ value: T; ms: number; heapGrowthMb: number }> {
   const heap = process.memoryUsage().heapUsed;
-  const start = performance.now();
-  const value = await run();
+  const { value, cpuMs } = await cpuTimed(run);
   return {
     value,
-    ms: performance.now() - start,
+    ms: cpuMs,
     heapGrowthMb: (process.memoryUsage().heapUsed - heap) / 1048576,
   };
 }
