@@ -3,7 +3,8 @@
  * reads `process.env`. Every bad variable is reported at once.
  */
 import { z } from 'zod';
-import { PATTERNS } from './enkash/contract.js';
+import { PATTERNS } from './contract/enkash-api.js';
+import { MATCH_KEYS, SYNC_MODES } from './domain/types.js';
 
 /** Credentials the sandbox accepts by default; a real EnKash deployment must set its own. */
 export const SANDBOX_DEFAULTS = {
@@ -25,9 +26,6 @@ const optionalString = z
   .string()
   .optional()
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
-
-export const MATCH_KEYS = ['uniqueRefNo', 'panOrGstin', 'accountNumber'] as const;
-export type MatchKeyField = (typeof MATCH_KEYS)[number];
 
 /**
  * Every variable, its default and what it does. `.env.example` lists the same names (a test checks).
@@ -69,7 +67,7 @@ export const EnvSchema = z
 
     /** Unset: enough rows in flight to keep the rate budget busy at 500 ms per call (at least 16). */
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).optional(),
-    SYNC_MODE: z.enum(['upsert', 'create-only', 'update-only']).default('upsert'),
+    SYNC_MODE: z.enum(SYNC_MODES).default('upsert'),
     MATCH_KEY: z.enum(MATCH_KEYS).default('uniqueRefNo'),
     RETRY_ATTEMPTS: int(8, 1),
     RETRY_BASE_DELAY_MS: int(1_000, 1),

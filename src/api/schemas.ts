@@ -1,7 +1,6 @@
 /** The API's request and response shapes, one zod schema each (fastify validates and documents them). */
 import { z } from 'zod';
-import { MATCH_KEYS } from '../config.js';
-import { OUTCOMES, SYNC_MODES } from '../domain/types.js';
+import { OUTCOMES, SYNC_MODES, MATCH_KEYS } from '../domain/types.js';
 import { IMPORT_STATES } from '../queue/import-store.js';
 
 export const ImportIdParams = z.object({

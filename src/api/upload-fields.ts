@@ -1,7 +1,6 @@
 /** The form fields of `POST /imports`, as one zod schema (multipart fields arrive as strings). */
 import { z } from 'zod';
-import { MATCH_KEYS } from '../config.js';
-import { SYNC_MODES } from '../domain/types.js';
+import { SYNC_MODES, MATCH_KEYS } from '../domain/types.js';
 import { presetNames } from '../ingest/columns/index.js';
 
 /** An HTML form sends an empty string for an untouched field: that means "not given". */

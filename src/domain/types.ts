@@ -11,8 +11,7 @@
  * - fingerprint: a hash of what customer-sync last sent for a match key, kept so an unchanged re-run
  *   makes no write calls.
  */
-import type { MatchKeyField } from '../config.js';
-import type { CustomerCreate } from '../enkash/contract.js';
+import type { CustomerCreate } from '../contract/enkash-api.js';
 
 export const OUTCOMES = [
   'created',
@@ -57,6 +56,10 @@ export type FieldError = {
 export function formatFieldError(e: FieldError): string {
   return e.value === '' ? `${e.column}: ${e.problem}` : `${e.column}: "${e.value}" ${e.problem}`;
 }
+
+/** The fields a row can be matched to its EnKash customer by (`MATCH_KEY`, `--match-key`). */
+export const MATCH_KEYS = ['uniqueRefNo', 'panOrGstin', 'accountNumber'] as const;
+export type MatchKeyField = (typeof MATCH_KEYS)[number];
 
 export type MatchKey = { field: MatchKeyField; value: string };
 

@@ -19,7 +19,7 @@ import {
   type CustomerSearch,
   type CustomerUpdate,
   type ErrorResponse,
-} from './contract.js';
+} from '../contract/enkash-api.js';
 import {
   badResponse,
   errorFromResponse,

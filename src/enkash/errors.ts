@@ -13,7 +13,7 @@
  *   caller must look the customer up first.
  */
 import { maskText } from '../domain/mask.js';
-import { ErrorResponseSchema, type EnkashErrorType } from './contract.js';
+import { ErrorResponseSchema, type EnkashErrorType } from '../contract/enkash-api.js';
 
 export const ERROR_KINDS = ['permanent', 'retryable', 'rate-limited', 'auth'] as const;
 export type EnkashErrorKind = (typeof ERROR_KINDS)[number];

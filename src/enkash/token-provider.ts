@@ -18,7 +18,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
-import { API_PATHS, TokenResponseSchema } from './contract.js';
+import { API_PATHS, TokenResponseSchema } from '../contract/enkash-api.js';
 import { EnkashError, badResponse, errorFromResponse, isSuccess } from './errors.js';
 import type { HttpAnswer, HttpTransport } from './http-transport.js';
 import { enkashKeys, type EnkashKeys } from './keys.js';

@@ -3,8 +3,7 @@
  * map columns to EnKash fields, then stream every row as valid, invalid, blank or totals. Used by the
  * sync engine's import job and by the offline `validate` command alike, so both see the same rows.
  */
-import type { MatchKeyField } from '../config.js';
-import type { ParsedRow } from '../domain/types.js';
+import type { ParsedRow, MatchKeyField } from '../domain/types.js';
 import type { ColumnMap } from './column-map.js';
 import { detectColumns, findHeaderRow, isBlankRow, isTotalsRow } from './columns/index.js';
 import { loadMappingFile } from './columns/mapping-file.js';

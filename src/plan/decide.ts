@@ -1,5 +1,5 @@
 /** What to do with a row, given what EnKash holds for its match key. Pure. */
-import type { CustomerResponse } from '../enkash/contract.js';
+import type { CustomerResponse } from '../contract/enkash-api.js';
 import type { SyncMode, ValidRow } from '../domain/types.js';
 import { diffCustomer, type CustomerDiff } from './diff.js';
 

@@ -13,7 +13,7 @@ import {
   type CustomerUpdate,
   type KeyContact,
   type UpdatableField,
-} from '../enkash/contract.js';
+} from '../contract/enkash-api.js';
 import type { ValidRow } from '../domain/types.js';
 
 export type FieldChange = { field: string; before: string; after: string };

@@ -1,5 +1,5 @@
 /**
- * The two BullMQ queues and their job catalog.
+ * The import and row BullMQ queues and their job catalog (the third, `schedules`, is src/schedule's).
  * - `imports`: one `import` job per file (parse, validate, plan, enqueue rows) and one `finalize` job
  *   per import (write the report once every row has its result).
  * - `rows`: one job per row that needs EnKash; any number of workers on any number of hosts share them.

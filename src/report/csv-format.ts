@@ -1,5 +1,5 @@
 /** RFC 4180 CSV text as Excel reads it: UTF-8 with a BOM, CRLF line ends, quotes only where needed. */
-import { neutraliseCsvCell } from './neutralise.js';
+import { neutraliseCsvCell } from '../domain/neutralise.js';
 
 /** Excel decodes a CSV as the machine's ANSI code page unless the file starts with this BOM. */
 export const UTF8_BOM = '\uFEFF';

@@ -3,7 +3,7 @@
  * answer. The gate has already applied faults and checked the bearer token.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { API_PATHS } from '../enkash/contract.js';
+import { API_PATHS } from '../contract/enkash-api.js';
 import { tokenAnswer, type Account } from './auth.js';
 import type { SandboxContext } from './context.js';
 import { fail, type Answer } from './envelope.js';

@@ -10,7 +10,7 @@ import {
   type CustomerCreate,
   type CustomerUpdate,
   type KeyContact,
-} from '../enkash/contract.js';
+} from '../contract/enkash-api.js';
 
 type Reminder = NonNullable<CustomerCreate['customerReminders']>[number];
 

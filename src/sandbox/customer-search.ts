@@ -10,7 +10,7 @@
  *   ignoring case; `legalName` is a case-insensitive "contains".
  * - Ties are broken by `id` ascending, so paging never skips or repeats a row.
  */
-import type { CustomerSearch } from '../enkash/contract.js';
+import type { CustomerSearch } from '../contract/enkash-api.js';
 import type { Customer } from './customer-record.js';
 
 export const DEFAULT_LIMIT = 20;

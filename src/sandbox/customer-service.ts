@@ -15,7 +15,7 @@ import {
   CustomerUpdateSchema,
   SearchQuerySchema,
   type CustomerUpdate,
-} from '../enkash/contract.js';
+} from '../contract/enkash-api.js';
 import type { Account } from './auth.js';
 import { applyPatch, newCustomer, newCustomerId, setActive, type Customer } from './customer-record.js';
 import { DEFAULT_LIMIT, ORDERABLE_FIELDS, isOrderable, searchCustomers } from './customer-search.js';

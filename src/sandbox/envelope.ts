@@ -4,7 +4,7 @@
  * endpoint stays a plain function.
  */
 import { randomUUID } from 'node:crypto';
-import type { EnkashErrorType } from '../enkash/contract.js';
+import type { EnkashErrorType } from '../contract/enkash-api.js';
 
 /** One field problem, in the Spring shape the contract assumes (`ApiSubError` is not published). */
 export type SubError = {

@@ -11,7 +11,7 @@
 import { join } from 'node:path';
 import type { Config } from '../config.js';
 import { UserError } from '../domain/errors.js';
-import { API_PATHS, type CustomerResponse } from '../enkash/contract.js';
+import { API_PATHS, type CustomerResponse } from '../contract/enkash-api.js';
 import type { Logger } from '../logger.js';
 import { routePath } from './api-routes.js';
 import { TokenRegistry } from './auth.js';

@@ -1,5 +1,5 @@
 /** The EnKash sandbox's public surface, used by the CLI, tests, benchmarks and the embedded demo. */
-import type { CustomerResponse } from '../enkash/contract.js';
+import type { CustomerResponse } from '../contract/enkash-api.js';
 import type { Logger } from '../logger.js';
 
 export type SandboxCredentials = {

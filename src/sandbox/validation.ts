@@ -3,7 +3,7 @@
  * `apiSubError` per rejected field (`object`, `field` as `a[0].b`, `rejectedValue`, `message`).
  */
 import type { z } from 'zod';
-import { PATTERNS, SEED_PATTERNS } from '../enkash/contract.js';
+import { PATTERNS, SEED_PATTERNS } from '../contract/enkash-api.js';
 import type { Failure, SubError } from './envelope.js';
 
 export type Validated<T> = { ok: true; value: T } | { ok: false; failure: Failure };

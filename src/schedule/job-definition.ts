@@ -7,9 +7,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { CronExpressionParser } from 'cron-parser';
 import { z } from 'zod';
-import { MATCH_KEYS } from '../config.js';
 import { UserError } from '../domain/errors.js';
-import { SYNC_MODES } from '../domain/types.js';
+import { SYNC_MODES, MATCH_KEYS } from '../domain/types.js';
 
 export const DEFAULT_TIMEZONE = 'Asia/Kolkata';
 

@@ -9,11 +9,15 @@
  */
 import type { Logger } from '../logger.js';
 import type { EnkashClient } from '../enkash/client.js';
-import { matchKeyString, type ParsedRow, type RowResult, type ValidRow } from '../domain/types.js';
-import { invalidRowResult } from '../domain/row-results.js';
+import { matchKeyString, type ParsedRow, type RowResult } from '../domain/types.js';
 import { ingestFile, type IngestedFile } from '../ingest/ingest-file.js';
-import { decide } from '../plan/decide.js';
-import { fingerprint } from '../plan/fingerprint.js';
+import {
+  settleByFingerprint,
+  settleBySnapshot,
+  snapshotChoice,
+  sortBatch,
+  type PendingRow,
+} from '../plan/plan-batch.js';
 import type { CustomerRegistry } from '../queue/customer-registry.js';
 import type { ImportMeta, ImportStore } from '../queue/import-store.js';
 import {
@@ -25,7 +29,7 @@ import {
   type Queues,
 } from '../queue/queues.js';
 import type { Sealer } from '../queue/sealer.js';
-import { baseResult, type RowWork } from './row-sync.js';
+import type { RowWork } from './row-sync.js';
 import { countCustomers, loadSnapshot, snapshotPages, type RetryPolicy, type Snapshot } from './snapshot.js';
 
 const BATCH_ROWS = 500;
@@ -136,24 +140,11 @@ async function flushBatch(
     batch.map((r) => r.row),
   );
   const cancelled = await deps.store.cancelRequested(importId);
-  const direct: RowResult[] = [];
-  const pending: { row: ValidRow; keyHash: string }[] = [];
-  for (const parsed of batch) {
-    if (already.has(parsed.row)) continue;
-    if (cancelled) direct.push(cancelledResult(parsed));
-    else if (parsed.kind === 'invalid') direct.push(invalidRowResult(parsed));
-    else pending.push({ row: parsed, keyHash: deps.sealer.hash(matchKeyString(parsed.key)) });
-  }
-
+  const { direct, pending } = sortBatch(batch, already, cancelled, (key) =>
+    deps.sealer.hash(matchKeyString(key)),
+  );
   const known = await deps.registry.getMany(pending.map((p) => p.keyHash));
-  const toQueue = pending.filter((p, i) => {
-    const entry = known[i];
-    if (entry && entry.fingerprint === fingerprint(p.row)) {
-      direct.push(baseResult({ row: p.row }, 'unchanged', entry.customerId));
-      return false;
-    }
-    return true;
-  });
+  const toQueue = settleByFingerprint(pending, known, direct);
 
   if (!plan.decided && toQueue.length > 0)
     await decideSnapshot(deps, meta, plan, toQueue.length, lastBatch, signal);
@@ -172,39 +163,19 @@ async function flushBatch(
   await deps.store.recordResults(importId, direct);
 }
 
-/**
- * Rows the snapshot already settles without a write (unchanged, or skipped by the mode) get their result
- * here: a nightly re-sync of a big account then queues only the rows that change.
- */
 async function settleFromSnapshot(
   deps: ImportDeps,
   meta: ImportMeta,
   snapshot: Snapshot,
-  rows: { row: ValidRow; keyHash: string }[],
+  rows: PendingRow[],
   direct: RowResult[],
-): Promise<{ row: ValidRow; keyHash: string }[]> {
-  const queue: { row: ValidRow; keyHash: string }[] = [];
-  const learned: { keyHash: string; customerId: string; fingerprint: string }[] = [];
-  for (const p of rows) {
-    const existing = snapshot.get(p.row.key);
-    const action = existing === undefined ? null : decide(p.row, existing, meta.options.mode);
-    if (action?.kind === 'unchanged') {
-      direct.push(baseResult({ row: p.row }, 'unchanged', action.customerId));
-      learned.push({ keyHash: p.keyHash, customerId: action.customerId, fingerprint: fingerprint(p.row) });
-    } else if (action?.kind === 'skip') {
-      direct.push({ ...baseResult({ row: p.row }, 'skipped', action.customerId), errors: action.reason });
-    } else queue.push(p);
-  }
+): Promise<PendingRow[]> {
+  const { queue, learned } = settleBySnapshot(rows, (key) => snapshot.get(key), meta.options.mode, direct);
   if (!meta.options.dryRun) await deps.registry.putMany(learned);
   return queue;
 }
 
-function rowWork(
-  meta: ImportMeta,
-  file: IngestedFile,
-  plan: Plan,
-  p: { row: ValidRow; keyHash: string },
-): RowWork {
+function rowWork(meta: ImportMeta, file: IngestedFile, plan: Plan, p: PendingRow): RowWork {
   const work: RowWork = {
     importId: meta.id,
     row: p.row,
@@ -232,11 +203,9 @@ async function decideSnapshot(
   plan.decided = true;
   const count = await countCustomers(deps.client, deps.retry, signal);
   await deps.store.addCounts(meta.id, { 'calls:search': 1 });
-  const pages = snapshotPages(count);
-  // A file longer than one batch has at least this many rows to look up; usually far more.
-  const expectedLookups = lastBatch ? rowsNeedingLookup : Math.max(rowsNeedingLookup, BATCH_ROWS);
-  if (count > 0 && pages >= expectedLookups) return;
-  if (count === 0) {
+  const choice = snapshotChoice(count, snapshotPages(count), rowsNeedingLookup, lastBatch, BATCH_ROWS);
+  if (choice === 'search') return;
+  if (choice === 'empty') {
     plan.snapshot = { size: 0, get: () => null };
     return;
   }
@@ -263,12 +232,4 @@ export async function enqueueFinalize(deps: Pick<ImportDeps, 'queues' | 'setting
     { importId },
     importJobOptions(deps.settings, jobIds.finalize(importId)),
   );
-}
-
-function cancelledResult(row: ParsedRow): RowResult {
-  const result =
-    row.kind === 'valid'
-      ? baseResult({ row }, 'skipped', '')
-      : { ...invalidRowResult(row), outcome: 'skipped' as const, errorType: '' };
-  return { ...result, errors: 'import cancelled before this row was sent' };
 }

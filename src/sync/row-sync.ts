@@ -7,7 +7,7 @@
  * - A create is bracketed by a "creating" marker; whoever finds the marker looks the customer up before
  *   creating, so a timed-out create followed by a retry never makes a second customer.
  */
-import type { CustomerResponse, CustomerSearch } from '../enkash/contract.js';
+import type { CustomerResponse, CustomerSearch } from '../contract/enkash-api.js';
 import type { EnkashClient } from '../enkash/client.js';
 import { EnkashError } from '../enkash/errors.js';
 import { type MatchKey, type RowResult, type SyncMode, type ValidRow } from '../domain/types.js';

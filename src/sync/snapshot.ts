@@ -2,11 +2,10 @@
  * The account's customers read in pages of up to 5000 and indexed by match key, so that a big import or
  * a nightly re-sync matches rows locally instead of searching EnKash once per row.
  */
-import type { MatchKeyField } from '../config.js';
-import { SEARCH_PAGE_MAX, type CustomerResponse } from '../enkash/contract.js';
+import { SEARCH_PAGE_MAX, type CustomerResponse } from '../contract/enkash-api.js';
 import type { EnkashClient } from '../enkash/client.js';
 import { withRetries } from '../enkash/client.js';
-import { matchKeyString, type MatchKey } from '../domain/types.js';
+import { matchKeyString, type MatchKey, type MatchKeyField } from '../domain/types.js';
 
 export type RetryPolicy = { attempts: number; baseMs: number; maxMs: number };
 

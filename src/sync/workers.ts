@@ -9,20 +9,14 @@ import { DelayedError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { EnkashError } from '../enkash/errors.js';
 import type { RowResult } from '../domain/types.js';
+import { cancelledRowResult } from '../domain/row-results.js';
 import type { RegistryEntry } from '../queue/customer-registry.js';
 import type { ImportStore } from '../queue/import-store.js';
 import { LeaseLostError, type KeyLock } from '../queue/key-lock.js';
 import { JOB_NAMES, QUEUE_NAMES, ImportJobSchema, RowJobSchema, jobIds } from '../queue/queues.js';
 import { enqueueFinalize, runImportJob, type ImportDeps } from './import-job.js';
 import { runFinalizeJob } from './finalize-job.js';
-import {
-  AmbiguousKeyError,
-  KeyBusyError,
-  baseResult,
-  failedResult,
-  syncRow,
-  type RowWork,
-} from './row-sync.js';
+import { AmbiguousKeyError, KeyBusyError, failedResult, syncRow, type RowWork } from './row-sync.js';
 import { backoffDelayMs } from '../enkash/errors.js';
 import { isCircuitOpen } from '../enkash/circuit-breaker.js';
 
@@ -125,7 +119,7 @@ async function processRow(
   let calls: Record<string, number> = {};
   let remember: RegistryEntry | undefined;
   if (await deps.store.cancelRequested(data.importId)) {
-    result = { ...baseResult(work, 'skipped', ''), errors: 'import cancelled before this row was sent' };
+    result = cancelledRowResult(work.row);
   } else {
     try {
       ({ result, calls, remember } = await syncRow(deps, work, {

@@ -1,6 +1,6 @@
 import Papa from 'papaparse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPORT_FILE_NAMES } from '../../src/report/index.js';
+import { REPORT_FILE_NAMES } from '../../src/report/types.js';
 import { csvLines, fixture, startApi, type ApiHarness, type ImportViewJson } from './helpers.js';
 
 let api: ApiHarness;

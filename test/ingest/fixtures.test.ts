@@ -11,7 +11,7 @@ import Papa from 'papaparse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ingestFile } from '../../src/ingest/ingest-file.js';
-import { validateFile } from '../../src/ingest/validate-file.js';
+import { validateFile } from '../../src/sync/validate-file.js';
 
 const DIR = join(import.meta.dirname, '..', '..', 'fixtures', 'ingest');
 /** Files in the folder that are not fixtures themselves. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CustomerResponse } from '../../src/enkash/contract.js';
+import type { CustomerResponse } from '../../src/contract/enkash-api.js';
 import type { ValidRow } from '../../src/domain/types.js';
 import { decide } from '../../src/plan/decide.js';
 import { diffCustomer, formatChanges } from '../../src/plan/diff.js';

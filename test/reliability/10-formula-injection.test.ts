@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { validateFile } from '../../src/ingest/validate-file.js';
+import { validateFile } from '../../src/sync/validate-file.js';
 import { startHarness, type Harness } from '../helpers/engine.js';
 import { SYNTHETIC_HEADERS, syntheticCustomer } from '../helpers/synthetic-customers.js';
 import {

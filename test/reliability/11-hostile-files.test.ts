@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UserError } from '../../src/domain/errors.js';
 import { FileReadError } from '../../src/ingest/raw-row.js';
-import { validateFile } from '../../src/ingest/validate-file.js';
+import { validateFile } from '../../src/sync/validate-file.js';
 import { startHarness, type Harness } from '../helpers/engine.js';
 import { SYNTHETIC_HEADERS, syntheticCsv, syntheticCustomer } from '../helpers/synthetic-customers.js';
 import {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { csvField, csvLine } from '../../src/report/csv-format.js';
-import { needsNeutralising, neutraliseCsvCell, stripNeutralisation } from '../../src/report/neutralise.js';
+import { needsNeutralising, neutraliseCsvCell, stripNeutralisation } from '../../src/domain/neutralise.js';
 import { errorText } from '../../src/report/result-cells.js';
 import { xlsxText, EXCEL_MAX_CELL_CHARS } from '../../src/report/xlsx-layout.js';
 import { result } from './helpers.js';

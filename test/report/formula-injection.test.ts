@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RESULT_COLUMNS, type RowResult } from '../../src/domain/types.js';
 import type { RawRow } from '../../src/ingest/raw-row.js';
 import { openRowSource } from '../../src/ingest/read/open-file.js';
-import { writeReport, type ReportFiles } from '../../src/report/index.js';
+import { writeReport } from '../../src/report/write-report.js';
+import type { ReportFiles } from '../../src/report/types.js';
 import { input, result, summary, tempDir, unzipText } from './helpers.js';
 
 const PAYLOADS = ['=1+1', '+1', '-1+1', '@SUM(A1)', '\tX', '\rX', '=HYPERLINK("http://x","y")'];

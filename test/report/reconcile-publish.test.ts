@@ -3,7 +3,8 @@ import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RowResult } from '../../src/domain/types.js';
-import { ReportReconcileError, writeReport } from '../../src/report/index.js';
+import { ReportReconcileError } from '../../src/report/reconcile.js';
+import { writeReport } from '../../src/report/write-report.js';
 import { input, listDir, result, summary, tempDir } from './helpers.js';
 
 let root: string;

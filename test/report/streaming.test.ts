@@ -7,7 +7,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RowResult } from '../../src/domain/types.js';
-import { writeReport, type ReportSummaryFile } from '../../src/report/index.js';
+import { writeReport } from '../../src/report/write-report.js';
+import type { ReportSummaryFile } from '../../src/report/types.js';
 import { result, summary, tempDir } from './helpers.js';
 
 const MB = 1024 * 1024;

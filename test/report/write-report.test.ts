@@ -4,7 +4,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { OUTCOMES, RESULT_COLUMNS, type RowResult } from '../../src/domain/types.js';
-import { writeReport, type ReportSummaryFile } from '../../src/report/index.js';
+import { writeReport } from '../../src/report/write-report.js';
+import type { ReportSummaryFile } from '../../src/report/types.js';
 import { input, iterate, listDir, result, tempDir } from './helpers.js';
 
 const RESULTS: RowResult[] = [

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PATTERNS, SEED_PATTERNS } from '../../src/enkash/contract.js';
+import { PATTERNS, SEED_PATTERNS } from '../../src/contract/enkash-api.js';
 import type { Sandbox } from '../../src/sandbox/types.js';
 import {
   CREDENTIALS,

@@ -1,6 +1,6 @@
 /**
  * Plain-fetch helpers for the sandbox tests: real HTTP over loopback, answers checked against the same
- * contract schemas the EnKash client uses (src/enkash/contract.ts).
+ * contract schemas the EnKash client uses (src/contract/enkash-api.ts).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,7 +12,7 @@ import {
   ErrorResponseSchema,
   SearchPayloadSchema,
   envelopeSchema,
-} from '../../src/enkash/contract.js';
+} from '../../src/contract/enkash-api.js';
 import { startSandbox } from '../../src/sandbox/index.js';
 import type { Sandbox, SandboxCredentials, SandboxOptions } from '../../src/sandbox/types.js';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TokenResponseSchema } from '../../src/enkash/contract.js';
+import { TokenResponseSchema } from '../../src/contract/enkash-api.js';
 import type { Sandbox } from '../../src/sandbox/types.js';
 import {
   CREDENTIALS,

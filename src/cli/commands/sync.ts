@@ -1,9 +1,8 @@
 import { access } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
-import { MATCH_KEYS } from '../../config.js';
 import { UserError } from '../../domain/errors.js';
-import { SUCCESS_OUTCOMES, SYNC_MODES, OUTCOMES } from '../../domain/types.js';
+import { SUCCESS_OUTCOMES, SYNC_MODES, OUTCOMES, MATCH_KEYS } from '../../domain/types.js';
 import type { ImportMeta } from '../../queue/import-store.js';
 import { countsText, createProgress } from '../progress.js';
 import { startRuntime } from '../runtime.js';

@@ -1,10 +1,11 @@
 import { access } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
-import { MATCH_KEYS, loadConfig } from '../../config.js';
+import { loadConfig } from '../../config.js';
+import { MATCH_KEYS } from '../../domain/types.js';
 import { UserError } from '../../domain/errors.js';
 import { FileReadError } from '../../ingest/raw-row.js';
-import { validateFile } from '../../ingest/validate-file.js';
+import { validateFile } from '../../sync/validate-file.js';
 
 type ValidateFlags = {
   sheet?: string;

@@ -1,7 +1,6 @@
 import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
-import { MATCH_KEYS } from '../../config.js';
-import { SYNC_MODES } from '../../domain/types.js';
+import { SYNC_MODES, MATCH_KEYS } from '../../domain/types.js';
 import { FolderWatcher } from '../../watch/folder-watcher.js';
 import { startRuntime } from '../runtime.js';
 import { untilSignal } from '../../schedule/until-signal.js';

@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { z } from 'zod';
 import { UserError } from '../../domain/errors.js';
-import { CUSTOMER_SOURCES } from '../../enkash/contract.js';
+import { CUSTOMER_SOURCES } from '../../contract/enkash-api.js';
 import { CUSTOMER_FIELDS } from '../column-map.js';
 import { presetNames } from './presets.js';
 

@@ -10,7 +10,7 @@ import type { FileHandle } from 'node:fs/promises';
 import { Transform, pipeline, type Duplex } from 'node:stream';
 import iconv from 'iconv-lite';
 import Papa from 'papaparse';
-import { stripNeutralisation } from '../../report/neutralise.js';
+import { stripNeutralisation } from '../../domain/neutralise.js';
 import { FileReadError, type RawRow, type RowSource } from '../raw-row.js';
 import { columnLetter } from './column-letter.js';
 import { CsvGuard } from './csv-guard.js';
@@ -187,7 +187,7 @@ function checkedText(plan: CsvPlan, undecodable: { seen: boolean }): Transform {
 }
 
 /**
- * Our reports write `'=…` for a cell that starts like a formula (report/neutralise.ts); errors.csv is meant
+ * Our reports write `'=…` for a cell that starts like a formula (domain/neutralise.ts); errors.csv is meant
  * to be fixed and uploaded again, so that apostrophe is dropped here, or EnKash would receive it as part
  * of the name. Only before a formula character: an ordinary `'quoted'` value is kept.
  */

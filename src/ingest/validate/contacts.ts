@@ -9,7 +9,7 @@
  * - Contacts 2, 3… with no mobile are skipped with a warning (the customer is still correct without
  *   them); a mobile that is present but wrong is an error, like any other bad cell.
  */
-import type { KeyContact } from '../../enkash/contract.js';
+import type { KeyContact } from '../../contract/enkash-api.js';
 import type { ContactColumns } from '../column-map.js';
 import type { CompiledMap, ContactFields } from './compiled-map.js';
 import { checkPattern } from './pattern-guard.js';

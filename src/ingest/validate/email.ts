@@ -6,7 +6,7 @@
  * EnKash does not make: a domain ending such as ".com", and the RFC length limits. Well-known misspelt
  * domains ("gmial.com") only warn: the address may be real, and we never rewrite it.
  */
-import { PATTERNS } from '../../enkash/contract.js';
+import { PATTERNS } from '../../contract/enkash-api.js';
 import { accept, reject, type Checked } from './check-result.js';
 
 const SEPARATOR_RE = /[;,\s]/;

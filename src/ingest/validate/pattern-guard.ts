@@ -6,7 +6,7 @@
  * stricter, so this only fires if they and EnKash ever disagree: then the row is refused here, with
  * EnKash's rule named, instead of by EnKash with a 400.
  */
-import { PATTERNS, type CustomerCreate, type PatternName } from '../../enkash/contract.js';
+import { PATTERNS, type CustomerCreate, type PatternName } from '../../contract/enkash-api.js';
 import type { CompiledMap } from './compiled-map.js';
 import type { RowReader } from './row-reader.js';
 

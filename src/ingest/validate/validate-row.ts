@@ -10,9 +10,8 @@
  * - Match key: `options.matchKey`; for `uniqueRefNo`, a row without one falls back to its GSTIN/PAN. "No
  *   match key" is reported only when no key field had a problem of its own (that problem is the fix).
  */
-import type { MatchKeyField } from '../../config.js';
-import type { InvalidRow, MatchKey, ParsedRow, ValidRow } from '../../domain/types.js';
-import type { CustomerCreate, KeyContact } from '../../enkash/contract.js';
+import type { InvalidRow, MatchKey, ParsedRow, ValidRow, MatchKeyField } from '../../domain/types.js';
+import type { CustomerCreate, KeyContact } from '../../contract/enkash-api.js';
 import type { ColumnMap, CustomerField } from '../column-map.js';
 import type { RawRow } from '../raw-row.js';
 import { compileMap } from './compiled-map.js';

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { ValidRow } from '../../../src/domain/types.js';
-import { CustomerCreateSchema } from '../../../src/enkash/contract.js';
+import { CustomerCreateSchema } from '../../../src/contract/enkash-api.js';
 import type { ColumnMap, ColumnRef } from '../../../src/ingest/column-map.js';
 import type { RawRow, RawValue } from '../../../src/ingest/raw-row.js';
 import { cleanText } from '../../../src/ingest/validate/normalise.js';

@@ -4,7 +4,7 @@
  * EnKash's pattern refuses.
  */
 import { describe, expect, it } from 'vitest';
-import { PATTERNS, SEED_PATTERNS, type PatternName } from '../../../src/enkash/contract.js';
+import { PATTERNS, SEED_PATTERNS, type PatternName } from '../../../src/contract/enkash-api.js';
 import { checkCell, type FieldKind } from '../../../src/ingest/validate/field-rules.js';
 
 const CASES: Record<Exclude<PatternName, 'customerId'>, { accept: string[]; reject: string[] }> = {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatFieldError, type ParsedRow, type ValidRow } from '../../../src/domain/types.js';
-import { CustomerCreateSchema } from '../../../src/enkash/contract.js';
+import { CustomerCreateSchema } from '../../../src/contract/enkash-api.js';
 import { toParsedRow, type ValidateOptions } from '../../../src/ingest/validate/validate-row.js';
 import { TALLY_HEADERS, TALLY_MAP, mapFor, rowOf, tallyRow } from './map-helpers.js';
 

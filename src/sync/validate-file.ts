@@ -4,12 +4,11 @@
  * row `valid` or `invalid`.
  */
 import { basename } from 'node:path';
-import type { MatchKeyField } from '../config.js';
 import { invalidRowResult, validRowResult } from '../domain/row-results.js';
-import type { ParsedRow, RowResult } from '../domain/types.js';
+import type { ParsedRow, RowResult, MatchKeyField } from '../domain/types.js';
 import type { ReportFiles, ReportSummary } from '../report/types.js';
 import { writeReport } from '../report/write-report.js';
-import { cellText, ingestFile } from './ingest-file.js';
+import { cellText, ingestFile } from '../ingest/ingest-file.js';
 
 export type ValidateOptions = {
   sheet?: string;
