@@ -2,6 +2,7 @@
  * Configuration: read once from the environment through one zod schema. Nothing else in the project
  * reads `process.env`. Every bad variable is reported at once.
  */
+import { resolve } from 'node:path';
 import { z } from 'zod';
 import { PATTERNS } from './contract/enkash-api.js';
 import { MATCH_KEYS, SYNC_MODES } from './domain/types.js';
@@ -98,6 +99,8 @@ export const EnvSchema = z
     /** Producers that write a NAME.done marker when a file is complete: take no file without one. */
     WATCH_REQUIRE_MARKER: bool(false),
     JOBS_DIR: z.string().default('jobs'),
+    /** Folders nightly jobs may read their exports from (comma-separated); unset: the working directory. */
+    JOB_SOURCE_ROOTS: optionalString,
     /** Webhook receiving scheduler alerts (missing export, run held for approval) as a JSON POST. */
     ALERT_WEBHOOK_URL: optionalString.pipe(z.url().optional()),
 
@@ -187,7 +190,16 @@ function toConfig(env: Env) {
       retentionSec: env.JOB_RETENTION_SEC,
       fingerprintTtlSec: env.FINGERPRINT_TTL_DAYS * 24 * 3600,
     },
-    paths: { reportDir: env.REPORT_DIR, stateDir: env.STATE_DIR, jobsDir: env.JOBS_DIR },
+    paths: {
+      reportDir: env.REPORT_DIR,
+      stateDir: env.STATE_DIR,
+      jobsDir: env.JOBS_DIR,
+      jobSourceRoots: (env.JOB_SOURCE_ROOTS ?? '.')
+        .split(',')
+        .map((r) => r.trim())
+        .filter((r) => r !== '')
+        .map((r) => resolve(r)),
+    },
     watch: {
       dir: env.WATCH_DIR,
       stableMs: env.WATCH_STABLE_MS,

@@ -11,7 +11,7 @@ import { raiseAlert } from './alert.js';
 import { checkGuardrails } from './guardrails.js';
 import { isFolderSource, type JobDefinition } from './job-definition.js';
 import { RunStore, type RunOutcome } from './run-store.js';
-import { download, newestInFolder, type SourceFile } from './source.js';
+import { copyFromFolder, download, newestInFolder, type SourceFile } from './source.js';
 
 export type RunResult = { outcome: RunOutcome; importId?: string; rows?: number; reason?: string };
 
@@ -104,7 +104,7 @@ export class JobRunner {
   /** At `expectedBy`: has a new export arrived in the source folder since the last run? */
   async checkArrival(job: JobDefinition): Promise<boolean> {
     if (!isFolderSource(job.source)) return true; // a URL has nothing to look at before the run fetches it
-    const newest = await newestInFolder(job.source);
+    const newest = await newestInFolder(job.source, this.app.config.paths.jobSourceRoots);
     const record = await this.runs.get(job.name);
     const since = record.sourceMtimeMs ?? Date.now() - DAY_MS;
     if (newest && newest.mtimeMs > since) return true;
@@ -117,9 +117,9 @@ export class JobRunner {
 
   private async fetch(job: JobDefinition): Promise<SourceFile> {
     if (!isFolderSource(job.source)) return download(job.source, join(this.filesDir, job.name));
-    const newest = await newestInFolder(job.source);
+    const newest = await newestInFolder(job.source, this.app.config.paths.jobSourceRoots);
     if (!newest) throw new Error(`no file matching ${job.source.glob} in ${job.source.folder}`);
-    return newest;
+    return copyFromFolder(newest, join(this.filesDir, job.name));
   }
 
   private options(job: JobDefinition, dryRun: boolean): Omit<ImportOptions, 'reportDir'> {

@@ -3,12 +3,14 @@
  * (timeout, size cap) saved under STATE_DIR so the import (and a later approval) can read it.
  */
 import { createWriteStream } from 'node:fs';
-import { mkdir, readdir, rm, stat } from 'node:fs/promises';
-import { extname, join } from 'node:path';
+import { lstat, mkdir, readdir, realpath, rm } from 'node:fs/promises';
+import { extname, join, sep } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { UserError } from '../domain/errors.js';
+import { DEFAULT_READ_LIMITS } from '../ingest/read/limits.js';
+import { privateCopy } from '../ingest/read/private-copy.js';
 import type { FolderSource, UrlSource } from './job-definition.js';
 
 export type SourceFile = { path: string; name: string; mtimeMs: number };
@@ -22,11 +24,20 @@ export function globToRegExp(glob: string): RegExp {
   return new RegExp(`^${body}$`, 'i');
 }
 
-export async function newestInFolder(source: FolderSource): Promise<SourceFile | null> {
+/**
+ * The newest file matching the glob, in a folder inside one of `roots` (JOB_SOURCE_ROOTS): a job
+ * definition cannot make the scheduler read any folder the service account can. Links are not followed
+ * (lstat), and only regular files count.
+ */
+export async function newestInFolder(
+  source: FolderSource,
+  roots: readonly string[],
+): Promise<SourceFile | null> {
   const re = globToRegExp(source.glob);
+  const folder = await insideRoots(source.folder, roots);
   let names: string[];
   try {
-    names = await readdir(source.folder);
+    names = await readdir(folder);
   } catch {
     throw new UserError(
       `source folder ${source.folder} cannot be read: check the path in the job definition`,
@@ -35,12 +46,45 @@ export async function newestInFolder(source: FolderSource): Promise<SourceFile |
   let newest: SourceFile | null = null;
   for (const name of names) {
     if (name.startsWith('.') || !re.test(name)) continue;
-    const info = await stat(join(source.folder, name)).catch(() => null);
+    const info = await lstat(join(folder, name)).catch(() => null);
     if (!info?.isFile()) continue;
     if (!newest || info.mtimeMs > newest.mtimeMs)
-      newest = { path: join(source.folder, name), name, mtimeMs: info.mtimeMs };
+      newest = { path: join(folder, name), name, mtimeMs: info.mtimeMs };
   }
   return newest;
+}
+
+/** The folder's real path when it lies inside one of the roots (links in the path resolved first). */
+async function insideRoots(folder: string, roots: readonly string[]): Promise<string> {
+  const real = await realpath(folder).catch(() => {
+    throw new UserError(`source folder ${folder} cannot be read: check the path in the job definition`);
+  });
+  for (const root of roots) {
+    const realRoot = await realpath(root).catch(() => null);
+    if (
+      realRoot &&
+      (real === realRoot || real.startsWith(realRoot.endsWith(sep) ? realRoot : realRoot + sep))
+    )
+      return real;
+  }
+  throw new UserError(
+    `source folder ${folder} is outside JOB_SOURCE_ROOTS (${roots.join(', ')}): ` +
+      'add the folder where the ERP drops its exports to JOB_SOURCE_ROOTS',
+  );
+}
+
+/**
+ * A private copy of a folder source's file, made through one safely opened handle (private-copy.ts), so the
+ * dry run, the import and its report all read the bytes that were there when the run started.
+ */
+export async function copyFromFolder(file: SourceFile, dir: string): Promise<SourceFile> {
+  const path = join(dir, `download-${Date.now()}-copy${extname(file.name).slice(0, 8)}`);
+  await privateCopy(file.path, path, file.name, {
+    singleLink: true,
+    maxBytes: DEFAULT_READ_LIMITS.maxFileBytes,
+  });
+  await pruneDownloads(dir, 5);
+  return { ...file, path };
 }
 
 export async function download(source: UrlSource, dir: string): Promise<SourceFile> {

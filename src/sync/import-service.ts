@@ -2,9 +2,10 @@
  * The one service every entry point calls: submit a file as an import, follow it, cancel it.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
 import type { Redis } from 'ioredis';
+import { DEFAULT_READ_LIMITS } from '../ingest/read/limits.js';
+import { openRegularFile } from '../ingest/read/safe-open.js';
 import type { ImportMeta, ImportOptions, ImportStore } from '../queue/import-store.js';
 import { JOB_NAMES, importJobOptions, jobIds, type QueueSettings, type Queues } from '../queue/queues.js';
 
@@ -33,11 +34,22 @@ export type Submitted = {
   duplicate: boolean;
 };
 
-/** sha256 of a file's bytes, streamed. */
-export async function fileHash(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
+/**
+ * sha256 of a file's bytes, streamed from one safely opened handle (no link followed, no FIFO waited on),
+ * its size checked first: a file over the read limit is refused before it is hashed.
+ */
+export async function fileHash(
+  path: string,
+  maxBytes: number = DEFAULT_READ_LIMITS.maxFileBytes,
+): Promise<string> {
+  const { handle } = await openRegularFile(path, basename(path), { maxBytes });
+  try {
+    const hash = createHash('sha256');
+    for await (const chunk of handle.createReadStream({ autoClose: false })) hash.update(chunk as Buffer);
+    return hash.digest('hex');
+  } finally {
+    await handle.close();
+  }
 }
 
 /**

@@ -3,7 +3,7 @@
  * shares and under load) feed one scan loop; a ready file is claimed by an atomic rename into processing/
  * — of several watchers on one folder only one rename succeeds — and settled by {@link settleClaim}.
  */
-import { readdir, rename, rm, stat } from 'node:fs/promises';
+import { lstat, readdir, rename, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import type { App } from '../app.js';
@@ -51,6 +51,7 @@ export class FolderWatcher {
       store: app.store,
       logger: app.logger.child({ component: 'watch' }),
       importOptions: options.importOptions,
+      copyDir: join(resolve(app.config.api.uploadDir), 'watch'),
     };
   }
 
@@ -117,8 +118,10 @@ export class FolderWatcher {
     for (const name of names) if (classifyName(name) === 'unsupported') this.warnOnce(name);
     for (const name of files) {
       if (this.abort.signal.aborted) return;
-      const info = await stat(join(this.layout.inbox, name)).catch(() => null);
-      if (!info?.isFile()) continue;
+      // lstat: a link is looked at, never followed. Links, FIFOs and devices are claimed like files so
+      // that they end in failed/ with a note saying why (settle-claim.ts refuses to read them).
+      const info = await lstat(join(this.layout.inbox, name)).catch(() => null);
+      if (!info || info.isDirectory()) continue;
       const hasMarker = present.has(markerFor(name));
       if (this.tracker.observe(name, { size: info.size, mtimeMs: info.mtimeMs, hasMarker }, Date.now())) {
         this.tracker.forget(name);

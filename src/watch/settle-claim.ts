@@ -6,7 +6,10 @@
 import { join } from 'node:path';
 import type { Logger } from '../logger.js';
 import type { ImportMeta, ImportStore } from '../queue/import-store.js';
-import { fileHash, type ImportService, type SubmitRequest, type Submitted } from '../sync/import-service.js';
+import { FileReadError } from '../ingest/raw-row.js';
+import { DEFAULT_READ_LIMITS } from '../ingest/read/limits.js';
+import { privateCopy } from '../ingest/read/private-copy.js';
+import { type ImportService, type SubmitRequest, type Submitted } from '../sync/import-service.js';
 import { originalName, readSidecar, settleFile, writeSidecar, type Layout, type Sidecar } from './folders.js';
 import type { WatchLedger } from './ledger.js';
 import { pathExists } from '../domain/path-exists.js';
@@ -18,6 +21,8 @@ export type SettleDeps = {
   store: ImportStore;
   logger: Logger;
   importOptions: SubmitRequest['options'];
+  /** Where each claimed file's private copy is made (under UPLOAD_DIR): what is imported is that copy. */
+  copyDir: string;
 };
 
 export type Settled = 'done' | 'failed' | 'duplicate' | 'interrupted' | 'gone';
@@ -38,8 +43,22 @@ export async function settleClaim(
     originalName: originalName(claimName),
     claimedAt: new Date().toISOString(),
   };
-  const hash = sidecar.hash ?? (await fileHash(path));
-  if (!sidecar.hash) await writeSidecar(layout, claimName, { ...sidecar, hash });
+  // Read once, through one handle that follows no link and waits on no FIFO, into a private copy: a name
+  // swapped after the claim (a link to a private file, a FIFO) is never read, and no import stalls on it.
+  const copy = join(deps.copyDir, claimName);
+  let hash = sidecar.hash;
+  if (!hash || !(await pathExists(copy))) {
+    try {
+      hash = await privateCopy(path, copy, sidecar.originalName, {
+        singleLink: true,
+        maxBytes: DEFAULT_READ_LIMITS.maxFileBytes,
+      });
+    } catch (err) {
+      if (err instanceof FileReadError) return fail(deps, claimName, undefined, err.message);
+      throw err;
+    }
+    await writeSidecar(layout, claimName, { ...sidecar, hash });
+  }
 
   const earlier = await ledger.reserve(hash, claimName);
   if (earlier && earlier.claimName !== claimName && !(await isStale(deps, earlier.claimName, earlier))) {
@@ -60,9 +79,9 @@ export async function settleClaim(
   // True when the same bytes were already being imported (an upload, the nightly job): this file joins it.
   let joined = false;
   try {
-    const known = sidecar.importId ?? (await findImportOf(deps.store, path));
+    const known = sidecar.importId ?? (await findImportOf(deps.store, copy));
     if (known) importId = known;
-    else ({ importId, duplicate: joined } = await submit(deps, path, sidecar));
+    else ({ importId, duplicate: joined } = await submit(deps, copy, sidecar));
   } catch (err) {
     return fail(deps, claimName, hash, `could not be submitted: ${(err as Error).message}`);
   }
@@ -112,7 +131,7 @@ async function isStale(deps: SettleDeps, claimName: string, entry: { state: stri
 async function fail(
   deps: SettleDeps,
   claimName: string,
-  hash: string,
+  hash: string | undefined,
   reason: string,
   reportDir?: string,
 ): Promise<Settled> {
@@ -120,7 +139,7 @@ async function fail(
   const withReport = reportDir && (await pathExists(reportDir)) ? { reportDir } : {};
   await settleFile(deps.layout, claimName, 'failed', { ...withReport, note: { suffix: '.error.txt', text } });
   // The same bytes may be dropped again once whatever failed is fixed (a mapping file, EnKash itself).
-  await deps.ledger.release(hash, claimName);
+  if (hash) await deps.ledger.release(hash, claimName);
   deps.logger.warn({ event: 'watch_failed', claim: claimName, reason }, 'file not imported');
   return 'failed';
 }

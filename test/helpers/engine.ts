@@ -51,6 +51,7 @@ export async function startHarness(
     RETRY_MAX_DELAY_MS: '300',
     REPORT_DIR: join(dir, 'reports'),
     STATE_DIR: join(dir, 'state'),
+    JOB_SOURCE_ROOTS: dir,
     DATA_KEY: randomBytes(32).toString('base64'),
     LOG_LEVEL: 'info',
     SHUTDOWN_TIMEOUT_MS: '5000',

@@ -1,4 +1,4 @@
-import { access } from 'node:fs/promises';
+import { realpath } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { UserError } from '../../domain/errors.js';
@@ -47,12 +47,11 @@ export function registerSync(program: Command): void {
 }
 
 async function runSync(file: string, flags: SyncFlags): Promise<number> {
-  const filePath = resolve(file);
-  try {
-    await access(filePath);
-  } catch {
+  // The file named on the command line is the user's choice: a link there is followed once, here, and
+  // everything after reads the real file without following links (src/ingest/read/safe-open.ts).
+  const filePath = await realpath(resolve(file)).catch(() => {
     throw new UserError(`${file}: no such file`);
-  }
+  });
   const concurrency = flags.concurrency === undefined ? undefined : Number(flags.concurrency);
   if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1)) {
     throw new UserError(`--concurrency must be a whole number ≥ 1, not "${flags.concurrency}"`);
@@ -71,7 +70,7 @@ async function runSync(file: string, flags: SyncFlags): Promise<number> {
     if (flags.localWorker) app.startWorkers(concurrency === undefined ? {} : { concurrency });
     const importId = await app.imports.submit({
       filePath,
-      fileName: basename(filePath),
+      fileName: basename(file),
       origin: 'cli',
       options: {
         mode: flags.mode ?? config.sync.mode,

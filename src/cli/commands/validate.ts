@@ -1,4 +1,4 @@
-import { access } from 'node:fs/promises';
+import { realpath } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { loadConfig } from '../../config.js';
@@ -38,12 +38,11 @@ export function registerValidate(program: Command): void {
 
 async function runValidate(file: string, flags: ValidateFlags): Promise<number> {
   const config = loadConfig();
-  const path = resolve(file);
-  try {
-    await access(path);
-  } catch {
+  // The file named on the command line is the user's choice: a link there is followed once, here, and
+  // everything after reads the real file without following links (src/ingest/read/safe-open.ts).
+  const path = await realpath(resolve(file)).catch(() => {
     throw new UserError(`${file}: no such file`);
-  }
+  });
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
   const stem = basename(path)
     .replace(/\.[^.]+$/, '')

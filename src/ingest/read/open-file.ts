@@ -2,12 +2,12 @@
  * The entry point of the readers: any CSV or XLSX a finance team has → a RowSource. The format is decided
  * from the file's content, never its name.
  */
-import { open, type FileHandle } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { FileReadError, type RowSource } from '../raw-row.js';
-import { formatBytes, resolveLimits, type ReadLimits } from './limits.js';
+import { resolveLimits, type ReadLimits } from './limits.js';
 import type { SheetPicker } from './pick-sheet.js';
 import { openCsv } from './read-csv.js';
+import { openRegularFile } from './safe-open.js';
 import { openXlsx } from './read-xlsx.js';
 import { sniffFile } from './sniff.js';
 
@@ -29,21 +29,10 @@ const HEAD_BYTES = 8 * 1024;
 export async function openRowSource(path: string, options: OpenOptions = {}): Promise<RowSource> {
   const fileName = options.fileName ?? basename(path);
   const limits = resolveLimits(options.limits);
-  const file = await openFile(path, fileName);
+  // Links are not followed and only a regular file is read (safe-open.ts); the size is checked first.
+  const { handle: file, size } = await openRegularFile(path, fileName, { maxBytes: limits.maxFileBytes });
   try {
-    const stats = await file.stat();
-    if (!stats.isFile()) {
-      const what = stats.isDirectory() ? 'is a folder, not a file' : 'is not a regular file';
-      throw new FileReadError(`${fileName} ${what}.`, fileName);
-    }
-    const size = stats.size;
     if (size === 0) throw new FileReadError(`${fileName}: the file is empty.`, fileName);
-    if (size > limits.maxFileBytes) {
-      throw new FileReadError(
-        `${fileName} is ${formatBytes(size)}, over the ${formatBytes(limits.maxFileBytes)} we read: split it into smaller files.`,
-        fileName,
-      );
-    }
     const head = Buffer.alloc(Math.min(HEAD_BYTES, size));
     await file.read(head, 0, head.length, 0);
     const kind = sniffFile(head);
@@ -60,22 +49,5 @@ export async function openRowSource(path: string, options: OpenOptions = {}): Pr
     }
   } finally {
     await file.close();
-  }
-}
-
-async function openFile(path: string, fileName: string): Promise<FileHandle> {
-  try {
-    return await open(path, 'r');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const reason =
-      code === 'ENOENT'
-        ? 'does not exist'
-        : code === 'EISDIR'
-          ? 'is a folder, not a file'
-          : code === 'EACCES'
-            ? 'cannot be opened (permission denied)'
-            : `cannot be opened (${code ?? 'unknown error'})`;
-    throw new FileReadError(`${fileName} ${reason}.`, fileName);
   }
 }

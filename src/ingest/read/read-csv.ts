@@ -18,6 +18,7 @@ import { createDecoder, createTextCheck, detectEncoding, type CsvEncoding } from
 import { detectDialect, sepDirective, type Dialect } from './dialect.js';
 import { formatCount, type ReadLimits } from './limits.js';
 import { readableItems } from './readable-items.js';
+import { SAFE_STREAM_FLAGS } from './safe-open.js';
 
 /** Decoded text used to detect the delimiter and line ending. */
 const SAMPLE_BYTES = 64 * 1024;
@@ -87,7 +88,11 @@ function readCsvRows(plan: CsvPlan, signal?: AbortSignal): AsyncIterableIterator
   widenRowBuffer(parser);
   const undecodable = { seen: false };
   pipeline(
-    createReadStream(plan.path, { start: plan.startByte, highWaterMark: READ_CHUNK_BYTES }),
+    createReadStream(plan.path, {
+      flags: SAFE_STREAM_FLAGS,
+      start: plan.startByte,
+      highWaterMark: READ_CHUNK_BYTES,
+    }),
     checkedText(plan, undecodable),
     parser,
     () => {
