@@ -7,6 +7,7 @@ import type { Account, TokenRegistry } from './auth.js';
 import type { CustomerService } from './customer-service.js';
 import type { FaultsPatch } from './faults.js';
 import type { RateLimiter } from './rate-limiter.js';
+import type { RateSchedule } from './rate-schedule.js';
 import type { StatsRecorder } from './stats.js';
 import type { CustomerStore } from './store.js';
 import type { SandboxCredentials, SandboxFaults } from './types.js';
@@ -22,6 +23,8 @@ export type SandboxContext = {
   accounts: WeakMap<FastifyRequest, Account>;
   faults(): SandboxFaults;
   setFaults(patch: FaultsPatch): SandboxFaults;
+  /** Later changes of the rate limit (`--rate-limit-schedule`, `POST /__sandbox/rate-limit`). */
+  rateSchedule: RateSchedule;
   /** Deletes every customer and clears the statistics and rate-limit windows. */
   reset(): void;
   random: () => number;

@@ -19,6 +19,7 @@ import type { SandboxContext } from './context.js';
 import { CustomerService } from './customer-service.js';
 import { DEFAULT_FAULTS, applyFaultsPatch, parseFaultsPatch } from './faults.js';
 import { RateLimiter } from './rate-limiter.js';
+import { RateSchedule } from './rate-schedule.js';
 import { buildServer } from './server.js';
 import { DebouncedWriter, readStateFile, writeStateFileAtomic } from './state-file.js';
 import { StatsRecorder } from './stats.js';
@@ -33,11 +34,13 @@ const DEFAULT_TOKEN_TTL_SEC = 86_399;
 export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const persistence = await openState(options);
   const ctx = createContext(options, persistence.store);
+  if (options.rateSchedule) ctx.rateSchedule.set(options.rateSchedule);
   const app = buildServer(ctx, options.logger);
   const host = options.host ?? '127.0.0.1';
   try {
     await app.listen({ port: options.port ?? 0, host });
   } catch (err) {
+    ctx.rateSchedule.clear();
     await app.close();
     throw listenError(err, host, options.port ?? 0);
   }
@@ -52,6 +55,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     stats: () => ctx.stats.snapshot(ctx.store.size),
     resetStats: () => ctx.stats.reset(),
     setFaults: (patch) => void ctx.setFaults(parseFaultsPatch(patch)),
+    scheduleRateLimit: (steps) => ctx.rateSchedule.set(steps),
     faults: () => ctx.faults(),
     reset: () => ctx.reset(),
     expireTokens: () => void ctx.tokens.expireAll(Date.now()),
@@ -59,6 +63,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     customers: () => structuredClone([...ctx.store.all()]) as CustomerResponse[],
     close: () =>
       (closing ??= (async () => {
+        ctx.rateSchedule.clear();
         // forceCloseConnections destroys sockets held by hung requests, so this cannot wait for them.
         await app.close();
         await persistence.flush();
@@ -103,6 +108,7 @@ function createContext(options: SandboxOptions, store: CustomerStore): SandboxCo
     accounts: new WeakMap(),
     faults: () => ({ ...faults }),
     setFaults: (patch) => (faults = applyFaultsPatch(faults, patch, Date.now())),
+    rateSchedule: new RateSchedule((ratePerSec) => void ctx.setFaults({ ratePerSec })),
     reset: () => {
       store.clear();
       ctx.stats.reset();

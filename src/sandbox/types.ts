@@ -1,6 +1,7 @@
 /** The EnKash sandbox's public surface, used by the CLI, tests, benchmarks and the embedded demo. */
 import type { CustomerResponse } from '../contract/enkash-api.js';
 import type { Logger } from '../logger.js';
+import type { RateStep } from './rate-schedule.js';
 
 export type SandboxCredentials = {
   clientId: string;
@@ -46,6 +47,8 @@ export type SandboxOptions = {
   /** When true, a create with a uniqueRefNo already in use answers 422 (EnKash's rule is unknown). */
   uniqueRefNo?: boolean;
   faults?: Partial<SandboxFaults>;
+  /** Changes of `faults.ratePerSec` while running, relative to the start. */
+  rateSchedule?: RateStep[];
   /** Where errors are logged; absent = silent. Requests themselves are never logged. */
   logger?: Logger;
   /** The deactivate path is not published (enkash-api.md): serve the one the client is configured with. */
@@ -79,6 +82,8 @@ export type Sandbox = {
   stats(): SandboxStats;
   resetStats(): void;
   setFaults(faults: Partial<SandboxFaults>): void;
+  /** Replaces the pending rate-limit changes with these, relative to now. */
+  scheduleRateLimit(steps: RateStep[]): void;
   faults(): SandboxFaults;
   /** Deletes every customer and clears the statistics (as `POST /__sandbox/reset`). */
   reset(): void;

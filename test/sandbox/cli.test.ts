@@ -28,7 +28,16 @@ describe('customer-sync sandbox', () => {
   it('prints the URL and credentials, serves, and stops cleanly on SIGTERM keeping its state', () =>
     withTempDir(async (dir) => {
       const stateFile = join(dir, 'state.json');
-      const run = runSandboxCommand(['--port', '0', '--state', stateFile, '--rate-limit', '50']);
+      const run = runSandboxCommand([
+        '--port',
+        '0',
+        '--state',
+        stateFile,
+        '--rate-limit',
+        '50',
+        '--rate-limit-schedule',
+        '20@1h',
+      ]);
       try {
         const url = await baseUrlOf(run);
         expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
@@ -51,6 +60,9 @@ describe('customer-sync sandbox', () => {
         });
         expect(token.status).toBe(200);
         expect(await (await fetch(`${url}/__sandbox/faults`)).json()).toMatchObject({ ratePerSec: 50 });
+        expect(run.output()).toContain('rate changes:   20/s after 3600 s');
+        const pending = (await (await fetch(`${url}/__sandbox/rate-limit`)).json()) as { pending: unknown[] };
+        expect(pending.pending).toEqual([{ atEpochMs: expect.any(Number), ratePerSec: 20 }]);
       } finally {
         run.child.kill('SIGTERM');
       }
@@ -66,5 +78,8 @@ describe('customer-sync sandbox', () => {
     const both = runSandboxCommand(['--memory', '--state', 'x.json']);
     expect(await both.exit).toBe(2);
     expect(both.output()).toContain('not both');
+    const schedule = runSandboxCommand(['--memory', '--rate-limit-schedule', '50@soon']);
+    expect(await schedule.exit).toBe(2);
+    expect(schedule.output()).toMatch(/--rate-limit-schedule: "50@soon" is not RATE@WHEN/);
   });
 });

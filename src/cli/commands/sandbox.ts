@@ -9,6 +9,7 @@ import { UserError } from '../../domain/errors.js';
 import { createLogger } from '../../logger.js';
 import { defaultStateFile, sandboxOptionsFromConfig, startSandbox } from '../../sandbox/index.js';
 import type { Sandbox, SandboxOptions } from '../../sandbox/index.js';
+import { parseRateSchedule, type RateStep } from '../../sandbox/rate-schedule.js';
 
 const share = z.coerce.number().min(0).max(1);
 const wholeMs = z.coerce.number().int().min(0);
@@ -19,6 +20,17 @@ const CliOptionsSchema = z.object({
   state: z.string().min(1).optional(),
   memory: z.boolean().optional(),
   rateLimit: z.coerce.number().min(0).optional(),
+  rateLimitSchedule: z
+    .string()
+    .transform((text, ctx) => {
+      try {
+        return parseRateSchedule(text);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        return z.NEVER;
+      }
+    })
+    .optional(),
   latency: wholeMs.optional(),
   jitter: wholeMs.optional(),
   failureRate: share.optional(),
@@ -37,6 +49,10 @@ export function registerSandbox(program: Command): void {
     .option('--state <file>', 'JSON file the customers are kept in (default: <STATE_DIR>/sandbox-state.json)')
     .option('--memory', 'keep customers in memory only: they are gone when the sandbox stops')
     .option('--rate-limit <perSec>', 'requests per second per account before 429s; 0 = no limit')
+    .option(
+      '--rate-limit-schedule <steps>',
+      'change the rate limit while running: RATE@WHEN, comma-separated, WHEN from the start (e.g. 50@20s,200@35s)',
+    )
     .option('--latency <ms>', 'added to every answer')
     .option('--jitter <ms>', 'extra latency drawn uniformly from [0, ms]')
     .option('--failure-rate <share>', 'share (0..1) of customer requests answered 500/502/503')
@@ -81,8 +97,10 @@ function applyCliOptions(base: SandboxOptions, cli: CliOptions, stateDir: string
   if (cli.failureRate !== undefined) faults.failureRate = cli.failureRate;
   if (cli.hangCreateRate !== undefined) faults.hangCreateRate = cli.hangCreateRate;
   const { stateFile: _ignored, ...rest } = base;
+  const schedule: RateStep[] | undefined = cli.rateLimitSchedule ?? base.rateSchedule;
   return {
     ...rest,
+    ...(schedule ? { rateSchedule: schedule } : {}),
     ...(stateFile !== undefined ? { stateFile } : {}),
     port: cli.port ?? base.port ?? 0,
     host: cli.host ?? base.host ?? '127.0.0.1',
@@ -107,6 +125,7 @@ export function banner(sandbox: Sandbox, options: SandboxOptions): string {
     `  username:       ${c.username}`,
     `  password:       ${secret(c.password, SANDBOX_DEFAULTS.ENKASH_PASSWORD, 'ENKASH_PASSWORD')}`,
     `  company id:     ${c.companyId}`,
+    ...scheduleLine(options.rateSchedule),
     `  faults:         rate limit ${f.ratePerSec || 'none'}/s, latency ${f.latencyMs}+${f.jitterMs} ms, ` +
       `failure rate ${f.failureRate}, hang-create rate ${f.hangCreateRate}`,
     '',
@@ -116,6 +135,12 @@ export function banner(sandbox: Sandbox, options: SandboxOptions): string {
     `Statistics: curl ${sandbox.url}/__sandbox/stats`,
     'Press Ctrl+C to stop.',
   ].join('\n');
+}
+
+function scheduleLine(steps: RateStep[] | undefined): string[] {
+  if (!steps || steps.length === 0) return [];
+  const text = steps.map((s) => `${s.ratePerSec || 'none'}/s after ${s.afterMs / 1000} s`).join(', then ');
+  return [`  rate changes:   ${text} (POST /__sandbox/rate-limit to change it by hand)`];
 }
 
 function nextStopSignal(): Promise<NodeJS.Signals> {
