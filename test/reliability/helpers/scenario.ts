@@ -18,7 +18,7 @@ export function sized<T>(ci: T, full: T): T {
 export type Figure = string | number | boolean;
 
 export type ScenarioResult = {
-  /** The scenario's number in issue 6, 1..14. */
+  /** The scenario's number: 1..14 from issue 6, 15 from issue 17. */
   id: number;
   title: string;
   /** The promise, as the README states it. */
