@@ -7,6 +7,7 @@ COPY package.json package-lock.json ./
 # --ignore-scripts: `prepare` (the build) needs the sources, copied below.
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
+COPY scripts/copy-redis-scripts.mjs ./scripts/
 COPY src ./src
 RUN npm run build
 

@@ -10,6 +10,7 @@ import type { Logger } from './logger.js';
 import { CustomerRegistry } from './queue/customer-registry.js';
 import { ImportStore } from './queue/import-store.js';
 import { KeyLock } from './queue/key-lock.js';
+import { accountNamespace } from './queue/keys.js';
 import { createQueues, type QueueSettings, type Queues } from './queue/queues.js';
 import { loadSealer, type Sealer } from './queue/sealer.js';
 import { ImportService } from './sync/import-service.js';
@@ -46,7 +47,10 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     const sealer = await loadSealer(config.dataKey, config.paths.stateDir);
     const prefix = config.redis.prefix;
     const label = options.accountLabel ?? options.baseUrl;
-    const account = `${prefix}:acct:${sealer.hash(`${label}|${config.enkash.username}|${config.enkash.companyId}`)}`;
+    const account = accountNamespace(
+      prefix,
+      sealer.hash(`${label}|${config.enkash.username}|${config.enkash.companyId}`),
+    );
     const callListeners = new Set<(call: CallRecord) => void>();
     const client = new EnkashClient({
       config: { ...config.enkash, baseUrl: options.baseUrl },

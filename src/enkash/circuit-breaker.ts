@@ -19,67 +19,15 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { releaseOwned } from '../redis/owned-key.js';
+import { RedisScript } from '../redis/redis-script.js';
 import { EnkashError } from './errors.js';
 import { enkashKeys } from './keys.js';
-import { LuaScript } from './lua-script.js';
 
-const NOW_MS = `local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)`;
-
-/** 0: go (closed); -1: go as the probe (half-open, lease taken); > 0: refused, ms to wait. */
-const BEFORE = new LuaScript(`${NOW_MS}
-local openUntil = tonumber(redis.call('HGET', KEYS[1], 'openUntil') or '0')
-if openUntil == 0 then return 0 end
-if now < openUntil then return openUntil - now end
-if redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) then return -1 end
-return math.max(1, math.min(tonumber(ARGV[3]), redis.call('PTTL', KEYS[2])))`);
-
-/** Read-only: 0 when a call may go on to ask for its pass, otherwise ms to wait. */
-const CHECK = new LuaScript(`${NOW_MS}
-local openUntil = tonumber(redis.call('HGET', KEYS[1], 'openUntil') or '0')
-if openUntil == 0 then return 0 end
-if now < openUntil then return openUntil - now end
-local probe = redis.call('PTTL', KEYS[2])
-if probe > 0 then return math.min(tonumber(ARGV[1]), probe) end
-return 0`);
-
-/** Returns 1 when this success closed an open breaker. */
-const SUCCESS = new LuaScript(`local wasOpen = redis.call('HEXISTS', KEYS[1], 'openUntil')
-if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('DEL', KEYS[1]) end
-if redis.call('GET', KEYS[2]) == ARGV[1] then redis.call('DEL', KEYS[2]) end
-return wasOpen`);
-
-/**
- * Returns { ms the breaker is now open for (0: still closed), 1 when this failure opened it }.
- * ARGV: owner, threshold, openMs, maxOpenMs, ttlMs.
- */
-const FAILURE = new LuaScript(`${NOW_MS}
-local threshold = tonumber(ARGV[2])
-local openMs = tonumber(ARGV[3])
-local maxOpenMs = tonumber(ARGV[4])
-local openUntil = tonumber(redis.call('HGET', KEYS[1], 'openUntil') or '0')
-local probe = redis.call('GET', KEYS[2]) == ARGV[1]
-if probe then redis.call('DEL', KEYS[2]) end
-redis.call('PEXPIRE', KEYS[1], ARGV[5])
-if openUntil > 0 then
-  -- Tripped: only the probe's failure reopens it. A call let through before the trip that fails late
-  -- tells nothing new, and must not stretch the wait for the probe.
-  if not probe then return {math.max(0, openUntil - now), 0} end
-  local opens = redis.call('HINCRBY', KEYS[1], 'opens', 1)
-  local wait = math.floor(math.min(maxOpenMs, openMs * 2 ^ math.min(opens - 1, 30)))
-  redis.call('HSET', KEYS[1], 'openUntil', now + wait)
-  redis.call('PEXPIRE', KEYS[1], ARGV[5])
-  return {wait, 1}
-end
-local failures = redis.call('HINCRBY', KEYS[1], 'failures', 1)
-if failures < threshold then return {0, 0} end
-redis.call('HSET', KEYS[1], 'openUntil', now + openMs, 'opens', 1)
-return {openMs, 1}`);
-
-const RELEASE = new LuaScript(`if redis.call('GET', KEYS[1]) == ARGV[1] then
-  return redis.call('DEL', KEYS[1])
-end
-return 0`);
+const CHECK = RedisScript.load('breakerCheck-2');
+const ADMIT = RedisScript.load('breakerAdmit-2');
+const SUCCESS = RedisScript.load('breakerSuccess-2');
+const FAILURE = RedisScript.load('breakerFailure-2');
 
 export type CircuitBreakerOptions = {
   redis: Redis;
@@ -134,7 +82,7 @@ export class CircuitBreaker {
     const owner = randomBytes(8).toString('hex');
     if (!this.enabled) return { owner, probe: false };
     const verdict = Number(
-      await BEFORE.run(
+      await ADMIT.run(
         this.options.redis,
         [this.keys.state, this.keys.probe],
         [owner, this.options.probeLeaseMs, HALF_OPEN_WAIT_MS],
@@ -167,7 +115,7 @@ export class CircuitBreaker {
       ])) as [number, number];
       if (opened === 1) this.options.onOpen?.({ openMs: Number(waitMs), operation });
     } else if (pass.probe) {
-      await RELEASE.run(redis, [this.keys.probe], [pass.owner]);
+      await releaseOwned(redis, this.keys.probe, pass.owner);
     }
   }
 

@@ -40,61 +40,16 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { RedisScript } from '../redis/redis-script.js';
 import { enkashKeys } from './keys.js';
-import { LuaScript } from './lua-script.js';
 import { Semaphore } from './semaphore.js';
 import { sleep } from './sleep.js';
 
-const NOW_MS = `local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)`;
-
-/** Returns 0 when a slot is granted, otherwise how many ms to wait before asking again. */
-const ACQUIRE = new LuaScript(`${NOW_MS}
-local limit = tonumber(ARGV[1])
-local window = tonumber(ARGV[2])
-local pause = tonumber(redis.call('GET', KEYS[2]) or '0')
-if pause > now then return pause - now end
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
-if redis.call('ZCARD', KEYS[1]) < limit then
-  redis.call('ZADD', KEYS[1], now, ARGV[3])
-  redis.call('PEXPIRE', KEYS[1], window)
-  return 0
-end
-local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-return math.max(1, tonumber(oldest[2]) + window - now)`);
-
-/**
- * The slot's request is about to leave: 0 when the slot is still counted (it is moved to now), 1 when it
- * aged out or a pause began since the grant (it is dropped; the caller must acquire again).
- */
-const CONFIRM = new LuaScript(`${NOW_MS}
-local window = tonumber(ARGV[2])
-local score = redis.call('ZSCORE', KEYS[1], ARGV[1])
-local pause = tonumber(redis.call('GET', KEYS[2]) or '0')
-if (not score) or tonumber(score) <= now - window or pause > now then
-  redis.call('ZREM', KEYS[1], ARGV[1])
-  return 1
-end
-redis.call('ZADD', KEYS[1], 'XX', 'GT', now, ARGV[1])
-redis.call('PEXPIRE', KEYS[1], window)
-return 0`);
-
-/** Moves a slot to the moment its request left (never earlier), re-adding it if it had already aged out. */
-const MARK_SENT = new LuaScript(`${NOW_MS}
-redis.call('ZADD', KEYS[1], 'GT', now, ARGV[1])
-redis.call('PEXPIRE', KEYS[1], ARGV[2])
-return now`);
-
-/** ARGV[2] = 'relative': ARGV[1] is a delay from Redis now. Only ever moves the pause later. */
-const PAUSE = new LuaScript(`${NOW_MS}
-local untilMs = tonumber(ARGV[1])
-if ARGV[2] == 'relative' then untilMs = now + untilMs end
-local current = tonumber(redis.call('GET', KEYS[1]) or '0')
-if untilMs > current and untilMs > now then
-  redis.call('SET', KEYS[1], untilMs, 'PX', untilMs - now)
-  return untilMs
-end
-return current`);
+// What each script does, its keys and arguments: the header of src/redis/scripts/<name>.lua.
+const ACQUIRE = RedisScript.load('rateAcquire-2');
+const CONFIRM = RedisScript.load('rateConfirm-2');
+const MARK_SENT = RedisScript.load('rateMarkSent-1');
+const PAUSE = RedisScript.load('ratePause-1');
 
 export const DEFAULT_RATE_MARGIN_MS = 100;
 

@@ -16,29 +16,18 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { extendOwned, releaseOwned, takeOwned } from '../redis/owned-key.js';
+import { RedisScript } from '../redis/redis-script.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import { API_PATHS, TokenResponseSchema } from '../contract/enkash-api.js';
 import { EnkashError, badResponse, errorFromResponse, isSuccess } from './errors.js';
 import type { HttpAnswer, HttpTransport } from './http-transport.js';
 import { enkashKeys, type EnkashKeys } from './keys.js';
-import { LuaScript } from './lua-script.js';
 import { sleep } from './sleep.js';
 
-const DELETE_IF_EQUAL = new LuaScript(`if redis.call('GET', KEYS[1]) == ARGV[1] then
-  return redis.call('DEL', KEYS[1])
-end
-return 0`);
-
-const EXTEND_IF_EQUAL = new LuaScript(`if redis.call('GET', KEYS[1]) == ARGV[1] then
-  return redis.call('PEXPIRE', KEYS[1], ARGV[2])
-end
-return 0`);
-
-const DELETE_TOKEN_IF_EQUAL = new LuaScript(`if redis.call('HGET', KEYS[1], 'id') == ARGV[1] then
-  return redis.call('DEL', KEYS[1])
-end
-return 0`);
+/** Compare-and-delete of the shared token by its id (HMAC). */
+const DELETE_TOKEN_IF_ID = RedisScript.load('deleteTokenIfId-1');
 
 /** Token endpoint statuses that mean "these credentials are wrong" (Spring OAuth2: 400 invalid_grant). */
 const REFUSED_CREDENTIALS = new Set([400, 401, 403]);
@@ -113,7 +102,7 @@ export class TokenProvider {
   /** Compare-and-delete: only the token that was refused is dropped, never a newer one. */
   async invalidate(badToken: string): Promise<boolean> {
     const id = this.sealer.hash(badToken);
-    return Number(await DELETE_TOKEN_IF_EQUAL.run(this.deps.redis, [this.keys.token], [id])) === 1;
+    return Number(await DELETE_TOKEN_IF_ID.run(this.deps.redis, [this.keys.token], [id])) === 1;
   }
 
   /** Lets processes ask for a token again after the credentials were fixed. */
@@ -127,8 +116,9 @@ export class TokenProvider {
       const shared = await this.readShared();
       if (shared && shared.ttlMs > shared.refreshBelowMs) return shared.accessToken;
       const owner = randomBytes(12).toString('hex');
-      const locked = await this.deps.redis.set(this.keys.tokenLock, owner, 'PX', this.lockTtlMs, 'NX');
-      if (locked === 'OK') return this.fetchAsOwner(owner);
+      if (await takeOwned(this.deps.redis, this.keys.tokenLock, owner, this.lockTtlMs)) {
+        return this.fetchAsOwner(owner);
+      }
       // Another process is fetching; the old token, if any, is still valid until its TTL ends.
       if (shared && shared.ttlMs > 0) return shared.accessToken;
       await sleep(pollMs);
@@ -139,9 +129,7 @@ export class TokenProvider {
   private async fetchAsOwner(owner: string): Promise<string> {
     // Renew the lock while the fetch waits for a rate slot or a 429 pause, so nobody else starts one.
     const renew = setInterval(() => {
-      void EXTEND_IF_EQUAL.run(this.deps.redis, [this.keys.tokenLock], [owner, this.lockTtlMs]).catch(
-        () => undefined,
-      );
+      void extendOwned(this.deps.redis, this.keys.tokenLock, owner, this.lockTtlMs).catch(() => undefined);
     }, this.lockTtlMs / 3);
     renew.unref();
     try {
@@ -151,7 +139,7 @@ export class TokenProvider {
       return await this.fetchAndStore();
     } finally {
       clearInterval(renew);
-      await DELETE_IF_EQUAL.run(this.deps.redis, [this.keys.tokenLock], [owner]).catch(() => undefined);
+      await releaseOwned(this.deps.redis, this.keys.tokenLock, owner).catch(() => undefined);
     }
   }
 

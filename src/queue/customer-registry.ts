@@ -9,22 +9,27 @@
  *   died mid-create) looks the customer up before creating, so a retry never makes a second customer.
  */
 import type { Redis } from 'ioredis';
+import { customerKeys } from './keys.js';
 
 export type RegistryEntry = { customerId: string; fingerprint: string };
 
 export class CustomerRegistry {
+  private readonly keys: ReturnType<typeof customerKeys>;
+
   constructor(
     private readonly redis: Redis,
     /** `${prefix}:acct:${accountId}` */
     private readonly namespace: string,
     private readonly ttlSec: number,
-  ) {}
+  ) {
+    this.keys = customerKeys(namespace);
+  }
 
   private key(keyHash: string) {
-    return `${this.namespace}:fp:${keyHash}`;
+    return this.keys.fingerprint(keyHash);
   }
   private markerKey(keyHash: string) {
-    return `${this.namespace}:creating:${keyHash}`;
+    return this.keys.creating(keyHash);
   }
 
   async get(keyHash: string): Promise<RegistryEntry | null> {

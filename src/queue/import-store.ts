@@ -5,6 +5,8 @@
  */
 import type { Redis } from 'ioredis';
 import { OUTCOMES, type Outcome, type RowResult } from '../domain/types.js';
+import { RedisScript } from '../redis/redis-script.js';
+import { importKeys } from './keys.js';
 import type { Sealer } from './sealer.js';
 
 export const IMPORT_STATES = [
@@ -65,48 +67,29 @@ export type ImportMeta = {
   calls: Record<string, number>;
 };
 
-const RECORD_RESULTS = `
-local added = 0
-local n = tonumber(ARGV[1])
-for i = 0, n - 1 do
-  local b = 2 + i * 3
-  if redis.call('HSETNX', KEYS[2], ARGV[b], ARGV[b + 1]) == 1 then
-    redis.call('HINCRBY', KEYS[1], 'out:' .. ARGV[b + 2], 1)
-    added = added + 1
-  end
-end
-local done = redis.call('HINCRBY', KEYS[1], 'done', added)
-local total = redis.call('HGET', KEYS[1], 'total')
-local complete = 0
-if total and tonumber(total) == done then complete = 1 end
-return {added, done, complete}
-`;
-
-const FINISH_PARSING = `
-redis.call('HSET', KEYS[1], 'total', ARGV[1], 'parsedAt', ARGV[2], 'lastRow', ARGV[3])
-local state = redis.call('HGET', KEYS[1], 'state')
-if state == 'parsing' or state == 'queued' then redis.call('HSET', KEYS[1], 'state', 'running') end
-local done = tonumber(redis.call('HGET', KEYS[1], 'done') or '0')
-if done == tonumber(ARGV[1]) then return 1 end
-return 0
-`;
+const RECORD_RESULTS = RedisScript.load('recordResults-2');
+const FINISH_PARSING = RedisScript.load('finishParsing-1');
 
 export class ImportStore {
+  private readonly keys: ReturnType<typeof importKeys>;
+
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
     private readonly sealer: Sealer,
     private readonly retentionSec: number,
-  ) {}
+  ) {
+    this.keys = importKeys(prefix);
+  }
 
   private metaKey(id: string) {
-    return `${this.prefix}:import:${id}`;
+    return this.keys.meta(id);
   }
   private resultsKey(id: string) {
-    return `${this.prefix}:import:${id}:results`;
+    return this.keys.results(id);
   }
   private indexKey() {
-    return `${this.prefix}:imports`;
+    return this.keys.index;
   }
 
   async create(meta: Pick<ImportMeta, 'id' | 'kind' | 'origin' | 'fileName' | 'filePath' | 'options'>) {
@@ -211,12 +194,10 @@ export class ImportStore {
     if (results.length === 0) return { added: 0, complete: false };
     const args: (string | number)[] = [results.length];
     for (const r of results) args.push(r.row, this.sealer.seal(r), r.outcome);
-    const [added, , complete] = (await this.redis.eval(
-      RECORD_RESULTS,
-      2,
-      this.metaKey(id),
-      this.resultsKey(id),
-      ...args,
+    const [added, , complete] = (await RECORD_RESULTS.run(
+      this.redis,
+      [this.metaKey(id), this.resultsKey(id)],
+      args,
     )) as [number, number, number];
     return { added, complete: complete === 1 };
   }
@@ -234,13 +215,10 @@ export class ImportStore {
 
   /** Marks parsing over with `total` rows read; true when every row already has its result. */
   async finishParsing(id: string, total: number, lastRow: number): Promise<boolean> {
-    const complete = await this.redis.eval(
-      FINISH_PARSING,
-      1,
-      this.metaKey(id),
-      total,
-      new Date().toISOString(),
-      lastRow,
+    const complete = await FINISH_PARSING.run(
+      this.redis,
+      [this.metaKey(id)],
+      [total, new Date().toISOString(), lastRow, 'running', 'parsing', 'queued'],
     );
     return complete === 1;
   }

@@ -12,25 +12,8 @@
  * can expire in Redis, so no EnKash call of the old run is sent once another run could hold the lock.
  */
 import type { Redis } from 'ioredis';
-
-const ACQUIRE = `
-local owner = redis.call('GET', KEYS[1])
-if owner == false or owner == ARGV[1] then
-  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-  return 1
-end
-return 0
-`;
-
-const EXTEND = `
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
-return 0
-`;
-
-const RELEASE = `
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0
-`;
+import { acquireOwned, extendOwned, releaseOwned } from '../redis/owned-key.js';
+import { customerKeys } from './keys.js';
 
 /** The holder could not renew the lock in time: another run may hold it now. */
 export class LeaseLostError extends Error {
@@ -41,27 +24,31 @@ export class LeaseLostError extends Error {
 }
 
 export class KeyLock {
+  private readonly keys: ReturnType<typeof customerKeys>;
+
   constructor(
     private readonly redis: Redis,
-    private readonly prefix: string,
+    prefix: string,
     readonly ttlMs = 30_000,
-  ) {}
+  ) {
+    this.keys = customerKeys(prefix);
+  }
 
   private key(keyHash: string) {
-    return `${this.prefix}:lock:${keyHash}`;
+    return this.keys.lock(keyHash);
   }
 
   async acquire(keyHash: string, owner: string): Promise<boolean> {
-    return (await this.redis.eval(ACQUIRE, 1, this.key(keyHash), owner, this.ttlMs)) === 1;
+    return acquireOwned(this.redis, this.key(keyHash), owner, this.ttlMs);
   }
 
   /** Renews the lock for another `ttlMs` if `owner` still holds it. */
   async extend(keyHash: string, owner: string): Promise<boolean> {
-    return (await this.redis.eval(EXTEND, 1, this.key(keyHash), owner, this.ttlMs)) === 1;
+    return extendOwned(this.redis, this.key(keyHash), owner, this.ttlMs);
   }
 
   async release(keyHash: string, owner: string): Promise<void> {
-    await this.redis.eval(RELEASE, 1, this.key(keyHash), owner);
+    await releaseOwned(this.redis, this.key(keyHash), owner);
   }
 
   /** Takes the lock and keeps renewing it until released; null when another run holds it. */

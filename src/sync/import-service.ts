@@ -6,7 +6,9 @@ import { basename } from 'node:path';
 import type { Redis } from 'ioredis';
 import { DEFAULT_READ_LIMITS } from '../ingest/read/limits.js';
 import { openRegularFile } from '../ingest/read/safe-open.js';
+import { releaseOwned, takeOwned } from '../redis/owned-key.js';
 import type { ImportMeta, ImportOptions, ImportStore } from '../queue/import-store.js';
+import { importKeys } from '../queue/keys.js';
 import { JOB_NAMES, importJobOptions, jobIds, type QueueSettings, type Queues } from '../queue/queues.js';
 
 export type SubmitRequest = {
@@ -18,8 +20,6 @@ export type SubmitRequest = {
 };
 
 const TERMINAL = new Set(['done', 'failed', 'cancelled']);
-
-const DELETE_IF = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
 
 /** `imp-20261122-014523-k3j9x2`: sortable by time, safe in BullMQ job ids and folder names. */
 export function newImportId(now = new Date()): string {
@@ -93,7 +93,7 @@ export class ImportService {
     const key = await this.activeKey(request);
     const id = newImportId();
     for (let tries = 0; tries < 3; tries++) {
-      if (await this.redis.set(key, id, 'EX', this.settings.retentionSec, 'NX')) {
+      if (await takeOwned(this.redis, key, id, this.settings.retentionSec * 1000)) {
         await this.submitAs(id, request);
         return { importId: id, duplicate: false };
       }
@@ -101,7 +101,7 @@ export class ImportService {
       const state = other ? await this.store.state(other) : null;
       if (other && state && !TERMINAL.has(state)) return { importId: other, duplicate: true };
       // The other import is over (or gone): the file may be imported again.
-      if (other) await this.redis.eval(DELETE_IF, 1, key, other);
+      if (other) await releaseOwned(this.redis, key, other);
     }
     throw new Error('could not claim the file for import (too much contention)');
   }
@@ -115,7 +115,7 @@ export class ImportService {
 
   private async activeKey(request: Pick<SubmitRequest, 'filePath' | 'options'>): Promise<string> {
     const [hash, options] = await Promise.all([fileHash(request.filePath), optionsKey(request.options)]);
-    return `${this.settings.prefix}:active-file:${hash}:${options}`;
+    return importKeys(this.settings.prefix).activeFile(hash, options);
   }
 
   async submit(request: SubmitRequest): Promise<string> {

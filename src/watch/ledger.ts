@@ -6,6 +6,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
+import { extendOwned, releaseOwned, takeOwned } from '../redis/owned-key.js';
 
 const EntrySchema = z.object({
   claimName: z.string(),
@@ -14,9 +15,6 @@ const EntrySchema = z.object({
   at: z.string(),
 });
 export type LedgerEntry = z.infer<typeof EntrySchema>;
-
-const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
-const EXTEND = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0`;
 
 export class WatchLedger {
   private readonly base: string;
@@ -58,15 +56,19 @@ export class WatchLedger {
     if (entry?.claimName === claimName) await this.redis.hdel(this.ledgerKey, hash);
   }
 
+  private lockKey(claimName: string) {
+    return `${this.base}:lock:${claimName}`;
+  }
+
   async lock(claimName: string, ttlMs: number): Promise<boolean> {
-    return (await this.redis.set(`${this.base}:lock:${claimName}`, this.owner, 'PX', ttlMs, 'NX')) === 'OK';
+    return takeOwned(this.redis, this.lockKey(claimName), this.owner, ttlMs);
   }
 
   async extend(claimName: string, ttlMs: number): Promise<boolean> {
-    return (await this.redis.eval(EXTEND, 1, `${this.base}:lock:${claimName}`, this.owner, ttlMs)) === 1;
+    return extendOwned(this.redis, this.lockKey(claimName), this.owner, ttlMs);
   }
 
   async unlock(claimName: string): Promise<void> {
-    await this.redis.eval(RELEASE, 1, `${this.base}:lock:${claimName}`, this.owner);
+    await releaseOwned(this.redis, this.lockKey(claimName), this.owner);
   }
 }
