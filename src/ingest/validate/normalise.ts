@@ -6,23 +6,33 @@
 import type { DesiredStatus } from '../../domain/types.js';
 import { accept, plural, reject, type Checked } from './check-result.js';
 
-// `\s` covers NBSP (U+00A0), U+2007, U+202F and the BOM; zero-width characters are invisible and are
-// dropped, not turned into spaces, so "AB\u200BC" stays one word.
-const ZERO_WIDTH_RE = /[\u200B-\u200D\u2060\uFEFF]/g;
+// `\s` covers NBSP (U+00A0), U+2007, U+202F and the BOM. Invisible characters that are not part of any
+// spelling (zero-width space, word joiner, a stray BOM) are dropped, not turned into spaces, so
+// "AB\u200BC" stays one word. The zero-width non-joiner and joiner (U+200C, U+200D) are NOT among them:
+// in Devanagari, Kannada, Malayalam, Bengali and Tamil they choose between a conjunct and a half form, so
+// they are part of how a name is spelt and reach EnKash as written.
+const ZERO_WIDTH_RE = /[\u200B\u2060\uFEFF]/g;
 const WHITESPACE_RUN_RE = /\s+/g;
+// Codes (PIN, IFSC, account numbers) are ASCII: there an invisible joiner is never part of the spelling.
 const ANY_WHITESPACE_RE = /[\s\u200B-\u200D\u2060]+/g;
 
-/** Trims, and collapses every run of whitespace (tabs, line breaks, NBSP) inside into one space. */
+/**
+ * Trims, collapses every run of whitespace (tabs, line breaks, NBSP) inside into one space, and composes
+ * the text (NFC): the same letters, one canonical encoding, so a name typed on a Mac (decomposed) and on
+ * Windows compares equal. NFC never changes letters, drops joiners or combining marks; NFKC would
+ * (it folds ligatures and full-width forms), which is why it is never applied to values.
+ */
 export function cleanText(s: string): string {
   const t = s.trim();
   if (!needsCleaning(t)) return t;
-  return t.replace(ZERO_WIDTH_RE, '').replace(WHITESPACE_RUN_RE, ' ').trim();
+  return t.replace(ZERO_WIDTH_RE, '').replace(WHITESPACE_RUN_RE, ' ').trim().normalize('NFC');
 }
 
 /**
- * Whether a trimmed string holds anything cleanText changes: two spaces in a row, or any whitespace or
- * zero-width character other than the plain space. A loop: this runs on every cell of every row, and
- * most cells are plain ASCII the loop clears without allocating.
+ * Whether a trimmed string holds anything cleanText changes: two spaces in a row, any whitespace or
+ * dropped invisible character other than the plain space, or any non-ASCII character (which NFC may
+ * compose). A loop: this runs on every cell of every row, and most cells are plain ASCII the loop clears
+ * without allocating.
  */
 function needsCleaning(t: string): boolean {
   let previousSpace = false;
@@ -34,25 +44,9 @@ function needsCleaning(t: string): boolean {
       continue;
     }
     previousSpace = false;
-    if (c < 32 || (c > 126 && isOddSpace(c))) return true;
+    if (c < 32 || c > 126) return true;
   }
   return false;
-}
-
-/** The characters of JavaScript's `\s` above ASCII, plus zero-width ones. */
-function isOddSpace(c: number): boolean {
-  return (
-    c === 0xa0 ||
-    c === 0x1680 ||
-    (c >= 0x2000 && c <= 0x200d) ||
-    c === 0x2028 ||
-    c === 0x2029 ||
-    c === 0x202f ||
-    c === 0x205f ||
-    c === 0x2060 ||
-    c === 0x3000 ||
-    c === 0xfeff
-  );
 }
 
 const HAS_WHITESPACE_RE = /[\s\u200B-\u200D\u2060]/;
