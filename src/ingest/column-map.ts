@@ -32,6 +32,31 @@ export type ContactColumns = {
   email?: ColumnRef;
 };
 
+/** Where a column's reading came from, best first; `fuzzy` and `content` are guesses (see the plan). */
+export const MATCH_SOURCES = [
+  'exact',
+  'mapping',
+  'saved-mapping',
+  'preset',
+  'synonym',
+  'fuzzy',
+  'content',
+] as const;
+export type MatchSource = (typeof MATCH_SOURCES)[number];
+
+/**
+ * One used column's reading: `target` is a field (`uniqueRefNo`), `address`, or a contact part as
+ * `contact.mobile` (contact 1) / `contact2.mobile`; `rule` says which fuzzy or content rule matched.
+ */
+export type ColumnMatch = {
+  index: number;
+  header: string;
+  target: string;
+  source: MatchSource;
+  confidence: number;
+  rule?: string;
+};
+
 export type ColumnMap = {
   /** Spreadsheet row number of the header row (rows above it are a title block and are ignored). */
   headerRow: number;
@@ -60,4 +85,8 @@ export type ColumnMap = {
   statusInverted?: boolean;
   /** Where the map came from, for the report: `auto`, `preset:tally`, `mapping:FILE`. */
   origin: string;
+  /** How each used column was matched, in column order (the reading plan shows it). */
+  matches?: ColumnMatch[];
+  /** Unused columns whose values look like identifiers (unique, code-like): a possible missed key. */
+  identifierLike?: ColumnRef[];
 };

@@ -12,8 +12,11 @@ import { openRowSource } from './read/open-file.js';
 import { DuplicateTracker } from './validate/duplicates.js';
 import { toParsedRow } from './validate/validate-row.js';
 
-/** Rows read before the header must have been found (title blocks are rarely longer). */
-const HEADER_SEARCH_ROWS = 30;
+/**
+ * Rows read before the columns are decided: the header is searched in the first 30 (title blocks are
+ * rarely longer), and all of them are samples for content recognition and the reading plan.
+ */
+export const SAMPLE_ROWS = 200;
 
 export type IngestOptions = {
   fileName: string;
@@ -48,7 +51,7 @@ export async function ingestFile(path: string, options: IngestOptions): Promise<
   });
   const iterator = source.rows()[Symbol.asyncIterator]();
   const head: RawRow[] = [];
-  while (head.length < HEADER_SEARCH_ROWS) {
+  while (head.length < SAMPLE_ROWS) {
     const next = await iterator.next();
     if (next.done) break;
     head.push(next.value);

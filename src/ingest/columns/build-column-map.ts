@@ -8,10 +8,13 @@ import type { RawRow } from '../raw-row.js';
 import { applyMapping, type MappedColumns } from './apply-mapping.js';
 import { findHeaderRow, likelyHeaderRow } from './header-row.js';
 import type { MappingFile } from './mapping-file.js';
-import { matchHeader, type MatchIndex } from './match-header.js';
+import { describeMatches } from './describe-matches.js';
+import { FUZZY_RULES, matchFuzzy } from './fuzzy-header.js';
+import { matchHeader, TIER_PENALTY, type Candidate, type MatchIndex } from './match-header.js';
+import { recogniseContent } from './recognise-content.js';
 import { noCustomerColumnsError } from './no-columns-error.js';
 import { headerKey, rowTexts } from './normalise-header.js';
-import { examplesFor, getPreset, guessPreset, ignoredColumns, indexFor } from './preset-lookup.js';
+import { examplesFor, getPreset, guessPreset, ignoredColumns, indexFor, tableFor } from './preset-lookup.js';
 import type { Preset } from './presets.js';
 import { selectColumns, usedColumns, type ColumnCandidates, type Selection } from './select-columns.js';
 import { statusWordsFor } from './status-words.js';
@@ -24,8 +27,18 @@ export type ColumnOptions = {
   fileName: string;
 };
 
-/** Header detection, then {@link buildColumnMap}. `firstRows`: the file's first rows (30 are searched). */
+/**
+ * Header detection, then {@link buildColumnMap}, then content recognition over the rows below the header.
+ * `firstRows`: the file's first rows (30 are searched for the header; all of them are samples).
+ */
 export function detectColumns(firstRows: readonly RawRow[], options: ColumnOptions): ColumnMap {
+  const map = detectHeaderColumns(firstRows, options);
+  const complete = options.mapping !== undefined && !options.mapping.autoDetect;
+  const { columns, identifierLike } = recogniseContent(map, firstRows, !complete);
+  return identifierLike.length > 0 ? { ...columns, identifierLike } : columns;
+}
+
+function detectHeaderColumns(firstRows: readonly RawRow[], options: ColumnOptions): ColumnMap {
   const wanted = options.mapping?.headerRow;
   if (wanted !== undefined) {
     const row = firstRows.find((r) => r.row === wanted);
@@ -61,7 +74,8 @@ export function buildColumnMap(headerRow: RawRow, options: ColumnOptions): Colum
   // A preset's ignore list only stops guesses; a mapping file's also silences the unused-column warning.
   const silenced = mapped?.ignored ?? new Set<number>();
   const ignored = new Set([...ignoredColumns(headers, preset?.ignore ?? []), ...silenced]);
-  const selection = merge(mapped, detect(headers, index, ignored, mapped, options.mapping));
+  const candidates = detectCandidates(headers, { index, preset, ignored, mapped, mapping: options.mapping });
+  const selection = merge(mapped, candidates && selectColumns(candidates, mapped?.decided));
   if (!selection.fields.legalName) {
     throw noCustomerColumnsError({
       fileName: options.fileName,
@@ -91,6 +105,7 @@ export function buildColumnMap(headerRow: RawRow, options: ColumnOptions): Colum
     ...(statusWords ? { statusWords } : {}),
     ...(selection.fields.status && selection.statusInverted ? { statusInverted: true } : {}),
     origin,
+    matches: describeMatches(selection, { headers, mapped, candidates, preset, mapping: options.mapping }),
   };
 }
 
@@ -119,16 +134,22 @@ function presetAndOrigin(
   return guessed ? { preset: guessed, origin: `auto:${guessed.name}` } : { origin: 'auto' };
 }
 
-/** Detection over the columns a mapping file leaves free (all of them without one). */
-function detect(
+/**
+ * Candidates for the columns a mapping file leaves free (all of them without one): known names first,
+ * and for a header no known name matches, a fuzzy guess (./fuzzy-header.ts) ranked below every known name.
+ */
+function detectCandidates(
   headers: readonly string[],
-  index: MatchIndex,
-  ignored: ReadonlySet<number>,
-  mapped: MappedColumns | undefined,
-  mapping: MappingFile | undefined,
-): Selection | undefined {
-  if (mapping && !mapping.autoDetect) return undefined;
-  const taken = mapped ? usedColumns(mapped.selection) : new Set<number>();
+  ctx: {
+    index: MatchIndex;
+    preset: Preset | undefined;
+    ignored: ReadonlySet<number>;
+    mapped: MappedColumns | undefined;
+    mapping: MappingFile | undefined;
+  },
+): ColumnCandidates[] | undefined {
+  if (ctx.mapping && !ctx.mapping.autoDetect) return undefined;
+  const taken = ctx.mapped ? usedColumns(ctx.mapped.selection) : new Set<number>();
   const seen = new Map<string, number>();
   const columns: ColumnCandidates[] = [];
   headers.forEach((header, i) => {
@@ -136,10 +157,18 @@ function detect(
     const key = headerKey(header);
     const occurrence = seen.get(key) ?? 0;
     seen.set(key, occurrence + 1);
-    if (ignored.has(i) || taken.has(i)) return;
-    columns.push({ ref: { index: i, header }, candidates: matchHeader(header, index, occurrence) });
+    if (ctx.ignored.has(i) || taken.has(i)) return;
+    const known = matchHeader(header, ctx.index, occurrence);
+    columns.push({ ref: { index: i, header }, candidates: known.length > 0 ? known : fuzzy(header, ctx.preset) });
   });
-  return selectColumns(columns, mapped?.decided);
+  return columns;
+}
+
+function fuzzy(header: string, preset: Preset | undefined): Candidate[] {
+  const found = matchFuzzy(header, tableFor(preset));
+  if (!found) return [];
+  const rank = (FUZZY_RULES.indexOf(found.rule) + 5) * TIER_PENALTY;
+  return [{ target: found.target, rank, contact: 0, fuzzy: found }];
 }
 
 /** The mapping's choices over detection's; contactNumber then follows the primary mobile if still unset. */

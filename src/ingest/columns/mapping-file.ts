@@ -8,7 +8,7 @@ import { basename } from 'node:path';
 import { z } from 'zod';
 import { UserError } from '../../domain/errors.js';
 import { CUSTOMER_SOURCES } from '../../contract/enkash-api.js';
-import { CUSTOMER_FIELDS } from '../column-map.js';
+import { CUSTOMER_FIELDS, type MatchSource } from '../column-map.js';
 import { presetNames } from './presets.js';
 
 const COLUMN_SPEC_HINT = 'expected a header as written in the file ("Party Name") or {"letter": "C"}';
@@ -76,6 +76,8 @@ export const MappingFileSchema = z.strictObject({
 export type MappingFile = z.output<typeof MappingFileSchema> & {
   /** The mapping file's name, for messages and the column map's origin. */
   fileName?: string;
+  /** headerKey → where that column's reading came from (corrections, saved profiles); default `mapping`. */
+  sources?: Record<string, MatchSource>;
 };
 
 /** Parses and validates a mapping file's text; every problem is reported at once. */

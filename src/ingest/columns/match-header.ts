@@ -8,6 +8,7 @@
  *   4. a numbered contact ("Contact Person 2", "Mobile 2", "Contact 2 Email", "2nd Contact Name").
  */
 import { headerKey, headerWords } from './normalise-header.js';
+import type { FuzzyMatch } from './fuzzy-header.js';
 import { contactPartOf, type SynonymTable, type Target } from './targets.js';
 
 export type Candidate = {
@@ -16,12 +17,14 @@ export type Candidate = {
   rank: number;
   /** 0-based key contact for contact targets; 0 otherwise. */
   contact: number;
+  /** Set when the header matched only by a fuzzy rule. */
+  fuzzy?: FuzzyMatch;
 };
 
 type IndexEntry = { target: Target; rank: number };
 export type MatchIndex = ReadonlyMap<string, readonly IndexEntry[]>;
 
-const TIER_PENALTY = 1000;
+export const TIER_PENALTY = 1000;
 
 export function buildIndex(table: SynonymTable): MatchIndex {
   const index = new Map<string, IndexEntry[]>();

@@ -5,7 +5,7 @@
  */
 import type { ColumnMap, ColumnRef, ContactColumns, CustomerField } from '../column-map.js';
 import { CUSTOMER_FIELDS } from '../column-map.js';
-import type { Candidate } from './match-header.js';
+import { TIER_PENALTY, type Candidate } from './match-header.js';
 import { headerKey } from './normalise-header.js';
 import { CONTACT_PARTS, contactPartOf, contactTarget, type Target } from './targets.js';
 
@@ -22,6 +22,9 @@ export type Selection = Pick<ColumnMap, 'fields' | 'address' | 'contacts'> & {
  * row's match key must not change with which cell happens to be filled.
  */
 const FALLBACK_FIELDS: ReadonlySet<CustomerField> = new Set(['legalName', 'state']);
+
+/** Ranks from here on are fuzzy guesses (./build-column-map.ts ranks them below every known name). */
+const FUZZY_RANK = 5 * TIER_PENALTY;
 
 type Ranked = { ref: ColumnRef; rank: number };
 
@@ -48,7 +51,10 @@ export function selectColumns(
     if (!first) continue;
     selection.fields[field] = first.ref;
     // A repeated header is a duplicate, not a fallback: the first one wins and the others are unused.
-    const others = ranked.slice(1).filter((r) => headerKey(r.ref.header) !== headerKey(first.ref.header));
+    // A fuzzy guess never feeds a field unseen as a fallback: only known names do.
+    const others = ranked
+      .slice(1)
+      .filter((r) => headerKey(r.ref.header) !== headerKey(first.ref.header) && r.rank < FUZZY_RANK);
     if (FALLBACK_FIELDS.has(field) && others.length > 0)
       selection.fallbacks[field] = others.map((r) => r.ref);
   }
