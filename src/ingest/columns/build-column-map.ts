@@ -159,7 +159,10 @@ function detectCandidates(
     seen.set(key, occurrence + 1);
     if (ctx.ignored.has(i) || taken.has(i)) return;
     const known = matchHeader(header, ctx.index, occurrence);
-    columns.push({ ref: { index: i, header }, candidates: known.length > 0 ? known : fuzzy(header, ctx.preset) });
+    columns.push({
+      ref: { index: i, header },
+      candidates: known.length > 0 ? known : fuzzy(header, ctx.preset),
+    });
   });
   return columns;
 }

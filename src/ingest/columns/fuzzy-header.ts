@@ -6,14 +6,15 @@
  * Rules, in order (the first that finds one target wins):
  *   F1 words: both headers reduced to a set of canonical words — abbreviations expanded (Cust → customer,
  *      Ref → reference, No/#/Num → number, Cd → code, A/c/Acct → account, Ph/Tel → phone, Mob → mobile,
- *      Addr → address, Nm → name), camelCase and punctuation split, filler words (of, the, our) dropped,
+ *      Addr → address, Nm → name), camelCase and punctuation split, filler words (of, the, our, full) dropped,
  *      word order ignored — and compared as sets: "Code Cust." = "Customer Code", "Name of the Party"
  *      = "Party Name".
  *   F2 party words: as F1 after dropping the word naming whose record it is (customer, party, client,
  *      debtor, buyer, ledger) from both sides, when the header had one: "Debtor ID" = "Customer ID",
  *      "Party Alias" = "Alias", "Client Ref No" = "Ref No". A header that is only "No." never gets here.
- *   F3 spelling: the F1 words joined, within a small edit distance (Levenshtein, by fastest-levenshtein)
- *      of exactly one target's synonyms: "Custmer Code", "GSTN No".
+ *   F3 spelling: the F1 words joined (then without party words), within a small edit distance
+ *      (Levenshtein, by fastest-levenshtein) of exactly one target's synonyms: "Custmer Code", "GSTN No",
+ *      "Buyer Pincod". Never across digits ("Phone 2" is not a slip of "Phone 1").
  * A rule that finds several targets finds nothing: an ambiguous guess is no guess.
  */
 import { distance } from 'fastest-levenshtein';
@@ -60,10 +61,9 @@ const ABBREVIATIONS: Readonly<Record<string, string>> = {
   emailid: 'email id',
   gstno: 'gst number',
   panno: 'pan number',
-  pincode: 'pin code',
 };
 
-const FILLER = new Set(['of', 'the', 'our', 'your', 'its']);
+const FILLER = new Set(['of', 'the', 'our', 'your', 'its', 'full']);
 
 /** Words naming whose record a column belongs to; they add nothing to what the column holds. */
 const PARTY_WORDS = new Set(['customer', 'party', 'client', 'debtor', 'buyer', 'ledger']);
@@ -147,7 +147,10 @@ export function matchFuzzy(header: string, table: SynonymTable): FuzzyMatch | un
     const byParty = only(index.partyWords.get(rest.join(' ')));
     if (byParty) return { target: byParty, rule: 'party-words', confidence: CONFIDENCE['party-words'] };
   }
-  return bySpelling(key, index);
+  return (
+    bySpelling(key, index) ??
+    (rest.length > 0 && rest.length < words.length ? bySpelling(rest.join(' '), index) : undefined)
+  );
 }
 
 function only(targets: ReadonlySet<Target> | undefined): Target | undefined {

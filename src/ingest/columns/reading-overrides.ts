@@ -19,7 +19,9 @@ export const OVERRIDE_FIELDS: readonly string[] = [
   ...CUSTOMER_FIELDS,
   'address',
   ...CONTACT_PARTS.map((p) => `contact.${p}`),
-  ...Array.from({ length: MAX_CONTACTS - 1 }, (_, i) => CONTACT_PARTS.map((p) => `contact${i + 2}.${p}`)).flat(),
+  ...Array.from({ length: MAX_CONTACTS - 1 }, (_, i) =>
+    CONTACT_PARTS.map((p) => `contact${i + 2}.${p}`),
+  ).flat(),
 ];
 
 const FIELD_SET = new Set(OVERRIDE_FIELDS);
@@ -78,7 +80,8 @@ export function overridesToMapping(
       byField.set(field as CustomerField, list);
     } else throw new UserError(unknownField(`column "${header}"`, field));
   }
-  for (const [field, headers] of byField) columns[field] = headers.length === 1 ? (headers[0] ?? null) : headers;
+  for (const [field, headers] of byField)
+    columns[field] = headers.length === 1 ? (headers[0] ?? null) : headers;
   if (address.length > 0) columns.address = address;
   if (contacts.length > 0) columns.contacts = contacts;
   return {
@@ -95,7 +98,10 @@ export function overridesToMapping(
  * A mapping file with corrections on top: the file decides what it names ("--mapping FILE still wins");
  * the corrections fill in the rest.
  */
-export function withOverrides(file: MappingFile | undefined, extra: MappingFile | undefined): MappingFile | undefined {
+export function withOverrides(
+  file: MappingFile | undefined,
+  extra: MappingFile | undefined,
+): MappingFile | undefined {
   if (!file || !extra) return file ?? extra;
   const columns = { ...extra.columns, ...file.columns };
   return {

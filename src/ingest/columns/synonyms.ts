@@ -50,6 +50,8 @@ export const GENERIC_SYNONYMS: SynonymTable = {
     'Name',
     // Tally's Group Summary and outstanding reports list ledgers under "Particulars".
     'Particulars',
+    // QuickBooks' customer import names the company "Company" (Intuit: "Which contact fields are imported").
+    'Company',
   ],
   uniqueRefNo: [
     'Unique Ref No',
@@ -158,6 +160,8 @@ export const GENERIC_SYNONYMS: SynonymTable = {
     'Billing Postal Code',
     'Bill-to Zip Code',
     'Mailing Pincode',
+    // QuickBooks (Intuit: "Which contact fields are imported").
+    'ZIP or Postal code',
   ],
   state: [
     'State',
@@ -169,6 +173,8 @@ export const GENERIC_SYNONYMS: SynonymTable = {
     'Party State',
     'Province',
     'State/Province',
+    // QuickBooks India (Intuit: "Which contact fields are imported").
+    'State/Territory',
     // GST place of supply is a state too, but often as a code ("TN", "33"): only when nothing better exists.
     'Place of Supply',
     'Place of Contact',
