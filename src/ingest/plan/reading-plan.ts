@@ -10,7 +10,7 @@
  * Pure: built from what the reader saw (source info, column map, sample rows). Counts are added later.
  */
 import { createHash } from 'node:crypto';
-import type { MatchKeyField } from '../../config.js';
+import type { MatchKeyField } from '../../domain/types.js';
 import type { ColumnMap, MatchSource } from '../column-map.js';
 import { columnLetter, headerKey } from '../columns/normalise-header.js';
 import { sampleText } from '../columns/content-kind.js';
