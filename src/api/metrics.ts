@@ -71,8 +71,7 @@ export function createMetrics(app: App): ApiMetrics {
     labelNames: ['outcome'] as const,
     registers: [registry],
     async collect() {
-      const ids = await app.store.list(0, ROW_SCAN_IMPORTS);
-      const metas = await Promise.all(ids.map((id) => app.store.get(id)));
+      const metas = await app.imports.list(0, ROW_SCAN_IMPORTS);
       this.reset();
       for (const outcome of OUTCOMES) {
         this.set(

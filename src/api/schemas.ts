@@ -1,7 +1,7 @@
 /** The API's request and response shapes, one zod schema each (fastify validates and documents them). */
 import { z } from 'zod';
 import { OUTCOMES, SYNC_MODES, MATCH_KEYS } from '../domain/types.js';
-import { IMPORT_STATES } from '../queue/import-store.js';
+import { IMPORT_STATES } from '../domain/import-lifecycle.js';
 
 export const ImportIdParams = z.object({
   id: z

@@ -4,26 +4,22 @@
  * report has exactly one line per row.
  */
 import type { Redis } from 'ioredis';
-import { OUTCOMES, type Outcome, type RowResult } from '../domain/types.js';
+import { isTerminal, statesLeadingTo, type ImportState } from '../domain/import-lifecycle.js';
+import {
+  OUTCOMES,
+  type MatchKeyField,
+  type Outcome,
+  type RowResult,
+  type SyncMode,
+} from '../domain/types.js';
 import { RedisScript } from '../redis/redis-script.js';
 import { importKeys } from './keys.js';
 import type { Sealer } from './sealer.js';
 
-export const IMPORT_STATES = [
-  'queued',
-  'parsing',
-  'running',
-  'finalizing',
-  'done',
-  'failed',
-  'cancelled',
-] as const;
-export type ImportState = (typeof IMPORT_STATES)[number];
-
 export type ImportOptions = {
-  mode: 'upsert' | 'create-only' | 'update-only';
+  mode: SyncMode;
   dryRun: boolean;
-  matchKey: 'uniqueRefNo' | 'panOrGstin' | 'accountNumber';
+  matchKey: MatchKeyField;
   preset?: string;
   /** Path of a mapping file (JSON). */
   mapping?: string;
@@ -173,7 +169,7 @@ export class ImportStore {
    */
   async setState(id: string, state: ImportState, extra: Record<string, string | number> = {}) {
     const m = this.redis.multi().hset(this.metaKey(id), { state, ...extra });
-    if (state === 'failed' || state === 'cancelled' || state === 'done') {
+    if (isTerminal(state)) {
       m.expire(this.metaKey(id), this.retentionSec).expire(this.resultsKey(id), this.retentionSec);
     }
     await m.exec();
@@ -218,7 +214,7 @@ export class ImportStore {
     const complete = await FINISH_PARSING.run(
       this.redis,
       [this.metaKey(id)],
-      [total, new Date().toISOString(), lastRow, 'running', 'parsing', 'queued'],
+      [total, new Date().toISOString(), lastRow, 'running', ...statesLeadingTo('running')],
     );
     return complete === 1;
   }

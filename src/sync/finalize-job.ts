@@ -9,12 +9,13 @@ import type { ImportMeta, ImportStore } from '../queue/import-store.js';
 import type { ReportSummary } from '../report/types.js';
 import { writeReport } from '../report/write-report.js';
 import { pathExists } from '../domain/path-exists.js';
+import { canMove } from '../domain/import-lifecycle.js';
 
 export type FinalizeDeps = { store: ImportStore; logger: Logger };
 
 export async function runFinalizeJob(deps: FinalizeDeps, importId: string): Promise<void> {
   const meta = await deps.store.get(importId);
-  if (!meta || meta.state === 'done' || meta.state === 'failed' || meta.state === 'cancelled') return;
+  if (!meta || !canMove(meta.state, 'finalizing')) return;
   await deps.store.setState(importId, 'finalizing');
   const finishedAt = new Date().toISOString();
   const files = await writeReport({

@@ -8,6 +8,7 @@
  * hands each row job the customer it matched.
  */
 import type { Logger } from '../logger.js';
+import { canMove } from '../domain/import-lifecycle.js';
 import type { EnkashClient } from '../enkash/client.js';
 import { matchKeyString, type ParsedRow, type RowResult } from '../domain/types.js';
 import { ingestFile, type IngestedFile } from '../ingest/ingest-file.js';
@@ -52,7 +53,7 @@ type Plan = { snapshot: Snapshot | null; decided: boolean };
 
 export async function runImportJob(deps: ImportDeps, importId: string, signal?: AbortSignal): Promise<void> {
   const meta = await deps.store.get(importId);
-  if (!meta || meta.state === 'done' || meta.state === 'cancelled' || meta.state === 'finalizing') return;
+  if (!meta || !canMove(meta.state, 'parsing')) return;
   const log = deps.logger.child({ importId });
   // `parsed` counts again from 0: a retried import job reads the file again from the start.
   await deps.store.setState(importId, 'parsing', {

@@ -4,6 +4,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { basename } from 'node:path';
 import type { Redis } from 'ioredis';
+import { isTerminal } from '../domain/import-lifecycle.js';
+import type { RowResult } from '../domain/types.js';
 import { DEFAULT_READ_LIMITS } from '../ingest/read/limits.js';
 import { openRegularFile } from '../ingest/read/safe-open.js';
 import { releaseOwned, takeOwned } from '../redis/owned-key.js';
@@ -18,8 +20,6 @@ export type SubmitRequest = {
   origin: 'cli' | 'api' | 'watch' | 'schedule';
   options: Omit<ImportOptions, 'reportDir'> & { reportDir?: string };
 };
-
-const TERMINAL = new Set(['done', 'failed', 'cancelled']);
 
 /** `imp-20261122-014523-k3j9x2`: sortable by time, safe in BullMQ job ids and folder names. */
 export function newImportId(now = new Date()): string {
@@ -99,7 +99,7 @@ export class ImportService {
       }
       const other = await this.redis.get(key);
       const state = other ? await this.store.state(other) : null;
-      if (other && state && !TERMINAL.has(state)) return { importId: other, duplicate: true };
+      if (other && state && !isTerminal(state)) return { importId: other, duplicate: true };
       // The other import is over (or gone): the file may be imported again.
       if (other) await releaseOwned(this.redis, key, other);
     }
@@ -110,7 +110,7 @@ export class ImportService {
   async activeImport(request: Pick<SubmitRequest, 'filePath' | 'options'>): Promise<string | null> {
     const other = await this.redis.get(await this.activeKey(request));
     const state = other ? await this.store.state(other) : null;
-    return other && state && !TERMINAL.has(state) ? other : null;
+    return other && state && !isTerminal(state) ? other : null;
   }
 
   private async activeKey(request: Pick<SubmitRequest, 'filePath' | 'options'>): Promise<string> {
@@ -145,13 +145,25 @@ export class ImportService {
     return this.store.get(id);
   }
 
+  /** The newest imports still kept (JOB_RETENTION_SEC), newest first. */
+  async list(offset: number, limit: number): Promise<ImportMeta[]> {
+    const ids = await this.store.list(offset, limit);
+    const metas = await Promise.all(ids.map((id) => this.store.get(id)));
+    return metas.filter((m): m is ImportMeta => m !== null);
+  }
+
+  /** The import's row results so far, in row order. */
+  results(meta: Pick<ImportMeta, 'id' | 'lastRow'>): AsyncGenerator<RowResult> {
+    return this.store.results(meta.id, meta.lastRow);
+  }
+
   /**
    * Cancels the rows not yet sent: they end `skipped`; rows already synced keep their outcome, and the
    * import still ends with a full report (state `cancelled`).
    */
   async cancel(id: string): Promise<boolean> {
     const state = await this.store.state(id);
-    if (!state || TERMINAL.has(state)) return false;
+    if (!state || isTerminal(state)) return false;
     await this.store.set(id, { cancelRequested: 1 });
     return true;
   }
@@ -166,7 +178,7 @@ export class ImportService {
       const meta = await this.store.get(id);
       if (!meta) throw new Error(`import ${id} not found`);
       onProgress(meta);
-      if (TERMINAL.has(meta.state)) return meta;
+      if (isTerminal(meta.state)) return meta;
       if (options.signal?.aborted) return meta;
       await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 250));
     }

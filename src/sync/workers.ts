@@ -9,6 +9,7 @@ import { DelayedError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { EnkashError } from '../enkash/errors.js';
 import type { RowResult } from '../domain/types.js';
+import { isTerminal } from '../domain/import-lifecycle.js';
 import { cancelledRowResult } from '../domain/row-results.js';
 import type { RegistryEntry } from '../queue/customer-registry.js';
 import type { ImportStore } from '../queue/import-store.js';
@@ -234,7 +235,7 @@ async function recordImportFailure(deps: EngineDeps, job: Job, err: Error) {
   try {
     const { importId } = ImportJobSchema.parse(job.data);
     const state = await deps.store.state(importId);
-    if (state === 'done' || state === 'cancelled' || state === 'failed') return;
+    if (!state || isTerminal(state)) return;
     const stage = job.name === JOB_NAMES.finalize ? 'writing the report' : 'reading the file';
     await deps.store.setState(importId, 'failed', {
       error: `the import stopped while ${stage}: ${err.message}`,

@@ -38,7 +38,7 @@ export class FolderWatcher {
   private lastFullScan = 0;
 
   constructor(
-    private readonly app: Pick<App, 'imports' | 'store' | 'redis' | 'logger' | 'config'>,
+    private readonly app: Pick<App, 'imports' | 'redis' | 'logger' | 'config'>,
     private readonly options: WatchOptions,
   ) {
     this.layout = layoutOf(resolve(options.dir));
@@ -48,7 +48,6 @@ export class FolderWatcher {
       layout: this.layout,
       ledger: this.ledger,
       imports: app.imports,
-      store: app.store,
       logger: app.logger.child({ component: 'watch' }),
       importOptions: options.importOptions,
       copyDir: join(resolve(app.config.api.uploadDir), 'watch'),

@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import type { Logger } from '../logger.js';
-import type { ImportMeta, ImportStore } from '../queue/import-store.js';
+import type { ImportMeta } from '../queue/import-store.js';
 import { FileReadError } from '../ingest/raw-row.js';
 import { DEFAULT_READ_LIMITS } from '../ingest/read/limits.js';
 import { privateCopy } from '../ingest/read/private-copy.js';
@@ -13,12 +13,12 @@ import { type ImportService, type SubmitRequest, type Submitted } from '../sync/
 import { originalName, readSidecar, settleFile, writeSidecar, type Layout, type Sidecar } from './folders.js';
 import type { WatchLedger } from './ledger.js';
 import { pathExists } from '../domain/path-exists.js';
+import { isTerminal } from '../domain/import-lifecycle.js';
 
 export type SettleDeps = {
   layout: Layout;
   ledger: WatchLedger;
   imports: ImportService;
-  store: ImportStore;
   logger: Logger;
   importOptions: SubmitRequest['options'];
   /** Where each claimed file's private copy is made (under UPLOAD_DIR): what is imported is that copy. */
@@ -79,7 +79,7 @@ export async function settleClaim(
   // True when the same bytes were already being imported (an upload, the nightly job): this file joins it.
   let joined = false;
   try {
-    const known = sidecar.importId ?? (await findImportOf(deps.store, copy));
+    const known = sidecar.importId ?? (await findImportOf(deps.imports, copy));
     if (known) importId = known;
     else ({ importId, duplicate: joined } = await submit(deps, copy, sidecar));
   } catch (err) {
@@ -95,7 +95,7 @@ export async function settleClaim(
   }
 
   const meta = await deps.imports.waitFor(importId, () => undefined, { pollMs: 250, signal });
-  if (meta.state !== 'done' && meta.state !== 'failed' && meta.state !== 'cancelled') return 'interrupted';
+  if (!isTerminal(meta.state)) return 'interrupted';
   if (meta.state !== 'done') {
     return fail(deps, claimName, hash, failureText(meta), meta.reportDir ?? meta.options.reportDir);
   }
@@ -115,10 +115,9 @@ function submit(deps: SettleDeps, path: string, sidecar: Sidecar): Promise<Submi
 }
 
 /** A restart between submitting and recording the id: the import names this claim's unique path. */
-async function findImportOf(store: ImportStore, path: string): Promise<string | undefined> {
-  for (const id of await store.list(0, RECENT_IMPORTS)) {
-    const meta = await store.get(id);
-    if (meta?.filePath === path) return id;
+async function findImportOf(imports: ImportService, path: string): Promise<string | undefined> {
+  for (const meta of await imports.list(0, RECENT_IMPORTS)) {
+    if (meta.filePath === path) return meta.id;
   }
   return undefined;
 }

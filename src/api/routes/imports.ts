@@ -1,7 +1,8 @@
-/** The import routes: thin, each one call to the ImportService (or the store for lists and results). */
+/** The import routes: thin, each one call to the ImportService. */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { access } from 'node:fs/promises';
 import type { App } from '../../app.js';
+import { isTerminal } from '../../domain/import-lifecycle.js';
 import type { ImportMeta, ImportOptions } from '../../queue/import-store.js';
 import { ApiError } from '../errors.js';
 import { importLinks, importView } from '../import-view.js';
@@ -16,8 +17,6 @@ import {
 } from '../schemas.js';
 import { UPLOAD_BODY_DOC } from '../upload-fields.js';
 import { receiveUpload, type UploadLimits } from '../upload.js';
-
-const TERMINAL = new Set(['done', 'failed', 'cancelled']);
 
 export type ImportRoutesOptions = { app: App; limits: UploadLimits };
 
@@ -77,9 +76,7 @@ export const importRoutes: FastifyPluginAsyncZod<ImportRoutesOptions> = async (s
     },
     async (request) => {
       const { offset, limit } = request.query;
-      const ids = await app.store.list(offset, limit);
-      const metas = await Promise.all(ids.map((id) => app.store.get(id)));
-      const imports = metas.filter((m): m is ImportMeta => m !== null).map(importView);
+      const imports = (await app.imports.list(offset, limit)).map(importView);
       return { offset, limit, imports };
     },
   );
@@ -149,11 +146,11 @@ async function mustGet(app: App, id: string): Promise<ImportMeta> {
 }
 
 async function failedRowsOf(app: App, meta: ImportMeta): Promise<number[]> {
-  if (!TERMINAL.has(meta.state) || !meta.reportDir) {
+  if (!isTerminal(meta.state) || !meta.reportDir) {
     throw new ApiError(409, 'NOT_FINISHED', `import ${meta.id} is ${meta.state}: retry once it has finished`);
   }
   const rows: number[] = [];
-  for await (const result of app.store.results(meta.id, meta.lastRow)) {
+  for await (const result of app.imports.results(meta)) {
     if (result.outcome === 'failed') rows.push(result.row);
   }
   if (rows.length === 0) throw new ApiError(409, 'NOTHING_TO_RETRY', `import ${meta.id} has no failed rows`);

@@ -2,6 +2,7 @@ import { realpath } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { UserError } from '../../domain/errors.js';
+import { isTerminal } from '../../domain/import-lifecycle.js';
 import { SUCCESS_OUTCOMES, SYNC_MODES, OUTCOMES, MATCH_KEYS } from '../../domain/types.js';
 import type { ImportMeta } from '../../queue/import-store.js';
 import { countsText, createProgress } from '../progress.js';
@@ -88,7 +89,7 @@ async function runSync(file: string, flags: SyncFlags): Promise<number> {
     const progress = createProgress();
     const meta = await app.imports.waitFor(importId, (m) => progress.update(m), { signal: abort.signal });
     progress.stop();
-    if (abort.signal.aborted && !['done', 'failed', 'cancelled'].includes(meta.state)) {
+    if (abort.signal.aborted && !isTerminal(meta.state)) {
       console.error(
         `interrupted: import ${importId} goes on in Redis; run \`customer-sync worker\` to finish it`,
       );
