@@ -24,6 +24,11 @@ export const OUTCOMES = [
   'skipped',
   /** Only from `validate` (no EnKash call made): the row would be sent. */
   'valid',
+  // Dry runs speak in the conditional: nothing was written, so nothing was `created`.
+  'would-create',
+  'would-update',
+  'would-activate',
+  'would-deactivate',
 ] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
@@ -35,6 +40,10 @@ export const SUCCESS_OUTCOMES: ReadonlySet<Outcome> = new Set([
   'activated',
   'deactivated',
   'valid',
+  'would-create',
+  'would-update',
+  'would-activate',
+  'would-deactivate',
 ]);
 
 export const SYNC_MODES = ['upsert', 'create-only', 'update-only'] as const;

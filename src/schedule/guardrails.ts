@@ -17,7 +17,17 @@ export type GuardrailInput = {
 
 export type GuardrailDecision = { hold: false } | { hold: true; reason: string };
 
-const CHANGING: Outcome[] = ['created', 'updated', 'activated', 'deactivated'];
+// Guardrails judge a dry run, whose outcomes are conditional; a real run's are counted too, to be safe.
+const CHANGING: Outcome[] = [
+  'would-create',
+  'would-update',
+  'would-activate',
+  'would-deactivate',
+  'created',
+  'updated',
+  'activated',
+  'deactivated',
+];
 
 export function checkGuardrails(g: Guardrails, input: GuardrailInput): GuardrailDecision {
   const changes = CHANGING.reduce((sum, o) => sum + input.counts[o], 0);

@@ -280,14 +280,14 @@ async function createOnce(
 function dryRunResult(work: RowWork, action: RowAction): RowResult {
   switch (action.kind) {
     case 'create':
-      return { ...baseResult(work, 'created', ''), changes: 'dry run: would create' };
+      return { ...baseResult(work, 'would-create', ''), changes: 'dry run: would create' };
     case 'update': {
       const outcome =
         Object.keys(action.diff.patch).length === 0 && action.diff.status
           ? action.diff.status === 'activate'
-            ? 'activated'
-            : 'deactivated'
-          : 'updated';
+            ? 'would-activate'
+            : 'would-deactivate'
+          : 'would-update';
       return {
         ...baseResult(work, outcome, action.customerId),
         changes: `dry run: would change ${formatChanges(action.diff.changes)}`,

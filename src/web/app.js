@@ -22,6 +22,10 @@ const OUTCOME_TEXT = {
   failed: 'failed',
   skipped: 'skipped',
   valid: 'valid',
+  'would-create': 'would be added',
+  'would-update': 'would be updated',
+  'would-activate': 'would be activated',
+  'would-deactivate': 'would be deactivated',
 };
 const REPORTS = [
   ['results.csv', 'Results (CSV)'],
