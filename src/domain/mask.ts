@@ -21,7 +21,8 @@ export function maskId(value: string): string {
 const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
 const GSTIN_OR_PAN =
   /\b(?:\d{2}[A-Za-z]{5}\d{4}[A-Za-z][A-Za-z0-9][Zz][A-Za-z0-9]|[A-Za-z]{5}\d{4}[A-Za-z])\b/g;
-const LONG_DIGITS = /(?:\+|\b)\d[\d -]{7,}\d\b/g;
+// Not inside a hyphenated token: `imp-20261206-014523-k3j9x2` is an import id, not a phone number.
+const LONG_DIGITS = /(?<![\w-])\+?\d[\d -]{7,}\d\b/g;
 
 /** Masks anything in free text that looks like an e-mail, PAN/GSTIN, phone or account number. */
 export function maskText(text: string): string {

@@ -11,6 +11,7 @@ import type { RawRow, RowSource } from './raw-row.js';
 import { openRowSource } from './read/open-file.js';
 import { DuplicateTracker } from './validate/duplicates.js';
 import { toParsedRow } from './validate/validate-row.js';
+import { maskText } from '../domain/mask.js';
 
 /**
  * Rows read before the columns are decided: the header is searched in the first 30 (title blocks are
@@ -89,7 +90,8 @@ export async function ingestFile(path: string, options: IngestOptions): Promise<
 function columnWarnings(columns: ColumnMap): string[] {
   const warnings = [`columns: ${columns.origin}, header in row ${columns.headerRow}`];
   if (columns.unused.length > 0) {
-    warnings.push(`columns not used: ${columns.unused.map((c) => `"${c.header}"`).join(', ')}`);
+    // Headers can hold personal data (a data row taken for the header row): masked, like every message.
+    warnings.push(`columns not used: ${columns.unused.map((c) => `"${maskText(c.header)}"`).join(', ')}`);
   }
   return warnings;
 }

@@ -66,6 +66,13 @@ export type ImportMeta = {
 const RECORD_RESULTS = RedisScript.load('recordResults-2');
 const FINISH_PARSING = RedisScript.load('finishParsing-1');
 
+/**
+ * Free text about a file can quote its cells (a data row taken for the header row, a bad cell): these
+ * fields are sealed like row data, whatever masking their messages already had.
+ */
+const SEALED_FIELDS = ['error', 'warnings', 'headers'] as const;
+const SEALED_MARK = 'sealed:';
+
 export class ImportStore {
   private readonly keys: ReturnType<typeof importKeys>;
 
@@ -141,10 +148,10 @@ export class ImportStore {
       blankRows: Number(h.blankRows ?? 0),
       totalsRows: Number(h.totalsRows ?? 0),
       lastRow: Number(h.lastRow ?? 0),
-      headers: JSON.parse(h.headers ?? '[]') as string[],
+      headers: JSON.parse(this.unseal(h.headers) ?? '[]') as string[],
       sheet: h.sheet,
-      warnings: JSON.parse(h.warnings ?? '[]') as string[],
-      error: h.error,
+      warnings: JSON.parse(this.unseal(h.warnings) ?? '[]') as string[],
+      error: this.unseal(h.error),
       cancelRequested: h.cancelRequested === '1',
       reportDir: h.reportDir,
       calls,
@@ -168,7 +175,7 @@ export class ImportStore {
    * retention period from then on, like one whose report was written.
    */
   async setState(id: string, state: ImportState, extra: Record<string, string | number> = {}) {
-    const m = this.redis.multi().hset(this.metaKey(id), { state, ...extra });
+    const m = this.redis.multi().hset(this.metaKey(id), this.sealFields({ state, ...extra }));
     if (isTerminal(state)) {
       m.expire(this.metaKey(id), this.retentionSec).expire(this.resultsKey(id), this.retentionSec);
     }
@@ -176,7 +183,22 @@ export class ImportStore {
   }
 
   async set(id: string, fields: Record<string, string | number>) {
-    await this.redis.hset(this.metaKey(id), fields);
+    await this.redis.hset(this.metaKey(id), this.sealFields(fields));
+  }
+
+  private sealFields(fields: Record<string, string | number>): Record<string, string | number> {
+    const out = { ...fields };
+    for (const name of SEALED_FIELDS) {
+      const value = out[name];
+      if (value !== undefined) out[name] = SEALED_MARK + this.sealer.seal(String(value));
+    }
+    return out;
+  }
+
+  /** Values written before fields were sealed are read as they are. */
+  private unseal(value: string | undefined): string | undefined {
+    if (value === undefined || !value.startsWith(SEALED_MARK)) return value;
+    return this.sealer.open<string>(value.slice(SEALED_MARK.length));
   }
 
   async addCounts(id: string, counts: Record<string, number>) {

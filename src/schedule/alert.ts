@@ -2,6 +2,7 @@
  * Alerts for people: a warn log line always, and a JSON POST to ALERT_WEBHOOK_URL when set. A webhook
  * that fails is logged, never fatal: the alert is already in the log.
  */
+import { maskText } from '../domain/mask.js';
 import type { Logger } from '../logger.js';
 
 export type Alert = {
@@ -13,11 +14,9 @@ export type Alert = {
 
 const WEBHOOK_TIMEOUT_MS = 10_000;
 
-export async function raiseAlert(
-  logger: Logger,
-  webhookUrl: string | undefined,
-  alert: Alert,
-): Promise<void> {
+export async function raiseAlert(logger: Logger, webhookUrl: string | undefined, raw: Alert): Promise<void> {
+  // The last line of defence for text leaving the process: callers mask what they quote, this masks again.
+  const alert: Alert = { ...raw, message: maskText(raw.message) };
   logger.warn({ event: 'alert', ...alert }, alert.message);
   if (!webhookUrl) return;
   try {

@@ -6,6 +6,7 @@
 import { copyFile, mkdir, rm } from 'node:fs/promises';
 import { extname, join, resolve } from 'node:path';
 import type { App } from '../app.js';
+import { maskText } from '../domain/mask.js';
 import type { ImportMeta, ImportOptions } from '../queue/import-store.js';
 import { raiseAlert } from './alert.js';
 import { checkGuardrails } from './guardrails.js';
@@ -36,7 +37,7 @@ export class JobRunner {
     try {
       return await this.runUnlocked(job, signal);
     } catch (err) {
-      const reason = (err as Error).message;
+      const reason = maskText((err as Error).message);
       await this.runs.record(job.name, { lastRunAt: now(), outcome: 'failed', reason, importId: undefined });
       await this.alert(job, 'run-failed', `job ${job.name} failed: ${reason}`);
       return { outcome: 'failed', reason };
@@ -164,7 +165,8 @@ export class JobRunner {
   ): Promise<RunResult> {
     const rows = meta.total ?? meta.done;
     if (meta.state !== 'done') {
-      const reason = `${what} ${meta.id} ended ${meta.state}${meta.error ? `: ${meta.error}` : ''}`;
+      // Kept in Redis, logged and sent to the webhook: what the file said is quoted masked.
+      const reason = `${what} ${meta.id} ended ${meta.state}${meta.error ? `: ${maskText(meta.error)}` : ''}`;
       await this.runs.record(job.name, {
         lastRunAt: now(),
         outcome: 'failed',

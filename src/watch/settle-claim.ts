@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import type { Logger } from '../logger.js';
 import type { ImportMeta } from '../queue/import-store.js';
+import { maskText } from '../domain/mask.js';
 import { FileReadError } from '../ingest/raw-row.js';
 import { DEFAULT_READ_LIMITS } from '../ingest/read/limits.js';
 import { privateCopy } from '../ingest/read/private-copy.js';
@@ -54,7 +55,7 @@ export async function settleClaim(
         maxBytes: DEFAULT_READ_LIMITS.maxFileBytes,
       });
     } catch (err) {
-      if (err instanceof FileReadError) return fail(deps, claimName, undefined, err.message);
+      if (err instanceof FileReadError) return fail(deps, claimName, undefined, maskText(err.message));
       throw err;
     }
     await writeSidecar(layout, claimName, { ...sidecar, hash });
@@ -83,7 +84,7 @@ export async function settleClaim(
     if (known) importId = known;
     else ({ importId, duplicate: joined } = await submit(deps, copy, sidecar));
   } catch (err) {
-    return fail(deps, claimName, hash, `could not be submitted: ${(err as Error).message}`);
+    return fail(deps, claimName, hash, `could not be submitted: ${maskText((err as Error).message)}`);
   }
   if (!sidecar.importId) {
     await writeSidecar(layout, claimName, { ...sidecar, hash, importId });
@@ -145,5 +146,6 @@ async function fail(
 
 function failureText(meta: ImportMeta): string {
   if (meta.state === 'cancelled') return `import ${meta.id} was cancelled`;
-  return `import ${meta.id} failed: ${meta.error ?? 'the file could not be processed'}`;
+  // The note, the log line and the ledger outlive the import: what the file said is quoted masked.
+  return `import ${meta.id} failed: ${meta.error ? maskText(meta.error) : 'the file could not be processed'}`;
 }

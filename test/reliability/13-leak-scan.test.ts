@@ -4,7 +4,10 @@
  * LOG_LEVEL=debug), with invalid rows, a share of 5xx answers, creates that commit and never answer, writes
  * EnKash refuses with 400 echoing the values back (sandbox fault rejectWriteRate), every token expired
  * mid-import; then a second import through the CLI path that updates rows (with more refusals), two of
- * whose customers were deleted in EnKash behind our back. Afterwards every log line
+ * whose customers were deleted in EnKash behind our back; then the paths where a file's cells become free
+ * text (issue 17): a headerless file (its first data row would be quoted as "headers"), a file with
+ * personal data in its header cells, and a nightly job whose export is headerless, which fails and
+ * alerts a captured webhook. Afterwards every log line, every webhook body
  * and every key and value under the deployment's Redis prefix (strings, hashes, lists, sets, sorted sets,
  * streams) is searched for the input's mobiles, e-mails, PANs, GSTINs and account numbers, the invalid
  * values, every OAuth token the sandbox issued, and the credentials and keys. The report files hold the
@@ -23,6 +26,8 @@ import { createApp, type App } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { pathExists } from '../../src/domain/path-exists.js';
 import { createLoggerTo } from '../../src/logger.js';
+import { definition, startWebhook, type Webhook } from '../schedule/helpers.js';
+import { JobRunner } from '../../src/schedule/job-runner.js';
 import { REPO_ROOT, credentials, startHarness, type Harness } from '../helpers/engine.js';
 import { testRedis } from '../helpers/redis.js';
 import {
@@ -41,7 +46,9 @@ const REPORT_FILES = new Set(['results.csv', 'results.xlsx', 'summary.json', 'er
 let h: Harness | undefined;
 let app: App | undefined;
 let server: FastifyInstance | undefined;
+let webhook: Webhook | undefined;
 afterAll(async () => {
+  await webhook?.close();
   if (server) {
     const closing = server.close();
     server.server.closeAllConnections();
@@ -103,10 +110,17 @@ function exitOf(child: ChildProcess): Promise<void> {
 describe(`scenario 13 (${PROFILE}): leak scan`, () => {
   it('finds no personal data, token or secret in the logs or in Redis', async () => {
     const started = Date.now();
+    webhook = await startWebhook();
     h = await startHarness({
       localWorker: false,
       faults: { failureRate: 0.12, hangCreateRate: 0.03, rejectWriteRate: 0.04 },
-      env: { LOG_LEVEL: 'debug', ENKASH_TIMEOUT_MS: '1500', RETRY_ATTEMPTS: '3', WORKER_CONCURRENCY: '16' },
+      env: {
+        LOG_LEVEL: 'debug',
+        ENKASH_TIMEOUT_MS: '1500',
+        RETRY_ATTEMPTS: '3',
+        WORKER_CONCURRENCY: '16',
+        ALERT_WEBHOOK_URL: webhook.url,
+      },
     });
     const harness = h;
     // The local App logs at debug too (the harness's own App, which only submits, logs at info).
@@ -180,6 +194,53 @@ describe(`scenario 13 (${PROFILE}): leak scan`, () => {
     const meta2 = await harness.sync(file2, {}, 300_000);
     expect(meta2.state).toBe('done');
 
+    // Where cells become free text. (a) A headerless file: its first row is all the "headers" there are.
+    harness.sandbox.setFaults({ failureRate: 0, rejectWriteRate: 0, hangCreateRate: 0 });
+    const headerless = Array.from({ length: 3 }, (_, i) => syntheticCustomer(ROWS + 100 + i, SEED));
+    const headerlessCsv = headerless.map(syntheticCsvLine).join('\r\n');
+    const form3 = new FormData();
+    form3.append('file', new Blob([headerlessCsv]), 'no-headers.csv');
+    const uploaded3 = await fetch(`${apiUrl}/imports`, {
+      method: 'POST',
+      body: form3,
+      headers: { authorization: `Bearer ${apiKey}` },
+    });
+    expect(uploaded3.status).toBe(202);
+    const { importId: third } = (await uploaded3.json()) as { importId: string };
+    const meta3 = await local.imports.waitFor(third, () => undefined, {
+      pollMs: 100,
+      signal: AbortSignal.timeout(120_000),
+    });
+    expect(meta3.state).toBe('failed');
+    // (b) Personal data in header cells (unused columns land in the warnings).
+    const inHeaders = syntheticCustomer(ROWS + 200, SEED);
+    const file4 = join(inputDir, 'pii-headers.csv');
+    const extraHeaders = [inHeaders.mobile, inHeaders.email, inHeaders.gstin, inHeaders.accountNumber];
+    await writeFile(
+      file4,
+      [
+        [...SYNTHETIC_HEADERS, ...extraHeaders].join(','),
+        ...customers.slice(0, 3).map((c) => `${syntheticCsvLine(c)},a,b,c,d`),
+      ].join('\r\n'),
+    );
+    const meta4 = await harness.sync(file4, {}, 120_000);
+    expect(meta4.state).toBe('done');
+    // (c) A nightly job whose export is headerless: the run fails and alerts the webhook.
+    const nightly = Array.from({ length: 3 }, (_, i) => syntheticCustomer(ROWS + 300 + i, SEED));
+    const exportDir = join(harness.dir, 'erp-export');
+    await mkdir(exportDir, { recursive: true });
+    await writeFile(join(exportDir, 'customers.csv'), nightly.map(syntheticCsvLine).join('\r\n'));
+    const run = await new JobRunner(local).run(
+      definition({
+        name: 'nightly-leak',
+        source: { folder: exportDir, glob: 'customers.csv' },
+        mode: 'upsert',
+        schedule: { cron: '0 2 * * *', timezone: 'Asia/Kolkata' },
+      }),
+    );
+    expect(run.outcome).toBe('failed');
+    expect(webhook.bodies.length).toBeGreaterThan(0);
+
     // Let the worker write its last lines, then stop it (its shutdown logs are scanned too).
     worker.kill('SIGTERM');
     await exitOf(worker);
@@ -188,6 +249,7 @@ describe(`scenario 13 (${PROFILE}): leak scan`, () => {
     const tokens = harness.sandbox.issuedTokens();
     const needles: Needle[] = [
       ...personalNeedles(customers),
+      ...personalNeedles([...headerless, inHeaders, ...nightly]),
       ...invalid.needles,
       ...tokens.map((t) => ({ kind: 'OAuth token', value: t })),
       { kind: 'client secret', value: c.clientSecret },
@@ -197,14 +259,17 @@ describe(`scenario 13 (${PROFILE}): leak scan`, () => {
       { kind: 'API key', value: apiKey },
     ];
 
-    const logs: Haystack[] = [...harness.logs, ...localLogs].map((text, i) => ({ where: `log #${i}`, text }));
+    const logs: Haystack[] = [
+      ...[...harness.logs, ...localLogs].map((text, i) => ({ where: `log #${i}`, text })),
+      ...webhook.bodies.map((body, i) => ({ where: `webhook POST #${i}`, text: JSON.stringify(body) })),
+    ];
     const redis = testRedis(harness.env.REDIS_URL);
     const keys = await dumpPrefix(redis, harness.env.REDIS_PREFIX ?? '');
     await redis.quit();
 
     // Files: the report folders are the user's; nothing else under the run's folder may hold report files,
     // and no other file (state, temp) may hold the needles. Uploads are the user's input, kept by design.
-    const reportDirs = [meta1, meta2].map((m) => m.reportDir ?? m.options.reportDir);
+    const reportDirs = [meta1, meta2, meta3, meta4].map((m) => m.reportDir ?? m.options.reportDir);
     const files = await filesUnder(harness.dir);
     const strayReports = files.filter(
       (f) => REPORT_FILES.has(f.split('/').pop() ?? '') && !reportDirs.some((d) => f.startsWith(`${d}/`)),
@@ -218,7 +283,9 @@ describe(`scenario 13 (${PROFILE}): leak scan`, () => {
     const otherFiles: Haystack[] = [];
     for (const f of files) {
       if (reportDirs.some((d) => f.startsWith(`${d}/`)) || f.startsWith(`${uploadDir}/`)) continue;
-      if (f.startsWith(`${inputDir}/`)) continue;
+      if (f.startsWith(`${inputDir}/`) || f.startsWith(`${exportDir}/`)) continue;
+      // The nightly job's private copies of its export are the user's input, like uploads.
+      if (f.startsWith(`${join(harness.env.STATE_DIR ?? '', 'schedule')}/`)) continue;
       otherFiles.push({ where: `file ${relative(harness.dir, f)}`, text: await readFile(f, 'utf8') });
     }
 

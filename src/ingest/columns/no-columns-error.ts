@@ -8,6 +8,7 @@ import { HEADER_SEARCH_ROWS } from './header-row.js';
 import { rowTexts } from './normalise-header.js';
 import { presetNames } from './presets.js';
 import type { SynonymTable } from './targets.js';
+import { maskText } from '../../domain/mask.js';
 
 const MAX_QUOTED = 20;
 
@@ -15,7 +16,9 @@ const MAX_QUOTED = 20;
 export function quoteHeaders(headers: readonly string[]): string {
   const named = headers.filter((h) => h !== '');
   if (named.length === 0) return '(none)';
-  const shown = named.slice(0, MAX_QUOTED).map((h) => `"${h}"`);
+  // A file without a header row has its first data row quoted here: its mobiles, e-mails, PAN/GSTINs and
+  // account numbers are masked, since this message is stored, logged and sent to alert webhooks.
+  const shown = named.slice(0, MAX_QUOTED).map((h) => `"${maskText(h)}"`);
   const more = named.length - shown.length;
   return more > 0 ? `${shown.join(', ')} … and ${more} more` : shown.join(', ');
 }
