@@ -3,7 +3,7 @@
  * Entry points build one App and close it when they stop (in reverse order of creation).
  */
 import { resolve } from 'node:path';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { Config } from './config.js';
 import { EnkashClient, type CallRecord } from './enkash/client.js';
 import type { Logger } from './logger.js';
@@ -12,6 +12,7 @@ import { ImportStore } from './queue/import-store.js';
 import { KeyLock } from './queue/key-lock.js';
 import { accountNamespace } from './queue/keys.js';
 import { createQueues, type QueueSettings, type Queues } from './queue/queues.js';
+import { isRedisConnectionError, openRedis, type RedisWait } from './queue/redis-connection.js';
 import { loadSealer, type Sealer } from './queue/sealer.js';
 import { ImportService } from './sync/import-service.js';
 import { startWorkers, type EngineDeps, type Workers } from './sync/workers.js';
@@ -37,12 +38,19 @@ export type AppOptions = {
   baseUrl: string;
   /** What identifies the EnKash account for shared state (token, rate limit, fingerprints). */
   accountLabel?: string;
+  /** One-shot commands give up on an absent Redis within seconds; services wait for it (default: fail-fast). */
+  redisWait?: RedisWait;
+  /** A connection already opened (with openRedis); the App owns it from here and closes it. */
+  redis?: Redis;
 };
 
 export async function createApp(config: Config, logger: Logger, options: AppOptions): Promise<App> {
-  const redis = new Redis(config.redis.url, { maxRetriesPerRequest: null, lazyConnect: true });
-  await redis.connect();
-  const closers: (() => Promise<unknown>)[] = [() => redis.quit()];
+  const redis =
+    options.redis ?? (await openRedis(config.redis.url, { wait: options.redisWait ?? 'fail-fast', logger }));
+  // QUIT would wait in the offline queue for a Redis that is away: drop the connection instead.
+  const closers: (() => Promise<unknown>)[] = [
+    async () => (redis.status === 'ready' ? redis.quit() : redis.disconnect()),
+  ];
   try {
     const sealer = await loadSealer(config.dataKey, config.paths.stateDir);
     const prefix = config.redis.prefix;
@@ -69,9 +77,11 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
       retentionSec: config.sync.retentionSec,
     };
     const store = new ImportStore(redis, prefix, sealer, config.sync.retentionSec);
-    const queues = createQueues(redis, prefix, (err) =>
-      logger.warn({ event: 'queue_error', err: err.message }, 'queue error (Redis)'),
-    );
+    // Redis being away is said once per interval by openRedis, not once per connection and retry.
+    const queues = createQueues(redis, prefix, (err) => {
+      if (!isRedisConnectionError(err))
+        logger.warn({ event: 'queue_error', err: err.message }, 'queue error (Redis)');
+    });
     closers.unshift(() => queues.close());
     const engine: EngineDeps = {
       store,
@@ -116,6 +126,9 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
         return () => callListeners.delete(listener);
       },
       async close() {
+        // With Redis away nothing can be handed back or flushed, and BullMQ's close would wait for it
+        // for ever: end the connection first, so every part closes at once.
+        if (redis.status !== 'ready') redis.disconnect();
         for (const w of workers) await w.close(config.sync.shutdownTimeoutMs);
         for (const close of closers) await close();
       },

@@ -2,10 +2,12 @@
  * The `customer-sync` command line. Each command lives in ./commands/<name>.ts and stays thin: parse the
  * options, call one service, format the output.
  */
+import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { ConfigError } from '../config.js';
 import { UserError } from '../domain/errors.js';
 import { heapGrowingPercent, tuneHeap } from '../memory.js';
+import { loadEnvFile } from './env-file.js';
 import { registerJobs } from './commands/jobs.js';
 import { registerSandbox } from './commands/sandbox.js';
 import { registerSchedule } from './commands/schedule.js';
@@ -17,9 +19,18 @@ import { registerValidate } from './commands/validate.js';
 import { registerWatch } from './commands/watch.js';
 import { registerWorker } from './commands/worker.js';
 
+/** package.json sits two folders up from both src/cli/main.ts and dist/cli/main.js. */
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
+  return `customer-sync ${pkg.version} (Node ${process.version})`;
+}
+
 export function buildProgram(): Command {
   const program = new Command('customer-sync')
     .description('Keep your EnKash AR customer master in step with your CSV/XLSX and ERP exports.')
+    .version(version(), '-V, --version', 'print the version')
     .showHelpAfterError();
   registerSync(program);
   registerValidate(program);
@@ -47,9 +58,12 @@ export function reportFatal(err: unknown): number {
   return 2;
 }
 
-tuneHeap(heapGrowingPercent());
-buildProgram()
-  .parseAsync(process.argv)
-  .catch((err: unknown) => {
-    process.exitCode = reportFatal(err);
-  });
+async function main(): Promise<void> {
+  loadEnvFile();
+  tuneHeap(heapGrowingPercent());
+  await buildProgram().parseAsync(process.argv);
+}
+
+main().catch((err: unknown) => {
+  process.exitCode = reportFatal(err);
+});

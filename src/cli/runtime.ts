@@ -8,6 +8,7 @@ import { createApp, type App } from '../app.js';
 import { loadConfig, type Config } from '../config.js';
 import { UserError } from '../domain/errors.js';
 import { REDACT_PATHS, type Logger } from '../logger.js';
+import { openRedis, type RedisWait } from '../queue/redis-connection.js';
 import { sandboxOptionsFromConfig, startSandbox } from '../sandbox/index.js';
 import type { Sandbox } from '../sandbox/types.js';
 
@@ -43,21 +44,34 @@ export async function startRuntime(options: {
   allowEmbeddedSandbox: boolean;
   say?: (line: string) => void;
   quiet?: boolean;
+  /** Services (serve, worker, start, watch, schedule) wait for Redis; one-shot commands give up fast. */
+  redisWait?: RedisWait;
+  /** false: the command never calls EnKash (`jobs list`), so no embedded sandbox is started. */
+  enkash?: boolean;
 }) {
   const config = loadConfig();
   const logger = stderrLogger(config, options.quiet);
+  if (!config.enkash.baseUrl && !options.allowEmbeddedSandbox) {
+    throw new UserError(
+      'ENKASH_BASE_URL is not set. Set it (and the ENKASH_* credentials) to the EnKash host, or to a ' +
+        'running `customer-sync sandbox`.',
+    );
+  }
+  // Redis before the sandbox: a missing Redis is said before anything else starts.
+  const redis = await openRedis(config.redis.url, { wait: options.redisWait ?? 'fail-fast', logger });
   let sandbox: Sandbox | null = null;
   let baseUrl = config.enkash.baseUrl;
   let accountLabel: string | undefined;
-  if (!baseUrl) {
-    if (!options.allowEmbeddedSandbox) {
-      throw new UserError(
-        'ENKASH_BASE_URL is not set. Set it (and the ENKASH_* credentials) to the EnKash host, or to a ' +
-          'running `customer-sync sandbox`.',
-      );
-    }
-    const stateFile = resolve(config.sandbox.stateFile ?? `${config.paths.stateDir}/sandbox-state.json`);
-    sandbox = await startSandbox({ ...sandboxOptionsFromConfig(config), port: 0, stateFile });
+  const stateFile = resolve(config.sandbox.stateFile ?? `${config.paths.stateDir}/sandbox-state.json`);
+  if (!baseUrl && options.enkash === false) {
+    // Nothing will call it; the label keeps account-scoped keys those of the embedded sandbox.
+    baseUrl = 'http://embedded-sandbox.invalid';
+    accountLabel = `embedded-sandbox:${stateFile}`;
+  } else if (!baseUrl) {
+    sandbox = await startSandbox({ ...sandboxOptionsFromConfig(config), port: 0, stateFile }).catch((err) => {
+      redis.disconnect();
+      throw err;
+    });
     baseUrl = sandbox.url;
     // The embedded sandbox gets a new port each run; its identity is its state file.
     accountLabel = `embedded-sandbox:${stateFile}`;
@@ -68,15 +82,13 @@ export async function startRuntime(options: {
   }
   let app: App;
   try {
-    app = await createApp(config, logger, { baseUrl, ...(accountLabel ? { accountLabel } : {}) });
+    app = await createApp(config, logger, {
+      baseUrl,
+      redis,
+      ...(accountLabel ? { accountLabel } : {}),
+    });
   } catch (err) {
     await sandbox?.close();
-    if (isConnectionError(err)) {
-      throw new UserError(
-        `Redis is not answering at ${config.redis.url}. Start it (e.g. \`redis-server --daemonize yes\`) ` +
-          `or set REDIS_URL.`,
-      );
-    }
     throw err;
   }
   const runtime: Runtime = {
@@ -90,9 +102,4 @@ export async function startRuntime(options: {
     },
   };
   return runtime;
-}
-
-function isConnectionError(err: unknown): boolean {
-  const code = (err as NodeJS.ErrnoException | undefined)?.code;
-  return code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'ETIMEDOUT' || code === 'EHOSTUNREACH';
 }

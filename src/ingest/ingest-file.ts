@@ -7,6 +7,7 @@ import type { ParsedRow, MatchKeyField } from '../domain/types.js';
 import type { ColumnMap } from './column-map.js';
 import { detectColumns, findHeaderRow, isBlankRow, isTotalsRow } from './columns/index.js';
 import { loadMappingFile } from './columns/mapping-file.js';
+import { getPreset } from './columns/preset-lookup.js';
 import type { RawRow, RowSource } from './raw-row.js';
 import { openRowSource } from './read/open-file.js';
 import { DuplicateTracker } from './validate/duplicates.js';
@@ -43,6 +44,8 @@ export type IngestedFile = {
 };
 
 export async function ingestFile(path: string, options: IngestOptions): Promise<IngestedFile> {
+  // Before the reader: an unknown preset named inside the sheet picker reads as a damaged workbook.
+  if (options.preset) getPreset(options.preset);
   const mapping = options.mapping ? await loadMappingFile(options.mapping) : undefined;
   const sheet = options.sheet ?? mapping?.sheet;
   const source = await openRowSource(path, {

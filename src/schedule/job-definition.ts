@@ -9,6 +9,8 @@ import { CronExpressionParser } from 'cron-parser';
 import { z } from 'zod';
 import { UserError } from '../domain/errors.js';
 import { SYNC_MODES, MATCH_KEYS } from '../domain/types.js';
+import { loadMappingFile } from '../ingest/columns/mapping-file.js';
+import { PRESETS, presetNames } from '../ingest/columns/presets.js';
 
 export const DEFAULT_TIMEZONE = 'Asia/Kolkata';
 
@@ -62,7 +64,16 @@ export const JobDefinitionSchema = z
     /** false: not scheduled; `jobs run NAME` still runs it by hand. */
     enabled: z.boolean().default(true),
     source: z.union([FolderSourceSchema, UrlSourceSchema]),
-    preset: z.string().optional(),
+    preset: z
+      .string()
+      .optional()
+      .superRefine((name, ctx) => {
+        if (name !== undefined && !PRESETS[name.trim().toLowerCase()])
+          ctx.addIssue({
+            code: 'custom',
+            message: `unknown preset "${name}": choose one of ${presetNames().join(', ')}`,
+          });
+      }),
     mapping: z.string().optional(),
     sheet: z.string().optional(),
     mode: z.enum(SYNC_MODES).default('upsert'),
@@ -126,6 +137,7 @@ export async function loadJobDefinitions(dir: string): Promise<JobDefinition[]> 
     const file = join(dir, name);
     const result = parseDefinition(file, await readFile(file, 'utf8'));
     if (Array.isArray(result)) problems.push(...result);
+    else if (result.mapping && !(await mappingLoads(result.mapping, file, problems))) continue;
     else if (jobs.some((j) => j.name === result.name)) {
       problems.push(
         `${file}: name: "${result.name}" is already the name of ${jobs.find((j) => j.name === result.name)?.file}`,
@@ -138,6 +150,17 @@ export async function loadJobDefinitions(dir: string): Promise<JobDefinition[]> 
     );
   }
   return jobs;
+}
+
+/** A job's mapping file is read now, not when the job first runs at night. */
+async function mappingLoads(path: string, file: string, problems: string[]): Promise<boolean> {
+  try {
+    await loadMappingFile(path);
+    return true;
+  } catch (err) {
+    problems.push(`${file}: mapping: ${err instanceof Error ? err.message : String(err)}`);
+    return false;
+  }
 }
 
 export function findJob(jobs: JobDefinition[], name: string, dir: string): JobDefinition {

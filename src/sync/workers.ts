@@ -20,6 +20,7 @@ import { runFinalizeJob } from './finalize-job.js';
 import { AmbiguousKeyError, KeyBusyError, failedResult, syncRow, type RowWork } from './row-sync.js';
 import { backoffDelayMs } from '../enkash/errors.js';
 import { isCircuitOpen } from '../enkash/circuit-breaker.js';
+import { isRedisConnectionError } from '../queue/redis-connection.js';
 
 export type EngineDeps = ImportDeps & {
   store: ImportStore;
@@ -89,7 +90,10 @@ export function startWorkers(deps: EngineDeps): Workers {
     if (job) void recordImportFailure(deps, job, err);
   });
   for (const w of [rows, imports]) {
-    w.on('error', (err) => deps.logger.error({ event: 'worker_error', err: err.message }, 'worker error'));
+    w.on('error', (err) => {
+      if (isRedisConnectionError(err)) return; // said once per interval by openRedis
+      deps.logger.error({ event: 'worker_error', err: err.message }, 'worker error');
+    });
   }
 
   return {

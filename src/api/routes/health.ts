@@ -31,7 +31,12 @@ export const probeRoutes: FastifyPluginAsyncZod<{ app: App }> = async (server, {
     },
     async (_request, reply) => {
       const [redis, enkash] = await Promise.all([
-        check(() => app.redis.ping()),
+        // Not connected: say so at once rather than after the timeout (the command would only queue).
+        check(() =>
+          app.redis.status === 'ready'
+            ? app.redis.ping()
+            : Promise.reject(new Error(`Redis is not connected (${app.redis.status})`)),
+        ),
         // A cached shared token answers at once; otherwise this is the one token call for everybody.
         check(() => app.client.tokens.getToken(AbortSignal.timeout(READY_TIMEOUT_MS))),
       ]);

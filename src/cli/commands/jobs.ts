@@ -1,6 +1,15 @@
 import type { Command } from 'commander';
+import { loadConfig } from '../../config.js';
+import { SUCCESS_OUTCOMES, OUTCOMES } from '../../domain/types.js';
 import type { Runtime } from '../runtime.js';
-import { findJob, isFolderSource, loadJobDefinitions, nextRun } from '../../schedule/job-definition.js';
+import {
+  findJob,
+  isFolderSource,
+  loadJobDefinitions,
+  nextRun,
+  type JobDefinition,
+} from '../../schedule/job-definition.js';
+import { countsText } from '../progress.js';
 import { JobRunner, type RunResult } from '../../schedule/job-runner.js';
 import { Scheduler, schedulerIds } from '../../schedule/scheduler.js';
 import { startRuntime } from '../runtime.js';
@@ -10,21 +19,45 @@ export function registerJobs(program: Command): void {
   jobs
     .command('list')
     .description('Each job: schedule, time zone, next run, last run')
-    .action(async () => withRuntime(false, list));
+    .action(async () => {
+      // Every definition is checked (presets, mapping files) before Redis is asked anything.
+      const defs = await loadJobDefinitions(loadConfig().paths.jobsDir);
+      // Listing talks to Redis only: no EnKash, so no sandbox and no banner about one.
+      await withRuntime(false, (rt) => list(rt, defs), false);
+    });
   jobs
     .command('run')
-    .description('Run a job now (in this process) and wait for it')
+    .description('Run a job now (in this process) and wait for it; prints the counts and the report')
     .argument('<name>', 'the job name')
-    .action(async (name: string) => withRuntime(true, (rt) => runNow(rt, name, 'run')));
+    .action(async (name: string) => {
+      const job = await definition(name);
+      await withRuntime(true, (rt) => runNow(rt, job, 'run'));
+    });
   jobs
     .command('approve')
     .description('Write the file of a run held for approval by its guardrails')
     .argument('<name>', 'the job name')
-    .action(async (name: string) => withRuntime(true, (rt) => runNow(rt, name, 'approve')));
+    .action(async (name: string) => {
+      const job = await definition(name);
+      await withRuntime(true, (rt) => runNow(rt, job, 'approve'));
+    });
 }
 
-async function withRuntime(workers: boolean, body: (rt: Runtime) => Promise<number>): Promise<void> {
-  const runtime = await startRuntime({ allowEmbeddedSandbox: true, say: (l) => console.error(l) });
+async function definition(name: string): Promise<JobDefinition> {
+  const dir = loadConfig().paths.jobsDir;
+  return findJob(await loadJobDefinitions(dir), name, dir);
+}
+
+async function withRuntime(
+  workers: boolean,
+  body: (rt: Runtime) => Promise<number>,
+  enkash = true,
+): Promise<void> {
+  const runtime = await startRuntime({
+    allowEmbeddedSandbox: true,
+    say: (l) => console.error(l),
+    enkash,
+  });
   try {
     if (workers) runtime.app.startWorkers();
     process.exitCode = await body(runtime);
@@ -33,8 +66,7 @@ async function withRuntime(workers: boolean, body: (rt: Runtime) => Promise<numb
   }
 }
 
-async function list({ app, config }: Runtime): Promise<number> {
-  const defs = await loadJobDefinitions(config.paths.jobsDir);
+async function list({ app, config }: Runtime, defs: JobDefinition[]): Promise<number> {
   const runner = new JobRunner(app);
   const scheduler = new Scheduler(app, runner);
   try {
@@ -68,8 +100,7 @@ async function list({ app, config }: Runtime): Promise<number> {
   }
 }
 
-async function runNow({ app, config }: Runtime, name: string, what: 'run' | 'approve'): Promise<number> {
-  const job = findJob(await loadJobDefinitions(config.paths.jobsDir), name, config.paths.jobsDir);
+async function runNow({ app }: Runtime, job: JobDefinition, what: 'run' | 'approve'): Promise<number> {
   const runner = new JobRunner(app);
   console.error(`${what === 'run' ? 'running' : 'approving'} ${job.name} …`);
   const result: RunResult = what === 'run' ? await runner.run(job) : await runner.approve(job);
@@ -82,7 +113,14 @@ async function runNow({ app, config }: Runtime, name: string, what: 'run' | 'app
   if (result.reason) console.log(`  ${result.reason}`);
   if (result.outcome === 'awaiting-approval')
     console.log(`  approve with: customer-sync jobs approve ${job.name}`);
-  return result.outcome === 'imported' ? 0 : result.outcome === 'awaiting-approval' ? 1 : 2;
+  if (result.outcome !== 'imported') return result.outcome === 'awaiting-approval' ? 1 : 2;
+  const meta = result.importId ? await app.imports.get(result.importId) : null;
+  if (!meta) return 0;
+  console.log(`  ${countsText(meta) || 'nothing to do'}`);
+  if (meta.reportDir) console.log(`  report: ${meta.reportDir}`);
+  // As `sync`: 1 when any row is invalid or failed, so a cron wrapper notices.
+  const bad = OUTCOMES.some((o) => !SUCCESS_OUTCOMES.has(o) && o !== 'skipped' && meta.counts[o] > 0);
+  return meta.state === 'failed' ? 2 : bad ? 1 : 0;
 }
 
 function localTime(date: Date, timeZone: string): string {

@@ -14,6 +14,7 @@ export function registerSchedule(program: Command): void {
       const runtime = await startRuntime({
         allowEmbeddedSandbox: flags.localWorker,
         say: (l) => console.error(l),
+        redisWait: 'keep-trying',
       });
       const { app, config, logger } = runtime;
       try {

@@ -48,6 +48,7 @@ async function runServe(flags: ServeFlags): Promise<void> {
   const runtime = await startRuntime({
     allowEmbeddedSandbox: flags.localWorker,
     say: (l) => console.error(l),
+    redisWait: 'keep-trying',
   });
   const { app, config, logger } = runtime;
   try {

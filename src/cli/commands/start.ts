@@ -40,7 +40,11 @@ export function registerStart(program: Command): void {
       if (port !== undefined && (!Number.isInteger(port) || port < 0)) {
         throw new UserError(`--port must be a whole number ≥ 0, not "${flags.port}"`);
       }
-      const runtime = await startRuntime({ allowEmbeddedSandbox: true, say: (l) => console.error(l) });
+      const runtime = await startRuntime({
+        allowEmbeddedSandbox: true,
+        say: (l) => console.error(l),
+        redisWait: 'keep-trying',
+      });
       const stops: (() => Promise<void>)[] = [];
       try {
         runtime.app.startWorkers();

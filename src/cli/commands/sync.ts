@@ -6,6 +6,7 @@ import { isTerminal } from '../../domain/import-lifecycle.js';
 import { SUCCESS_OUTCOMES, SYNC_MODES, OUTCOMES, MATCH_KEYS } from '../../domain/types.js';
 import type { ImportMeta } from '../../queue/import-store.js';
 import { countsText, createProgress } from '../progress.js';
+import { checkColumnOptions } from '../check-columns.js';
 import { startRuntime } from '../runtime.js';
 
 type SyncFlags = {
@@ -57,6 +58,7 @@ async function runSync(file: string, flags: SyncFlags): Promise<number> {
   if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1)) {
     throw new UserError(`--concurrency must be a whole number ≥ 1, not "${flags.concurrency}"`);
   }
+  await checkColumnOptions(flags);
   const runtime = await startRuntime({
     allowEmbeddedSandbox: flags.localWorker,
     say: (l) => console.error(l),

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { SYNC_MODES, MATCH_KEYS } from '../../domain/types.js';
 import { FolderWatcher } from '../../watch/folder-watcher.js';
+import { checkColumnOptions } from '../check-columns.js';
 import { startRuntime } from '../runtime.js';
 import { untilSignal } from '../../schedule/until-signal.js';
 
@@ -24,9 +25,11 @@ export function registerWatch(program: Command): void {
     .option('--mapping <file>', 'a JSON mapping file naming the columns')
     .option('--no-local-worker', 'only submit; running `customer-sync worker` processes do the work')
     .action(async (dir: string, flags: WatchFlags) => {
+      await checkColumnOptions(flags);
       const runtime = await startRuntime({
         allowEmbeddedSandbox: flags.localWorker,
         say: (l) => console.error(l),
+        redisWait: 'keep-trying',
       });
       const { app, config, logger } = runtime;
       if (flags.localWorker) app.startWorkers();

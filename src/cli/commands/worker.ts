@@ -12,7 +12,7 @@ export function registerWorker(program: Command): void {
       if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1)) {
         throw new UserError(`--concurrency must be a whole number ≥ 1, not "${flags.concurrency}"`);
       }
-      const runtime = await startRuntime({ allowEmbeddedSandbox: false });
+      const runtime = await startRuntime({ allowEmbeddedSandbox: false, redisWait: 'keep-trying' });
       const { app, logger, config } = runtime;
       const workers = app.startWorkers(concurrency === undefined ? {} : { concurrency });
       logger.info(
