@@ -1,5 +1,6 @@
 # syntax=docker/dockerfile:1
 # Multi-stage: build with dev dependencies, run with production dependencies only, as a non-root user.
+# Node 20 LTS, the oldest Node package.json's engines admit (the dependencies are pinned to run on it).
 
 FROM node:20-bookworm-slim AS build
 WORKDIR /app

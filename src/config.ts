@@ -16,6 +16,9 @@ export const SANDBOX_DEFAULTS = {
   ENKASH_COMPANY_ID: 'CEKSANDBX1',
 } as const;
 
+/** The API key docker-compose.yml sets when API_KEYS is not: public, so refused against EnKash itself. */
+export const COMPOSE_DEMO_API_KEY = 'sandbox-demo-key';
+
 const int = (def: number, min = 0) => z.coerce.number().int().min(min).default(def);
 const ratio = (def: number) => z.coerce.number().min(0).max(1).default(def);
 const bool = (def: boolean) =>
@@ -134,6 +137,15 @@ export const EnvSchema = z
           message: `must be set when ENKASH_BASE_URL points at EnKash (the sandbox's default is refused)`,
         });
       }
+    }
+    // docker-compose.yml's default key lets the sandbox profile run with no configuration; it is public.
+    const keys = (env.API_KEYS ?? '').split(',').map((k) => k.trim());
+    if (keys.includes(COMPOSE_DEMO_API_KEY)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['API_KEYS'],
+        message: `must not contain "${COMPOSE_DEMO_API_KEY}" (docker-compose.yml's public demo key) when ENKASH_BASE_URL points at EnKash`,
+      });
     }
   });
 
