@@ -55,10 +55,18 @@ export const EnvSchema = z
         .regex(PATTERNS.companyId, 'must look like CEK followed by 7 capital letters or digits')
         .optional(),
     ),
-    ENKASH_RATE_LIMIT_PER_SEC: z.coerce.number().positive().default(10),
+    /**
+     * A ceiling on the EnKash request rate (all processes of one account). Unset: none; the working rate
+     * is found at run time either way (ENKASH_RATE_ADAPTIVE), never above this.
+     */
+    ENKASH_RATE_LIMIT_PER_SEC: optionalString.pipe(
+      z.coerce.number<string | undefined>().positive().optional(),
+    ),
+    /** false: the rate is ENKASH_RATE_LIMIT_PER_SEC (default 10) exactly, as before the adaptive rate. */
+    ENKASH_RATE_ADAPTIVE: bool(true),
     ENKASH_TIMEOUT_MS: int(15_000, 100),
     /** Added to the 1-second rate window: covers arrival jitter at EnKash (src/enkash/rate-limiter.ts). */
-    ENKASH_RATE_MARGIN_MS: int(100, 0),
+    ENKASH_RATE_MARGIN_MS: int(40, 0),
     ENKASH_MAX_CONNECTIONS: int(32, 1),
     ENKASH_DEACTIVATE_PATH: z.string().startsWith('/').default('/api/v0/customer/deactivate/{customerId}'),
     ENKASH_TOKEN_REFRESH_MARGIN_SEC: int(120),
@@ -162,9 +170,14 @@ export type Config = ReturnType<typeof toConfig>;
  * Throughput at the rate limit must not be bound by latency: R requests per second at L seconds each need
  * R × L rows in flight. Sized for 500 ms per call, between 16 and 256 per process.
  */
-export function defaultConcurrency(ratePerSec: number): number {
+export function defaultConcurrency(ratePerSec: number | null): number {
+  // No ceiling: the rate is found at run time; enough rows for 256 calls/s at 500 ms each.
+  if (ratePerSec === null) return 128;
   return Math.min(256, Math.max(16, Math.ceil(ratePerSec * 0.5)));
 }
+
+/** The fixed rate when the adaptive rate is off. */
+export const FIXED_RATE_DEFAULT_PER_SEC = 10;
 
 function toConfig(env: Env) {
   return {
@@ -178,7 +191,11 @@ function toConfig(env: Env) {
       password: env.ENKASH_PASSWORD,
       companyId: env.ENKASH_COMPANY_ID,
       parentCompanyId: env.ENKASH_PARENT_COMPANY_ID,
-      ratePerSec: env.ENKASH_RATE_LIMIT_PER_SEC,
+      /** The ceiling (adaptive) or the rate (fixed); null: no ceiling. */
+      ratePerSec: env.ENKASH_RATE_ADAPTIVE
+        ? (env.ENKASH_RATE_LIMIT_PER_SEC ?? null)
+        : (env.ENKASH_RATE_LIMIT_PER_SEC ?? FIXED_RATE_DEFAULT_PER_SEC),
+      rateAdaptive: env.ENKASH_RATE_ADAPTIVE,
       timeoutMs: env.ENKASH_TIMEOUT_MS,
       rateMarginMs: env.ENKASH_RATE_MARGIN_MS,
       maxConnections: env.ENKASH_MAX_CONNECTIONS,
@@ -190,7 +207,13 @@ function toConfig(env: Env) {
       breakerMaxOpenMs: Math.max(env.ENKASH_BREAKER_MAX_OPEN_MS, env.ENKASH_BREAKER_OPEN_MS),
     },
     sync: {
-      concurrency: env.WORKER_CONCURRENCY ?? defaultConcurrency(env.ENKASH_RATE_LIMIT_PER_SEC),
+      concurrency:
+        env.WORKER_CONCURRENCY ??
+        defaultConcurrency(
+          env.ENKASH_RATE_ADAPTIVE
+            ? (env.ENKASH_RATE_LIMIT_PER_SEC ?? null)
+            : (env.ENKASH_RATE_LIMIT_PER_SEC ?? FIXED_RATE_DEFAULT_PER_SEC),
+        ),
       mode: env.SYNC_MODE,
       matchKey: env.MATCH_KEY,
       attempts: env.RETRY_ATTEMPTS,

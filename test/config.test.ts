@@ -7,7 +7,12 @@ describe('config', () => {
     const config = loadConfig({});
     expect(config.redis.url).toBe('redis://127.0.0.1:6379');
     expect(config.enkash.baseUrl).toBeNull();
-    expect(config.enkash.ratePerSec).toBe(10);
+    // No ceiling: the adaptive rate finds EnKash's limit; the fixed rate keeps its old default.
+    expect(config.enkash.ratePerSec).toBeNull();
+    expect(config.enkash.rateAdaptive).toBe(true);
+    expect(config.sync.concurrency).toBe(128);
+    expect(loadConfig({ ENKASH_RATE_ADAPTIVE: 'false' }).enkash.ratePerSec).toBe(10);
+    expect(loadConfig({ ENKASH_RATE_LIMIT_PER_SEC: '50' }).enkash.ratePerSec).toBe(50);
     expect(config.sync.mode).toBe('upsert');
   });
 

@@ -30,6 +30,8 @@ import {
 } from './errors.js';
 import { CircuitBreaker } from './circuit-breaker.js';
 import { HttpTransport, type HttpAnswer, type HttpMethod } from './http-transport.js';
+import { enkashKeys } from './keys.js';
+import { RateGovernor, type RateStatus } from './rate-governor.js';
 import { RateLimiter } from './rate-limiter.js';
 import { TokenProvider, type TokenSealer } from './token-provider.js';
 
@@ -49,6 +51,8 @@ export type Operation = (typeof OPERATIONS)[number];
 /** One HTTP exchange, for metrics. `status` is null when no HTTP answer came (timeout, network). */
 export type CallRecord = { operation: Operation; status: number | null; durationMs: number };
 
+export type FixedRateStatus = { ratePerSec: number; ceilingPerSec: number; phase: 'fixed' };
+
 export type EnkashResult<T> = { payload: T; requestId: string; httpStatus: number };
 export type CallOptions = { signal?: AbortSignal };
 export type SearchPage = { limit: number; offset: number; orderBy?: string; direction?: 'ASC' | 'DESC' };
@@ -66,6 +70,8 @@ export type EnkashClientDeps = {
   rateSafetyMarginMs?: number;
   /** Seals the shared OAuth token in Redis (the App passes its DATA_KEY sealer). */
   sealer?: TokenSealer;
+  /** The adaptive rate changed (any process's decision, seen by this one). */
+  onRateChange?: (status: RateStatus) => void;
 };
 
 type Envelope<P> = { errorResponse?: ErrorResponse | null; payload?: P | null };
@@ -92,6 +98,8 @@ const ENVELOPES = {
 
 export class EnkashClient {
   readonly limiter: RateLimiter;
+  /** The adaptive rate; undefined when ENKASH_RATE_ADAPTIVE=false. */
+  readonly governor: RateGovernor | undefined;
   readonly breaker: CircuitBreaker;
   readonly tokens: TokenProvider;
   private readonly transport: HttpTransport;
@@ -101,10 +109,33 @@ export class EnkashClient {
     const { config, redis, prefix, logger } = deps;
     if (!config.baseUrl) throw new Error('EnkashClient needs an EnKash base URL (ENKASH_BASE_URL)');
     this.config = config;
+    const adaptive = config.rateAdaptive !== false || config.ratePerSec === null;
+    let lastRate = Infinity;
+    this.governor = adaptive
+      ? new RateGovernor({
+          redis,
+          keys: enkashKeys(prefix),
+          settings: { ceiling: config.ratePerSec },
+          onChange: (status) => {
+            // Raises come every tick while the rate climbs; cuts are what an operator looks for.
+            const cut = status.ratePerSec < lastRate;
+            lastRate = status.ratePerSec;
+            const fields = { event: 'enkash_rate_changed', ...status };
+            if (cut) logger.info(fields, `EnKash rate: ${status.reason}`);
+            else logger.debug(fields, `EnKash rate: ${status.reason}`);
+            deps.onRateChange?.(status);
+          },
+          onError: (err) =>
+            logger.warn({ event: 'enkash_rate_tick_failed', err: err.message }, 'adaptive rate: tick failed'),
+        })
+      : undefined;
     this.limiter = new RateLimiter({
       redis,
       prefix,
-      ratePerSec: config.ratePerSec,
+      ratePerSec: this.governor
+        ? Math.max(1, Math.floor(this.governor.ratePerSec))
+        : (config.ratePerSec ?? 10),
+      ...(this.governor ? { governor: this.governor } : {}),
       safetyMarginMs: deps.rateSafetyMarginMs ?? config.rateMarginMs,
       onSlotLost: ({ ageMs }) =>
         logger.warn(
@@ -226,7 +257,17 @@ export class EnkashClient {
     return this.simple('delete', 'DELETE', fillPath(API_PATHS.delete, customerId), options);
   }
 
+  /**
+   * The EnKash request rate as every process shares it: the adaptive rate's state, or the fixed rate
+   * (phase 'fixed') when ENKASH_RATE_ADAPTIVE=false.
+   */
+  async rateStatus(): Promise<RateStatus | FixedRateStatus> {
+    if (this.governor) return this.governor.read();
+    return { ratePerSec: this.limiter.limit, ceilingPerSec: this.limiter.limit, phase: 'fixed' };
+  }
+
   async close(): Promise<void> {
+    await this.governor?.stop();
     await this.transport.close();
   }
 

@@ -129,15 +129,26 @@ export class HttpTransport {
 
   private async exchangeTimed(request: HttpRequest, slot: string, queuedAt: number): Promise<HttpAnswer> {
     const startedAt = performance.now();
+    const { limiter } = this.options;
     let status: number | null = null;
     try {
       const answer = await this.exchange(request, slot);
       status = answer.status;
+      const latencyMs = performance.now() - startedAt;
       if (answer.status === 429) {
-        const retryAfterMs = parseRetryAfter(answer.headers['retry-after'], Date.now());
-        await this.options.limiter.pauseFor(retryAfterMs ?? DEFAULT_RETRY_AFTER_MS);
+        const retryAfterMs =
+          parseRetryAfter(answer.headers['retry-after'], Date.now()) ?? DEFAULT_RETRY_AFTER_MS;
+        limiter.noteAnswer({ status, latencyMs, retryAfterMs });
+        await limiter.pauseFor(retryAfterMs);
+      } else {
+        limiter.noteAnswer({ status, latencyMs });
       }
       return answer;
+    } catch (err) {
+      // No answer: EnKash too slow or unreachable, as the adaptive rate counts a 5xx.
+      if (isEnkashError(err) && (err.errorType === 'TIMEOUT' || err.errorType === 'NETWORK_ERROR'))
+        limiter.noteAnswer({ status: null, latencyMs: performance.now() - startedAt });
+      throw err;
     } finally {
       this.options.onExchange?.({
         operation: request.operation,

@@ -7,6 +7,14 @@ export type EnkashKeys = {
   rate: string;
   /** String: epoch ms (Redis clock) before which no request may be sent; set after a 429. */
   pause: string;
+  /** Hash `{ json, seq }`: the adaptive rate's state (rate-controller.ts), kept across restarts. */
+  rateState: string;
+  /** Hash: what every process's calls saw since the last tick (rate-governor.ts). */
+  rateObs: string;
+  /** String: owner of the current tick's decision. */
+  rateTick: string;
+  /** String: slots per window now (the adaptive rate), read by the limiter's script. */
+  rateSlots: string;
   /** Hash `{ sealed, id, refreshBelowMs }` (the token sealed, its HMAC) with the token's lifetime as TTL. */
   token: string;
   /** String: random owner id; only its owner fetches a token. */
@@ -24,6 +32,10 @@ export function enkashKeys(prefix: string): EnkashKeys {
   return {
     rate: `${base}:rate`,
     pause: `${base}:rate:pause`,
+    rateState: `${base}:rate:state`,
+    rateObs: `${base}:rate:obs`,
+    rateTick: `${base}:rate:tick`,
+    rateSlots: `${base}:rate:slots`,
     token: `${base}:token`,
     tokenLock: `${base}:token:lock`,
     authFailed: `${base}:auth-failed`,

@@ -167,7 +167,9 @@ function onThrottle(s: RateState, obs: RateObservation, settings: RateSettings):
   const served = servedBefore(s.okBuckets, obs.firstThrottleAtMs);
   // A served count from a partial second (a ramp, a pause just ended) understates the limit; never trust
   // it below a quarter of the rate in one step.
-  const estimate = Math.round(Math.max(MIN_RATE, served, s.rate * 0.25) * 100) / 100;
+  // More served than the rate allowed cannot be this rate's doing (another client of the account, a
+  // count across a rate change): the rate that met the 429 is then the better bound.
+  const estimate = Math.round(Math.min(s.rate, Math.max(MIN_RATE, served, s.rate * 0.25)) * 100) / 100;
   // Counting answers in 50 ms buckets is exact to a bucket or two: at low rates that is more than 10 %.
   const tolerance = s.limitEstimate === null ? 0 : Math.max(3, s.limitEstimate * ESTIMATE_TOLERANCE);
   const moved = s.limitEstimate === null || Math.abs(estimate - s.limitEstimate) > tolerance;

@@ -43,10 +43,11 @@ import type { Redis } from 'ioredis';
 import { RedisScript } from '../redis/redis-script.js';
 import { enkashKeys } from './keys.js';
 import { Semaphore } from './semaphore.js';
+import type { AnswerNote, RateGovernor } from './rate-governor.js';
 import { sleep } from './sleep.js';
 
 // What each script does, its keys and arguments: the header of src/redis/scripts/<name>.lua.
-const ACQUIRE = RedisScript.load('rateAcquire-2');
+const ACQUIRE = RedisScript.load('rateAcquire-3');
 const CONFIRM = RedisScript.load('rateConfirm-2');
 const MARK_SENT = RedisScript.load('rateMarkSent-1');
 const PAUSE = RedisScript.load('ratePause-1');
@@ -65,14 +66,20 @@ export type RateLimiterOptions = {
   safetyMarginMs?: number;
   /** A granted slot could not be used (see {@link RateLimiter.confirm}): for a log line. */
   onSlotLost?: (lost: { ageMs: number }) => void;
+  /**
+   * The adaptive rate: the limit per window is what it last decided (shared through Redis), and every
+   * grant and answer is reported to it. Absent: `ratePerSec`, fixed.
+   */
+  governor?: RateGovernor;
 };
 
 /** A confirmed slot, and when its confirmation was asked for (`performance.now()`): the stamp is newer. */
 export type Confirmed = { slot: string; askedAt: number };
 
 export class RateLimiter {
-  /** Requests granted per window. */
+  /** Requests granted per window (the start value when adaptive: the governor's slot count rules). */
   readonly limit: number;
+  readonly governor: RateGovernor | undefined;
   readonly windowMs: number;
   /**
    * How old a confirmation may be (local clock, from when it was asked) when its request is written:
@@ -93,6 +100,7 @@ export class RateLimiter {
     if (!(options.ratePerSec > 0)) throw new RangeError('ratePerSec must be positive');
     this.redis = options.redis;
     this.keys = enkashKeys(options.prefix);
+    this.governor = options.governor;
     // A fractional rate (2.5/s) rounds down per second; a rate under 1/s stretches the window instead.
     this.limit = Math.max(1, Math.floor(options.ratePerSec));
     const spanMs = Math.max(1000, Math.ceil((this.limit * 1000) / options.ratePerSec));
@@ -110,11 +118,14 @@ export class RateLimiter {
   async acquire(signal?: AbortSignal): Promise<string> {
     const release = await this.turn.acquire(signal);
     try {
-      for (;;) {
+      for (let waited = false; ; waited = true) {
         // The id starts with the local time of the grant, for the age reported by onSlotLost.
         const slot = `${Date.now()}-${randomBytes(6).toString('hex')}`;
         const waitMs = await this.tryAcquire(slot);
-        if (waitMs === 0) return slot;
+        if (waitMs === 0) {
+          this.governor?.noteGrant(waited);
+          return slot;
+        }
         await sleep(waitMs, signal);
       }
     } finally {
@@ -144,11 +155,10 @@ export class RateLimiter {
 
   /** One attempt: 0 when granted (the slot is taken), otherwise the ms to wait. */
   async tryAcquire(slot = randomBytes(6).toString('hex')): Promise<number> {
-    const waitMs = await ACQUIRE.run(
-      this.redis,
-      [this.keys.rate, this.keys.pause],
-      [this.limit, this.windowMs, slot],
-    );
+    const limit = this.governor ? Math.max(1, Math.floor(this.governor.ratePerSec)) : this.limit;
+    const keys = [this.keys.rate, this.keys.pause, this.keys.rateSlots];
+    const mode = this.governor ? 'adaptive' : 'fixed';
+    const waitMs = await ACQUIRE.run(this.redis, keys, [limit, this.windowMs, slot, mode]);
     return Number(waitMs);
   }
 
@@ -160,6 +170,11 @@ export class RateLimiter {
    */
   async markSent(slot: string): Promise<void> {
     await MARK_SENT.run(this.redis, [this.keys.rate], [slot, this.windowMs]);
+  }
+
+  /** What EnKash answered (status null: no answer), for the adaptive rate. */
+  noteAnswer(answer: AnswerNote): void {
+    this.governor?.noteAnswer(answer);
   }
 
   /**

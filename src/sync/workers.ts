@@ -26,7 +26,8 @@ export type EngineDeps = ImportDeps & {
   store: ImportStore;
   locks: KeyLock;
   connection: Redis;
-  ratePerSec: number;
+  /** The rate ceiling (null: none, the adaptive rate finds it). */
+  ratePerSec: number | null;
   concurrency: number;
   rateLimitedMaxRetries: number;
   lockMs: number;
@@ -64,7 +65,8 @@ export function startWorkers(deps: EngineDeps): Workers {
       // Counts job starts, not HTTP calls: the client's shared limiter paces the calls exactly. This one
       // is required for worker.rateLimit() (a 429 pauses the queue) and keeps job starts near the budget;
       // at exactly R its fixed window left the HTTP budget idle (bench/sync (a): 0.67 R → 0.74 R at 2 R).
-      limiter: { max: Math.max(1, Math.ceil(deps.ratePerSec * 2)), duration: 1000 },
+      // Without a ceiling the client's adaptive rate is the only pace: job starts are not held back.
+      limiter: { max: Math.max(1, Math.ceil((deps.ratePerSec ?? 5000) * 2)), duration: 1000 },
     },
   );
   rows.on('failed', (job, err) => {

@@ -67,7 +67,9 @@ describe('must hold across processes', () => {
     const sandbox = await startSandboxProcess({ faults: { ratePerSec: R, latencyMs: 100, jitterMs: 20 } });
     bed.defer(() => sandbox.close());
     const prefix = bed.prefix();
-    const config = { ratePerSec: R, maxConnections: 8 };
+    // The fixed limiter's own guarantee (ENKASH_RATE_ADAPTIVE=false); the adaptive rate, which uses the
+    // same window, is measured by bench/sync.
+    const config = { ratePerSec: R, rateAdaptive: false, maxConnections: 8 };
     const other = await child({ baseUrl: sandbox.url, prefix, config });
     const client = bed.client(sandbox.url, { prefix, config });
 
@@ -80,8 +82,8 @@ describe('must hold across processes', () => {
     expect(theirs).toMatchObject({ ok: 44, errors: {} });
     const { stats, reached } = await sandbox.report();
     expect([stats.total, stats.tokenRequests]).toEqual([3 * R, 1]);
-    // The sliding window admits R at once and R more each window (W = 1000 ms + 100 ms margin): the
-    // (2R+1)-th request shows how fast the budget was really used, at best R·1000/W ≈ 0.91 R.
+    // The sliding window admits R at once and R more each window (W = 1000 ms + 40 ms margin): the
+    // (2R+1)-th request shows how fast the budget was really used, at best R·1000/W ≈ 0.96 R.
     const achieved = (2 * R * 1000) / (reached[2 * R]! - reached[0]!);
     console.info(
       `rate R=${R}, latency 100-120 ms, 2 processes, 90 requests: sandbox maxPerSecond ${stats.maxPerSecond}, ` +

@@ -1,0 +1,256 @@
+/**
+ * The adaptive rate's edge: every process counts what its calls saw, and every TICK_MS adds it to one
+ * Redis hash per account. Whoever takes the tick's lock (one process per tick) drains the hash, runs the
+ * pure controller (rate-controller.ts) on the state kept in Redis and writes the new state and the slot
+ * count the limiter's script reads. Every process learns the state from its own report's answer: one
+ * round trip per process per tick, none per request.
+ *
+ * The state has a long TTL and no owner: a restart, a new worker or a new host starts from what the
+ * account learned, not from START_RATE. Clocks: buckets and throttle times are each host's Date.now();
+ * hosts of one deployment are assumed NTP-synchronised (tens of ms are harmless: a bucket is 50 ms).
+ */
+import { randomBytes } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { z } from 'zod';
+import { RedisScript } from '../redis/redis-script.js';
+import type { EnkashKeys } from './keys.js';
+import {
+  BUCKET_MS,
+  STALE_STATE_MS,
+  TICK_MS,
+  decideRate,
+  initialRateState,
+  resumeRateState,
+  type RateObservation,
+  type RateSettings,
+  type RateState,
+} from './rate-controller.js';
+
+/** Kept this long after the last change: long enough to outlive any pause between runs. */
+const STATE_TTL_MS = 30 * 24 * 3600_000;
+
+// What each script does, its keys and arguments: the header of src/redis/scripts/<name>.lua.
+const REPORT = RedisScript.load('rateReport-3');
+const COMMIT = RedisScript.load('rateCommit-2');
+
+const StateSchema = z.looseObject({
+  rate: z.number().positive(),
+  phase: z.enum(['start', 'hold', 'probe']),
+  limitEstimate: z.number().nullable(),
+  reason: z.string(),
+  changedAtMs: z.number(),
+  updatedAtMs: z.number(),
+});
+
+/** What /metrics, progress lines and the web page show. */
+export type RateStatus = {
+  ratePerSec: number;
+  ceilingPerSec: number | null;
+  phase: RateState['phase'];
+  limitEstimatePerSec: number | null;
+  reason: string;
+  changedAt: string;
+};
+
+export type AnswerNote = { status: number | null; latencyMs: number; retryAfterMs?: number };
+
+export type RateGovernorOptions = {
+  redis: Redis;
+  keys: Pick<EnkashKeys, 'rateState' | 'rateObs' | 'rateTick' | 'rateSlots'>;
+  settings: RateSettings;
+  onChange?: (status: RateStatus) => void;
+  onError?: (err: Error) => void;
+};
+
+export class RateGovernor {
+  private readonly owner = randomBytes(6).toString('hex');
+  private obs = freshCounts();
+  private latencies: number[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private ticking: Promise<void> | undefined;
+  private current: RateState | undefined;
+
+  constructor(private readonly options: RateGovernorOptions) {}
+
+  /** Starts ticking (idempotent). The timer does not keep the process alive. */
+  start(): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => void this.tick(), TICK_MS);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    await this.ticking;
+  }
+
+  /** The slots a window holds right now; before the first tick, what a fresh account starts with. */
+  get ratePerSec(): number {
+    return this.current?.rate ?? initialRateState(this.options.settings, Date.now()).rate;
+  }
+
+  /** The state as Redis holds it now (any process's last decision), for a process that does not tick. */
+  async read(): Promise<RateStatus> {
+    const json = await this.options.redis.hget(this.options.keys.rateState, 'json');
+    const stored = parseState(json);
+    if (stored) this.current = stored;
+    return this.status();
+  }
+
+  status(): RateStatus {
+    const s = this.current ?? initialRateState(this.options.settings, Date.now());
+    return {
+      ratePerSec: s.rate,
+      ceilingPerSec: this.options.settings.ceiling,
+      phase: s.phase,
+      limitEstimatePerSec: s.limitEstimate,
+      reason: s.reason,
+      changedAt: new Date(s.changedAtMs).toISOString(),
+    };
+  }
+
+  noteGrant(waited: boolean): void {
+    this.obs.sent += 1;
+    if (waited) this.obs.starved += 1;
+    this.start();
+  }
+
+  noteAnswer(answer: AnswerNote): void {
+    const now = Date.now();
+    const { status } = answer;
+    if (status !== null && status >= 200 && status < 300) {
+      this.obs.ok += 1;
+      const bucket = `b${Math.floor(now / BUCKET_MS)}`;
+      this.obs.buckets.set(bucket, (this.obs.buckets.get(bucket) ?? 0) + 1);
+    } else if (status === 429) {
+      this.obs.throttled += 1;
+      if (this.obs.firstThrottleAtMs === 0) this.obs.firstThrottleAtMs = now;
+      this.obs.retryAfterMs = Math.max(this.obs.retryAfterMs, answer.retryAfterMs ?? 0);
+    } else if (status === null || status >= 500 || status === 408) {
+      this.obs.failed += 1;
+    }
+    if (status !== null && status !== 429) this.latencies.push(answer.latencyMs);
+  }
+
+  /** One report (and, for one process per tick, one decision). Exposed for tests. */
+  tick(nowMs = Date.now()): Promise<void> {
+    this.ticking ??= this.report(nowMs)
+      .catch((err: unknown) => this.options.onError?.(err as Error))
+      .finally(() => (this.ticking = undefined));
+    return this.ticking;
+  }
+
+  private async report(nowMs: number): Promise<void> {
+    const { redis, keys } = this.options;
+    const counts = this.obs;
+    const latencyMs = median(this.latencies);
+    this.obs = freshCounts();
+    this.latencies = [];
+    const fields: Array<string | number> = [];
+    const add = (field: string, n: number) => n > 0 && fields.push(field, Math.round(n));
+    add('sent', counts.sent);
+    add('starved', counts.starved);
+    add('ok', counts.ok);
+    add('throttled', counts.throttled);
+    add('failed', counts.failed);
+    if (latencyMs !== null) {
+      add('latencyWeighted', latencyMs * (counts.ok + counts.failed));
+      add('latencyCount', counts.ok + counts.failed);
+    }
+    for (const [bucket, n] of counts.buckets) add(bucket, n);
+    const answer = (await REPORT.run(
+      redis,
+      [keys.rateObs, keys.rateTick, keys.rateState],
+      [TICK_MS, this.owner, counts.firstThrottleAtMs, counts.retryAfterMs, ...fields],
+    )) as [number, string[] | null, string | null, string];
+    const [decide, rawObs, json, seq] = answer;
+    const stored = parseState(json);
+    if (stored) this.current = stored;
+    if (decide !== 1 || !rawObs) return;
+    await this.decide(stored, toObservation(rawObs, nowMs), Number(seq));
+  }
+
+  private async decide(stored: RateState | null, obs: RateObservation, seq: number): Promise<void> {
+    const { settings } = this.options;
+    const before =
+      stored === null
+        ? initialRateState(settings, obs.nowMs)
+        : obs.nowMs - stored.updatedAtMs > STALE_STATE_MS || stored.rate > (settings.ceiling ?? Infinity)
+          ? resumeRateState(stored, settings, obs.nowMs)
+          : stored;
+    const active = obs.sent + obs.ok + obs.throttled + obs.failed > 0;
+    if (stored !== null && before === stored && !active) return;
+    const { state } = decideRate(before, obs, settings);
+    const written = await COMMIT.run(
+      this.options.redis,
+      [this.options.keys.rateState, this.options.keys.rateSlots],
+      [JSON.stringify(state), seq, Math.max(1, Math.floor(state.rate)), STATE_TTL_MS],
+    );
+    if (Number(written) !== 1) return;
+    const changed = stored === null || state.changedAtMs !== stored.changedAtMs;
+    this.current = state;
+    if (changed) this.options.onChange?.(this.status());
+  }
+}
+
+type Counts = {
+  sent: number;
+  starved: number;
+  ok: number;
+  throttled: number;
+  failed: number;
+  firstThrottleAtMs: number;
+  retryAfterMs: number;
+  buckets: Map<string, number>;
+};
+
+function freshCounts(): Counts {
+  return {
+    sent: 0,
+    starved: 0,
+    ok: 0,
+    throttled: 0,
+    failed: 0,
+    firstThrottleAtMs: 0,
+    retryAfterMs: 0,
+    buckets: new Map(),
+  };
+}
+
+function toObservation(flat: string[], nowMs: number): RateObservation {
+  const fields = new Map<string, number>();
+  for (let i = 0; i + 1 < flat.length; i += 2) fields.set(flat[i] ?? '', Number(flat[i + 1]));
+  const get = (name: string) => fields.get(name) ?? 0;
+  const okBuckets: Record<string, number> = {};
+  for (const [name, n] of fields) if (name.startsWith('b')) okBuckets[name.slice(1)] = n;
+  const latencyCount = get('latencyCount');
+  return {
+    nowMs,
+    sent: get('sent'),
+    starved: get('starved'),
+    ok: get('ok'),
+    throttled: get('throttled'),
+    failed: get('failed'),
+    firstThrottleAtMs: get('firstThrottleAtMs'),
+    retryAfterMs: get('retryAfterMs'),
+    latencyMs: latencyCount > 0 ? get('latencyWeighted') / latencyCount : null,
+    okBuckets,
+  };
+}
+
+function parseState(json: string | null): RateState | null {
+  if (!json) return null;
+  try {
+    const parsed = StateSchema.safeParse(JSON.parse(json));
+    return parsed.success ? (parsed.data as RateState) : null;
+  } catch {
+    return null;
+  }
+}
+
+function median(values: number[]): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? null;
+}

@@ -1,0 +1,151 @@
+import type { Redis } from 'ioredis';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { enkashKeys } from '../../src/enkash/keys.js';
+import { START_RATE } from '../../src/enkash/rate-controller.js';
+import { RateGovernor, type RateStatus } from '../../src/enkash/rate-governor.js';
+import { RateLimiter } from '../../src/enkash/rate-limiter.js';
+import { deletePrefix, randomPrefix, testRedis } from '../helpers/redis.js';
+import { waitFor } from './helpers/timing.js';
+
+const admin = testRedis();
+const opened: Redis[] = [];
+const prefixes: string[] = [];
+const governors: RateGovernor[] = [];
+
+/** One "process": its own Redis connection and its own governor on the account's keys. */
+function processOn(prefix: string, ceiling: number | null = null) {
+  const redis = testRedis();
+  opened.push(redis);
+  const changes: RateStatus[] = [];
+  const governor = new RateGovernor({
+    redis,
+    keys: enkashKeys(prefix),
+    settings: { ceiling },
+    onChange: (s) => changes.push(s),
+  });
+  governors.push(governor);
+  return { redis, governor, changes };
+}
+
+function newPrefix() {
+  const prefix = randomPrefix();
+  prefixes.push(prefix);
+  return prefix;
+}
+
+/** Ticks until `probe` holds (a decision needs the previous tick's lock to have expired). */
+async function tickUntil(governor: RateGovernor, probe: () => boolean, feed: () => void = () => {}) {
+  await waitFor(async () => {
+    feed();
+    await governor.tick();
+    return probe() ? true : undefined;
+  }, 20_000);
+}
+
+/** A second of clean, saturated traffic: callers waited for slots, EnKash answered 2xx. */
+function busy(governor: RateGovernor, n: number) {
+  for (let i = 0; i < n; i += 1) {
+    governor.noteGrant(true);
+    governor.noteAnswer({ status: 200, latencyMs: 100 });
+  }
+}
+
+afterEach(async () => {
+  for (const g of governors.splice(0)) await g.stop();
+  for (const r of opened.splice(0)) await r.quit();
+  for (const p of prefixes.splice(0)) await deletePrefix(admin, p);
+});
+afterAll(async () => {
+  await admin.quit();
+});
+
+describe('RateGovernor: the adaptive rate shared through Redis', () => {
+  it('raises while callers wait and answers are clean, never above the ceiling', async () => {
+    const { governor, changes } = processOn(newPrefix(), 40);
+    expect(governor.ratePerSec).toBe(START_RATE);
+    await tickUntil(
+      governor,
+      () => governor.ratePerSec === 40,
+      () => busy(governor, 5),
+    );
+    expect(changes.map((c) => c.ratePerSec)).toEqual([15, 22.5, 33.75, 40]);
+    expect(changes.at(-1)?.reason).toMatch(/reached the ceiling/);
+    expect(governor.status()).toMatchObject({ ratePerSec: 40, ceilingPerSec: 40, phase: 'start' });
+  });
+
+  it('a 429 seen by one process cuts the rate for both, and their limiters grant the new count', async () => {
+    const prefix = newPrefix();
+    const a = processOn(prefix);
+    const b = processOn(prefix);
+    // Both processes see the rate grow, then A's calls meet a 429 after 60 answers in its second.
+    await tickUntil(
+      a.governor,
+      () => a.governor.ratePerSec >= 100,
+      () => busy(a.governor, 20),
+    );
+    busy(b.governor, 30);
+    await b.governor.tick();
+    busy(a.governor, 30);
+    a.governor.noteAnswer({ status: 429, latencyMs: 100, retryAfterMs: 1000 });
+    const cut = (g: RateGovernor) => /^429/.test(g.status().reason);
+    await tickUntil(a.governor, () => cut(a.governor));
+    const learned = a.governor.status();
+    expect(learned.reason).toMatch(/Retry-After 1 s/);
+    expect(learned.limitEstimatePerSec).toBeGreaterThanOrEqual(60);
+    expect(learned.ratePerSec).toBe(learned.limitEstimatePerSec);
+    await tickUntil(b.governor, () => cut(b.governor));
+    expect(b.governor.status()).toEqual(learned);
+
+    // B's limiter (its own connection) now grants exactly the learned count per window.
+    const limiter = new RateLimiter({ redis: b.redis, prefix, ratePerSec: 1, governor: b.governor });
+    const slots = Math.floor(learned.ratePerSec);
+    const waits: number[] = [];
+    for (let i = 0; i <= slots; i += 1) waits.push(await limiter.tryAcquire());
+    expect(waits.slice(0, slots).every((w) => w === 0)).toBe(true);
+    expect(waits[slots]).toBeGreaterThan(0);
+  });
+
+  it('remembers the learned rate for the account across a restart', async () => {
+    const prefix = newPrefix();
+    const first = processOn(prefix);
+    await tickUntil(
+      first.governor,
+      () => first.governor.ratePerSec >= 30,
+      () => busy(first.governor, 10),
+    );
+    busy(first.governor, 25);
+    first.governor.noteAnswer({ status: 429, latencyMs: 100, retryAfterMs: 2000 });
+    await tickUntil(first.governor, () => first.governor.status().phase === 'hold');
+    const learned = first.governor.status();
+    await first.governor.stop();
+    await first.redis.quit();
+    opened.splice(opened.indexOf(first.redis), 1);
+
+    const restarted = processOn(prefix);
+    expect(restarted.governor.ratePerSec).toBe(START_RATE); // nothing read yet
+    await restarted.governor.tick();
+    expect(restarted.governor.status()).toEqual(learned);
+    expect(Number(await admin.get(enkashKeys(prefix).rateSlots))).toBe(Math.floor(learned.ratePerSec));
+    // Another account (prefix) starts from scratch.
+    const other = processOn(newPrefix());
+    await other.governor.tick();
+    expect(other.governor.ratePerSec).toBe(START_RATE);
+  });
+
+  it('a restart with a lower ceiling starts within it', async () => {
+    const prefix = newPrefix();
+    const first = processOn(prefix);
+    await tickUntil(
+      first.governor,
+      () => first.governor.ratePerSec >= 50,
+      () => busy(first.governor, 10),
+    );
+    const lower = processOn(prefix, 20);
+    await tickUntil(
+      lower.governor,
+      () => lower.governor.ratePerSec === 20,
+      () => lower.governor.noteGrant(false),
+    );
+    expect(lower.governor.status().reason).toMatch(/ceiling 20\/s/);
+  });
+});
