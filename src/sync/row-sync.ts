@@ -101,7 +101,7 @@ async function syncLocked(deps: RowDeps, work: RowWork, ctx: RowContext): Promis
   );
   const action = decide(work.row, existing, work.mode);
   if (work.dryRun) return { result: dryRunResult(work, action), calls: calls.counts };
-  const { result, remember } = await execute(deps, work, action, fp, ctx, calls);
+  const { result, remember } = await execute(deps, work, action, fp, { ...ctx, creating }, calls);
   if (known?.fingerprint === createdBy(ctx.jobId) && action.kind === 'unchanged') {
     // An earlier run of this job created the customer and stopped before recording the row.
     return {
@@ -197,7 +197,7 @@ async function execute(
   work: RowWork,
   action: RowAction,
   fp: string,
-  ctx: RowContext,
+  ctx: RowContext & { creating: boolean },
   calls: Calls,
 ): Promise<{ result: RowResult; remember?: RegistryEntry }> {
   const opts = { signal: ctx.signal };
@@ -251,7 +251,7 @@ async function execute(
 async function createOnce(
   deps: RowDeps,
   work: RowWork,
-  ctx: RowContext,
+  ctx: RowContext & { creating: boolean },
   calls: Calls,
 ): Promise<{ customerId: string; note: string }> {
   await deps.registry.markCreating(work.keyHash);
@@ -262,7 +262,7 @@ async function createOnce(
     return { customerId: payload.customerId, note: '' };
   } catch (err) {
     if (!(err instanceof EnkashError) || !err.mayHaveCommitted) {
-      if (err instanceof EnkashError && err.kind === 'permanent')
+      if (err instanceof EnkashError && refusedUnseen(err, ctx.creating))
         await deps.registry.clearCreating(work.keyHash);
       throw err;
     }
@@ -275,6 +275,18 @@ async function createOnce(
       note: 'created; the answer was lost and the customer was found by a lookup',
     };
   }
+}
+
+/**
+ * The create was refused and nothing of this row can be in EnKash: the marker goes, so the next try
+ * creates without a lookup. A 429 is EnKash refusing the request before doing it (and a call the
+ * breaker held back was never sent). Not when the marker was already there before this attempt: an
+ * earlier create may have committed, and that is still unknown.
+ */
+function refusedUnseen(err: EnkashError, markedBefore: boolean): boolean {
+  if (err.kind === 'permanent') return true;
+  if (markedBefore) return false;
+  return err.kind === 'rate-limited' || err.errorType === 'CIRCUIT_OPEN';
 }
 
 function dryRunResult(work: RowWork, action: RowAction): RowResult {

@@ -43,4 +43,30 @@ describe('sync under faults', () => {
     expect(stats.customers).toBe(rows);
     assertNoDuplicates(harness);
   });
+
+  it('a 429 on a create causes no lookup: the row is created on its next try without a search', async () => {
+    h = await startHarness({ env: { ENKASH_RATE_LIMIT_PER_SEC: '', WORKER_CONCURRENCY: '16' } });
+    const rows = 120;
+    const file = join(h.dir, 'storm.csv');
+    await writeFile(file, syntheticCsv(rows, 12));
+    const harness = h;
+    const running = harness.sync(file, {}, 90_000);
+    let searchesBefore = -1;
+    await eventually(async () => {
+      const id = (await harness.app.store.list(0, 1))[0];
+      const m = id ? await harness.app.store.get(id) : null;
+      if (!m || m.done < 10) return undefined;
+      searchesBefore = Object.values(harness.sandbox.stats().requests.search ?? {}).reduce((a, b) => a + b, 0);
+      return true;
+    });
+    harness.sandbox.setFaults({ rateLimitedForMs: 1500 });
+    const meta = await running;
+
+    expect(meta.counts).toMatchObject({ created: rows, failed: 0 });
+    const stats = harness.sandbox.stats();
+    expect(stats.requests.create?.['429'] ?? 0).toBeGreaterThan(0);
+    const searches = Object.values(stats.requests.search ?? {}).reduce((a, b) => a + b, 0);
+    expect(searches, 'searches after the 429s').toBe(searchesBefore);
+    assertNoDuplicates(harness);
+  });
 });
