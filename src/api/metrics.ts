@@ -65,6 +65,7 @@ export function createMetrics(app: App): ApiMetrics {
       this.set((await app.client.breaker.tripped()) ? 1 : 0);
     },
   });
+  registerRateGauges(app, registry);
   new Gauge({
     name: 'customer_sync_rows',
     help: `Rows by outcome, summed over the ${ROW_SCAN_IMPORTS} newest imports kept in Redis`,
@@ -87,4 +88,55 @@ export function createMetrics(app: App): ApiMetrics {
     if (call.status === 429) rateLimited.inc({ operation: call.operation });
   });
   return { registry, close: unsubscribe };
+}
+
+/**
+ * The EnKash request rate every process shares, read from Redis at scrape time: the working rate, the
+ * ceiling, the limit learned from 429s, and why it last changed (one series, its labels replaced).
+ */
+function registerRateGauges(app: App, registry: Registry): void {
+  // Gauges may be collected concurrently: each reads the shared state itself.
+  const read = () => app.client.rateStatus();
+  new Gauge({
+    name: 'customer_sync_enkash_rate_per_sec',
+    help: 'EnKash requests per second allowed now (adaptive: found at run time; fixed: ENKASH_RATE_LIMIT_PER_SEC)',
+    registers: [registry],
+    async collect() {
+      this.set((await read()).ratePerSec);
+    },
+  });
+  new Gauge({
+    name: 'customer_sync_enkash_rate_ceiling_per_sec',
+    help: 'ENKASH_RATE_LIMIT_PER_SEC, the rate never exceeded (absent: no ceiling)',
+    registers: [registry],
+    async collect() {
+      this.reset();
+      const last = await read();
+      if (last.ceilingPerSec !== null) this.set(last.ceilingPerSec);
+    },
+  });
+  new Gauge({
+    name: 'customer_sync_enkash_rate_limit_estimate_per_sec',
+    help: 'What EnKash served in the second before its last 429: the limit as learned (absent: none yet)',
+    registers: [registry],
+    async collect() {
+      this.reset();
+      const last = await read();
+      if ('limitEstimatePerSec' in last && last.limitEstimatePerSec !== null)
+        this.set(last.limitEstimatePerSec);
+    },
+  });
+  new Gauge({
+    name: 'customer_sync_enkash_rate_info',
+    help: 'Always 1: the adaptive rate phase (start, hold, probe; fixed) and why the rate last changed',
+    labelNames: ['phase', 'reason', 'changed_at'] as const,
+    registers: [registry],
+    async collect() {
+      this.reset();
+      const last = await read();
+      const reason = 'reason' in last ? last.reason : 'ENKASH_RATE_ADAPTIVE=false';
+      const changedAt = 'changedAt' in last ? last.changedAt : '';
+      this.set({ phase: last.phase, reason, changed_at: changedAt }, 1);
+    },
+  });
 }

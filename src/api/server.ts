@@ -19,6 +19,7 @@ import { keyChecker, requireKey } from './auth.js';
 import { installErrorHandler } from './errors.js';
 import { createMetrics } from './metrics.js';
 import { metricsRoute, probeRoutes } from './routes/health.js';
+import { enkashRateRoutes } from './routes/enkash-rate.js';
 import { importRoutes } from './routes/imports.js';
 import { reportRoutes } from './routes/reports.js';
 import { webRoutes } from './routes/web.js';
@@ -93,6 +94,7 @@ export async function buildApiServer(app: App, options: ApiServerOptions = {}): 
     });
     await scope.register(importRoutes, { app, limits });
     await scope.register(reportRoutes, { app });
+    await scope.register(enkashRateRoutes, { app });
     await scope.register(metricsRoute, { metrics });
   });
   await mountBullBoard(server, app, check);

@@ -147,11 +147,24 @@ async function refreshList() {
   }
 }
 
+/** The EnKash rate shared by every worker: what it is now and why it last changed. */
+async function renderRate() {
+  try {
+    const rate = await (await api('/enkash/rate')).json();
+    const ceiling = rate.ceilingPerSec === null ? 'no ceiling' : `ceiling ${rate.ceilingPerSec}/s`;
+    const why = rate.reason ? ` — ${rate.reason}` : '';
+    $('current-rate').textContent = `EnKash rate ${Math.floor(rate.ratePerSec)}/s (${ceiling})${why}`;
+  } catch {
+    $('current-rate').textContent = '';
+  }
+}
+
 async function follow(id) {
   currentId = id;
   while (currentId === id) {
     const view = await (await api(`/imports/${id}`)).json();
     renderCurrent(view);
+    await renderRate();
     if (TERMINAL.has(view.state)) break;
     await new Promise((resolve) => setTimeout(resolve, 750));
   }

@@ -46,6 +46,17 @@ describe('probes, metrics and the OpenAPI document', () => {
     expect(text).toContain('# TYPE customer_sync_enkash_rate_limited_total counter');
     expect(text).toMatch(/customer_sync_queue_jobs\{queue="rows",state="waiting"\} \d+/);
     expect(text).toContain('customer_sync_enkash_circuit_open 0');
+    // The adaptive rate (the harness sets a ceiling of 200): the rate now, the ceiling, why it changed.
+    const rate = Number(/^customer_sync_enkash_rate_per_sec (\S+)$/m.exec(text)?.[1]);
+    expect(rate).toBeGreaterThan(0);
+    expect(rate).toBeLessThanOrEqual(200);
+    expect(text).toContain('customer_sync_enkash_rate_ceiling_per_sec 200');
+    const view = (await (await api.call('/enkash/rate')).json()) as { ratePerSec: number; reason: string };
+    expect(view.ratePerSec).toBe(rate);
+    expect(view.reason).not.toBe('');
+    expect(text).toMatch(
+      /customer_sync_enkash_rate_info\{phase="(start|hold|probe)",reason="[^"]+",changed_at="[^"]+"\} 1/,
+    );
 
     const { breaker } = api.h.app.client;
     for (let i = 0; i < api.h.app.config.enkash.breakerThreshold; i += 1)
@@ -70,6 +81,7 @@ describe('probes, metrics and the OpenAPI document', () => {
     expect(routes.sort()).toEqual(
       [
         'DELETE /imports/{id}',
+        'GET /enkash/rate',
         'GET /healthz',
         'GET /imports',
         'GET /imports/{id}',

@@ -67,6 +67,9 @@ describe('the upload page in Chromium', () => {
 
     await page.locator('#current-state', { hasText: 'Finished' }).waitFor({ timeout: 30_000 });
     expect(await page.locator('#current-rows').textContent()).toBe('12 of 12 rows done');
+    expect(await page.locator('#current-rate').textContent()).toMatch(
+      /^EnKash rate \d+\/s \(ceiling 200\/s\) — /,
+    );
     expect(await page.locator('#current-counts').textContent()).toContain('12 added');
     await page.locator('#imports tr', { hasText: 'customers.csv' }).waitFor();
     await page.screenshot({ path: '/tmp/customer-sync-upload-page.png', fullPage: true });

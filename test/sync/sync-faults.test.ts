@@ -56,10 +56,13 @@ describe('sync under faults', () => {
       const id = (await harness.app.store.list(0, 1))[0];
       const m = id ? await harness.app.store.get(id) : null;
       if (!m || m.done < 10) return undefined;
-      searchesBefore = Object.values(harness.sandbox.stats().requests.search ?? {}).reduce((a, b) => a + b, 0);
+      searchesBefore = Object.values(harness.sandbox.stats().requests.search ?? {}).reduce(
+        (a, b) => a + b,
+        0,
+      );
       return true;
     });
-    harness.sandbox.setFaults({ rateLimitedForMs: 1500 });
+    harness.sandbox.setFaults({ rateLimitedUntil: Date.now() + 1500 });
     const meta = await running;
 
     expect(meta.counts).toMatchObject({ created: rows, failed: 0 });

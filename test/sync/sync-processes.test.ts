@@ -65,7 +65,8 @@ describe('worker processes', () => {
     h = await startHarness({
       faults: { ratePerSec: R, latencyMs: 300 },
       // No WORKER_CONCURRENCY: the default is sized from the rate budget (R × 0.5 s = 30 rows in flight).
-      env: { ENKASH_RATE_LIMIT_PER_SEC: String(R) },
+      // The fixed rate: this is about rows in flight, not about the adaptive rate's climb to R (bench/sync).
+      env: { ENKASH_RATE_LIMIT_PER_SEC: String(R), ENKASH_RATE_ADAPTIVE: 'false' },
     });
     const started = Date.now();
     const meta = await h.sync(join(h.dir, await writeRows(h, 300, 41)), {}, 60_000);

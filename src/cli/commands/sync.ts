@@ -5,7 +5,7 @@ import { UserError } from '../../domain/errors.js';
 import { isTerminal } from '../../domain/import-lifecycle.js';
 import { SUCCESS_OUTCOMES, SYNC_MODES, OUTCOMES, MATCH_KEYS } from '../../domain/types.js';
 import type { ImportMeta } from '../../queue/import-store.js';
-import { countsText, createProgress } from '../progress.js';
+import { countsText, createProgress, type RateLine } from '../progress.js';
 import { checkColumnOptions } from '../check-columns.js';
 import { startRuntime } from '../runtime.js';
 
@@ -88,8 +88,19 @@ async function runSync(file: string, flags: SyncFlags): Promise<number> {
     console.error(
       `import ${importId}: ${basename(filePath)}${flags.dryRun ? ' (dry run: nothing is written)' : ''}`,
     );
-    const progress = createProgress();
-    const meta = await app.imports.waitFor(importId, (m) => progress.update(m), { signal: abort.signal });
+    // The shared rate, read once a second beside the import's own progress.
+    let rate: RateLine | undefined;
+    const readRate = () =>
+      void app.client
+        .rateStatus()
+        .then((s) => (rate = s))
+        .catch(() => undefined);
+    readRate();
+    const rateTimer = setInterval(readRate, 1000);
+    const progress = createProgress(process.stderr, () => rate);
+    const meta = await app.imports
+      .waitFor(importId, (m) => progress.update(m), { signal: abort.signal })
+      .finally(() => clearInterval(rateTimer));
     progress.stop();
     if (abort.signal.aborted && !isTerminal(meta.state)) {
       console.error(
