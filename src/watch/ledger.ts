@@ -56,6 +56,11 @@ export class WatchLedger {
     if (entry?.claimName === claimName) await this.redis.hdel(this.ledgerKey, hash);
   }
 
+  /** Forgets `hash` whoever's it was (`customer-sync watch forget`): the same bytes may be imported again. */
+  async forget(hash: string): Promise<boolean> {
+    return (await this.redis.hdel(this.ledgerKey, hash)) === 1;
+  }
+
   private lockKey(claimName: string) {
     return `${this.base}:lock:${claimName}`;
   }

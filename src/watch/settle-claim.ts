@@ -67,7 +67,8 @@ export async function settleClaim(
       `${sidecar.originalName} has the same content as ${originalName(earlier.claimName)}` +
       (earlier.importId ? `, imported as ${earlier.importId}` : '') +
       ` (${earlier.state === 'done' ? 'already imported' : 'being imported now'}). ` +
-      `It was not imported again. To import it anyway, change the file or remove the earlier one from the ledger.\n`;
+      `It was not imported again. To import it anyway, run \`customer-sync watch forget ${hash} --dir ${layout.root}\` ` +
+      `and drop it in again.\n`;
     await settleFile(layout, claimName, 'failed', { note: { suffix: '.duplicate.txt', text } });
     log.info({ event: 'watch_duplicate', earlierImport: earlier.importId }, 'duplicate file not imported');
     return 'duplicate';

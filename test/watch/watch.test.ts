@@ -16,13 +16,15 @@ const endsWith = (names: string[], suffix: string) => names.filter((n) => n.ends
 describe('watched folder', () => {
   it('does not read a file still being written, then imports it once', async () => {
     const dir = await newWatchDir(h.dir);
-    const stableMs = 600;
+    // Far longer than a loaded machine can stall between two appends: only a watcher that ignored the
+    // growing size would take the file early, never a slow test.
+    const stableMs = 5_000;
     const watcher = await startWatcher(h.app, dir, stableMs);
     try {
-      // A slow copy: the file grows a chunk every 100 ms for four stability intervals.
+      // A slow copy: the file grows a chunk every 100 ms.
       const content = syntheticCsv(30, 11, 1000);
       const path = join(dir, 'inbox', 'growing.csv');
-      const ticks = Math.ceil((4 * stableMs) / 100);
+      const ticks = 12;
       const chunk = Math.ceil(content.length / (ticks + 1));
       await writeFile(path, content.slice(0, chunk));
       for (let i = 1; i <= ticks; i++) {
@@ -37,7 +39,7 @@ describe('watched folder', () => {
           const names = await list(dir, 'done');
           return names.some((n) => n.endsWith('__growing.csv')) ? names : undefined;
         },
-        15_000,
+        60_000,
         'growing.csv in done/',
       );
       expect(endsWith(done, '__growing.csv.report')).toHaveLength(1);
@@ -61,7 +63,7 @@ describe('watched folder', () => {
       await rename(join(dir, 'first.csv'), join(dir, 'inbox', 'first.csv'));
       await eventually(
         async () => ((await list(dir, 'done')).some((n) => n.endsWith('__first.csv')) ? true : undefined),
-        15_000,
+        60_000,
         'first.csv done',
       );
       const [firstId] = await importsNamed(h.app, 'first.csv');
@@ -72,7 +74,7 @@ describe('watched folder', () => {
           const names = await list(dir, 'failed');
           return names.some((n) => n.endsWith('__again.csv.duplicate.txt')) ? names : undefined;
         },
-        15_000,
+        60_000,
         'again.csv reported as duplicate',
       );
       const note = await readFile(join(dir, 'failed', endsWith(failed, '.duplicate.txt')[0] ?? ''), 'utf8');
@@ -97,7 +99,7 @@ describe('watched folder', () => {
       await rename(join(dir, 'restart.csv'), join(dir, 'inbox', 'restart.csv'));
       submittedId = await eventually(
         async () => (await importsNamed(h.app, 'restart.csv'))[0],
-        15_000,
+        60_000,
         'the import submitted',
       );
     } finally {
@@ -112,7 +114,7 @@ describe('watched folder', () => {
     try {
       await eventually(
         async () => ((await list(dir, 'done')).some((n) => n.endsWith('__restart.csv')) ? true : undefined),
-        15_000,
+        60_000,
         'restart.csv done',
       );
     } finally {
@@ -131,7 +133,7 @@ describe('watched folder', () => {
     let submittedId: string | undefined;
     try {
       await writeFile(join(dir, 'inbox', 'crash.csv'), syntheticCsv(20, 14, 4000));
-      submittedId = await eventually(async () => (await importsNamed(h.app, 'crash.csv'))[0], 15_000);
+      submittedId = await eventually(async () => (await importsNamed(h.app, 'crash.csv'))[0], 60_000);
     } finally {
       await first.close();
       h.sandbox.setFaults({ latencyMs: 0 });
@@ -145,7 +147,7 @@ describe('watched folder', () => {
     try {
       await eventually(
         async () => ((await list(dir, 'done')).some((n) => n.endsWith('__crash.csv')) ? true : undefined),
-        15_000,
+        60_000,
         'crash.csv done',
       );
     } finally {

@@ -4,6 +4,7 @@ import { SYNC_MODES, MATCH_KEYS } from '../../domain/types.js';
 import { FolderWatcher } from '../../watch/folder-watcher.js';
 import { checkColumnOptions } from '../check-columns.js';
 import { startRuntime } from '../runtime.js';
+import { registerWatchForget } from './watch-forget.js';
 import { untilSignal } from '../../schedule/until-signal.js';
 
 type WatchFlags = {
@@ -15,7 +16,7 @@ type WatchFlags = {
 };
 
 export function registerWatch(program: Command): void {
-  program
+  const watch = program
     .command('watch')
     .description('Import every CSV/XLSX file dropped into DIR/inbox; files end in DIR/done or DIR/failed')
     .argument('<dir>', 'the watched folder (inbox/, processing/, done/, failed/ are created inside)')
@@ -53,4 +54,5 @@ export function registerWatch(program: Command): void {
       await watcher.close();
       await runtime.close();
     });
+  registerWatchForget(watch);
 }
