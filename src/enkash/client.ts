@@ -2,7 +2,7 @@
  * The typed EnKash AR customer client. Every call: a token (shared by all processes), a connection permit
  * and a rate slot (shared budget), the request under a timeout, the answer validated by contract.ts.
  * A 401 is answered by one fresh token and one more try; a 429 pauses every process and is thrown.
- * Other retries belong to the sync engine (or {@link withRetries} for reads).
+ * Other retries belong to the sync engine, as its row-error policy decides (src/sync/row-error-policy.ts).
  */
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
@@ -34,8 +34,6 @@ import { enkashKeys } from './keys.js';
 import { RateGovernor, type RateStatus } from './rate-governor.js';
 import { RateLimiter } from './rate-limiter.js';
 import { TokenProvider, type TokenSealer } from './token-provider.js';
-
-export { withRetries, type RetryPolicy, type RetryOptions } from './with-retries.js';
 
 export const OPERATIONS = [
   'token',
@@ -104,6 +102,19 @@ export class EnkashClient {
   readonly tokens: TokenProvider;
   private readonly transport: HttpTransport;
   private readonly config: Config['enkash'];
+
+  /**
+   * While the circuit breaker has tripped and not closed again: ms until it lets a probe through (0 when
+   * half-open: a probe may be in flight). Undefined when it is closed, or when Redis cannot tell.
+   */
+  async outageWaitMs(): Promise<number | undefined> {
+    try {
+      if (!(await this.breaker.tripped())) return undefined;
+      return await this.breaker.openForMs();
+    } catch {
+      return undefined;
+    }
+  }
 
   constructor(deps: EnkashClientDeps) {
     const { config, redis, prefix, logger } = deps;

@@ -31,7 +31,8 @@ import {
 } from '../queue/queues.js';
 import type { Sealer } from '../queue/sealer.js';
 import type { RowWork } from './row-sync.js';
-import { countCustomers, loadSnapshot, snapshotPages, type RetryPolicy, type Snapshot } from './snapshot.js';
+import { countCustomers, loadSnapshot, snapshotPages, type Snapshot } from './snapshot.js';
+import type { RetryPolicy } from './with-retries.js';
 
 const BATCH_ROWS = 500;
 /** Row jobs waiting in the queue before parsing pauses: keeps Redis memory flat for huge files. */

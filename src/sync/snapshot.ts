@@ -4,10 +4,8 @@
  */
 import { SEARCH_PAGE_MAX, type CustomerResponse } from '../contract/enkash-api.js';
 import type { EnkashClient } from '../enkash/client.js';
-import { withRetries } from '../enkash/client.js';
+import { withRetries, type RetryPolicy } from './with-retries.js';
 import { matchKeyString, type MatchKey, type MatchKeyField } from '../domain/types.js';
-
-export type RetryPolicy = { attempts: number; baseMs: number; maxMs: number };
 
 export type Snapshot = {
   size: number;

@@ -1,25 +1,25 @@
 /**
  * The BullMQ workers of one process: an `imports` worker (import and finalize jobs) and a `rows` worker
- * (one EnKash customer per job). Retry is decided by one place, {@link rowFailureIsFinal}; a 429 pauses
+ * (one EnKash customer per job). What a failed attempt leads to is decided by one place, the row-error
+ * policy (row-error-policy.ts); a 429 pauses
  * the whole rows queue for every worker until Retry-After without using up the row's attempts, and so
  * does the circuit breaker while EnKash is down (until its next probe).
  */
 import { randomUUID } from 'node:crypto';
 import { DelayedError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { EnkashError } from '../enkash/errors.js';
 import type { RowResult } from '../domain/types.js';
 import { isTerminal } from '../domain/import-lifecycle.js';
 import { cancelledRowResult } from '../domain/row-results.js';
 import type { RegistryEntry } from '../queue/customer-registry.js';
 import type { ImportStore } from '../queue/import-store.js';
-import { LeaseLostError, type KeyLock } from '../queue/key-lock.js';
+import type { KeyLock } from '../queue/key-lock.js';
 import { JOB_NAMES, QUEUE_NAMES, ImportJobSchema, RowJobSchema, jobIds } from '../queue/queues.js';
 import { enqueueFinalize, runImportJob, type ImportDeps } from './import-job.js';
 import { runFinalizeJob } from './finalize-job.js';
-import { AmbiguousKeyError, KeyBusyError, failedResult, syncRow, type RowWork } from './row-sync.js';
+import { failedResult, syncRow, type RowWork } from './row-sync.js';
+import { asksBreaker, bullmqFailureIsFinal, decideOnError, type ErrorDecision } from './row-error-policy.js';
 import { backoffDelayMs } from '../enkash/errors.js';
-import { isCircuitOpen } from '../enkash/circuit-breaker.js';
 import { isRedisConnectionError } from '../queue/redis-connection.js';
 
 export type EngineDeps = ImportDeps & {
@@ -34,13 +34,6 @@ export type EngineDeps = ImportDeps & {
 };
 
 export type Workers = { close(timeoutMs: number): Promise<{ timedOut: boolean }> };
-
-/** Whether a failed attempt is the row's last: permanent errors at once, others when attempts run out. */
-export function rowFailureIsFinal(err: unknown, attemptsMade: number, attempts: number): boolean {
-  if (err instanceof AmbiguousKeyError) return true;
-  if (err instanceof EnkashError && (err.kind === 'permanent' || err.kind === 'auth')) return true;
-  return attemptsMade + 1 >= attempts;
-}
 
 export function startWorkers(deps: EngineDeps): Workers {
   const settings = {
@@ -137,23 +130,20 @@ async function processRow(
         signal,
       }));
     } catch (err) {
-      // Shutdown, or the per-customer lock lost (Redis unreachable too long): back to the queue as is.
-      if (signal?.aborted || err instanceof LeaseLostError) await handBack(job, token);
-      const held = job.attemptsStarted - job.attemptsMade;
-      if (err instanceof KeyBusyError) {
-        await job.moveToDelayed(Date.now() + Math.min(5000, 250 * 2 ** Math.min(held, 5)), token);
-        throw new DelayedError();
+      const attempt = { made: job.attemptsMade, waits: job.attemptsStarted - job.attemptsMade - 1 };
+      const rowJob = {
+        kind: 'row' as const,
+        attempts: job.opts.attempts ?? 1,
+        maxWaits: deps.rateLimitedMaxRetries,
+        aborted: signal?.aborted ?? false,
+      };
+      let decision = decideOnError(err, attempt, rowJob);
+      // Only a call failure that would cost an attempt asks Redis whether EnKash is down for everybody.
+      if ((decision.action === 'retry' || decision.action === 'fail') && asksBreaker(err)) {
+        const outageWaitMs = await deps.client.outageWaitMs();
+        if (outageWaitMs !== undefined) decision = decideOnError(err, attempt, { ...rowJob, outageWaitMs });
       }
-      if (err instanceof EnkashError && err.kind === 'rate-limited' && held <= deps.rateLimitedMaxRetries) {
-        await worker.rateLimit(err.retryAfterMs ?? 1000);
-        throw Worker.RateLimitError();
-      }
-      const breakerWaitMs = await waitForBreaker(deps, err);
-      if (breakerWaitMs !== undefined) {
-        await worker.rateLimit(breakerWaitMs);
-        throw Worker.RateLimitError();
-      }
-      if (!rowFailureIsFinal(err, job.attemptsMade, job.opts.attempts ?? 1)) throw err;
+      await act(decision, worker, job, token, err);
       result = failedResult(work, err, job.attemptsMade + 1);
       deps.logger.warn(
         {
@@ -173,20 +163,28 @@ async function processRow(
   return result.outcome;
 }
 
-/**
- * While the circuit breaker is open (EnKash down), a row that could not be sent, or whose call failed,
- * waits with the whole queue until the next probe, without using up an attempt: an outage of any length
- * fails no row. Undefined when the error is not the breaker's business.
- */
-async function waitForBreaker(deps: EngineDeps, err: unknown): Promise<number | undefined> {
-  if (!(err instanceof EnkashError) || err.kind !== 'retryable') return undefined;
-  if (isCircuitOpen(err)) return Math.max(50, err.retryAfterMs ?? 500);
-  try {
-    if (!(await deps.client.breaker.tripped())) return undefined;
-    // Half-open (a probe may be in flight): look again shortly.
-    return (await deps.client.breaker.openForMs()) || 500;
-  } catch {
-    return undefined;
+/** Carries out the policy's decision; returns only when the row is to be reported failed. */
+async function act(
+  decision: ErrorDecision,
+  worker: Worker,
+  job: Job,
+  token: string | undefined,
+  err: unknown,
+) {
+  switch (decision.action) {
+    case 'hand-back':
+      return handBack(job, token);
+    case 'delay':
+      await job.moveToDelayed(Date.now() + decision.delayMs, token);
+      throw new DelayedError();
+    case 'wait':
+      // The whole rows queue, for every worker: a 429 or an EnKash outage is everybody's.
+      await worker.rateLimit(decision.waitMs);
+      throw Worker.RateLimitError();
+    case 'retry':
+      throw err;
+    case 'fail':
+      return;
   }
 }
 
@@ -203,7 +201,7 @@ async function recordUnexpectedFailure(deps: EngineDeps, job: Job, err: Error) {
     const data = RowJobSchema.parse(job.data);
     if (await deps.store.hasResult(data.importId, data.row)) return;
     // A failure BullMQ will retry is not final, unless the job stalled too often (then it is).
-    if (job.attemptsMade < (job.opts.attempts ?? 1) && !/stalled/i.test(err.message)) return;
+    if (!bullmqFailureIsFinal(job.attemptsMade, job.opts.attempts ?? 1, err)) return;
     const work = deps.sealer.open<RowWork>(data.work);
     await finish(deps, data.importId, failedResult(work, err, job.attemptsMade), {});
   } catch (e) {
@@ -237,7 +235,7 @@ async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boo
  * that could not be written): the import ends `failed` with the reason, instead of staying in progress.
  */
 async function recordImportFailure(deps: EngineDeps, job: Job, err: Error) {
-  if (job.attemptsMade < (job.opts.attempts ?? 1) && !/stalled/i.test(err.message)) return;
+  if (!bullmqFailureIsFinal(job.attemptsMade, job.opts.attempts ?? 1, err)) return;
   try {
     const { importId } = ImportJobSchema.parse(job.data);
     const state = await deps.store.state(importId);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { withRetries } from '../../src/enkash/client.js';
+import { withRetries } from '../../src/sync/with-retries.js';
 import { circuitOpenError } from '../../src/enkash/circuit-breaker.js';
 import { EnkashError, type EnkashErrorKind } from '../../src/enkash/errors.js';
 
