@@ -22,26 +22,21 @@ export function errorBody(code: string, message: string): ErrorBody {
   return { error: { code, message } };
 }
 
-/** Fastify's own error codes that are the client's fault, with the answer we give for each. */
-const FASTIFY_CODES: Record<string, { status: number; code: string; message: string }> = {
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: {
-    status: 415,
-    code: 'UNSUPPORTED_MEDIA_TYPE',
-    message: 'this content type is not accepted here (uploads are multipart/form-data)',
-  },
-  FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: 'TOO_LARGE', message: 'the request body is too large' },
-  FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, code: 'BAD_REQUEST', message: 'the JSON body is malformed' },
-  FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, code: 'BAD_REQUEST', message: 'the JSON body is empty' },
-  FST_INVALID_MULTIPART_CONTENT_TYPE: {
-    status: 400,
-    code: 'BAD_MULTIPART',
-    message: 'expected a multipart/form-data body with a file',
-  },
-  FST_REQ_FILE_TOO_LARGE: { status: 413, code: 'TOO_LARGE', message: 'the file is too large' },
-  FST_FILES_LIMIT: { status: 400, code: 'BAD_MULTIPART', message: 'too many files in one upload' },
-  FST_FIELDS_LIMIT: { status: 400, code: 'BAD_MULTIPART', message: 'too many fields in one upload' },
-  FST_PARTS_LIMIT: { status: 400, code: 'BAD_MULTIPART', message: 'too many parts in one upload' },
-  FST_PROTO_VIOLATION: { status: 400, code: 'BAD_MULTIPART', message: 'forbidden field name' },
+const NOT_MULTIPART = 'this content type is not accepted here (uploads are multipart/form-data)';
+const NO_FILE = 'expected a multipart/form-data body with a file';
+
+/** Fastify's own error codes that are the client's fault: [status, our code, the answer's message]. */
+const FASTIFY_CODES: Record<string, [status: number, code: string, message: string]> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: [415, 'UNSUPPORTED_MEDIA_TYPE', NOT_MULTIPART],
+  FST_ERR_CTP_BODY_TOO_LARGE: [413, 'TOO_LARGE', 'the request body is too large'],
+  FST_ERR_CTP_INVALID_JSON_BODY: [400, 'BAD_REQUEST', 'the JSON body is malformed'],
+  FST_ERR_CTP_EMPTY_JSON_BODY: [400, 'BAD_REQUEST', 'the JSON body is empty'],
+  FST_INVALID_MULTIPART_CONTENT_TYPE: [400, 'BAD_MULTIPART', NO_FILE],
+  FST_REQ_FILE_TOO_LARGE: [413, 'TOO_LARGE', 'the file is too large'],
+  FST_FILES_LIMIT: [400, 'BAD_MULTIPART', 'too many files in one upload'],
+  FST_FIELDS_LIMIT: [400, 'BAD_MULTIPART', 'too many fields in one upload'],
+  FST_PARTS_LIMIT: [400, 'BAD_MULTIPART', 'too many parts in one upload'],
+  FST_PROTO_VIOLATION: [400, 'BAD_MULTIPART', 'forbidden field name'],
 };
 
 export function installErrorHandler(server: FastifyInstance): void {
@@ -58,7 +53,7 @@ export function installErrorHandler(server: FastifyInstance): void {
       return reply.status(400).send(errorBody('INVALID_REQUEST', details));
     }
     const known = err.code ? FASTIFY_CODES[err.code] : undefined;
-    if (known) return reply.status(known.status).send(errorBody(known.code, known.message));
+    if (known) return reply.status(known[0]).send(errorBody(known[1], known[2]));
     if (isMalformedMultipart(err)) {
       return reply.status(400).send(errorBody('BAD_MULTIPART', 'the multipart body is malformed'));
     }

@@ -283,11 +283,15 @@ export const API_PATHS = {
   create: '/api/v0/customer',
   search: '/api/v0/customer/search',
   update: '/api/v0/customer/{customerId}',
-  delete: '/api/v0/customer/{customerId}',
   activate: '/api/v0/customer/activate/{customerId}',
   /** Not published (enkash-api.md): by symmetry with activate; configurable as ENKASH_DEACTIVATE_PATH. */
   deactivate: '/api/v0/customer/deactivate/{customerId}',
+  delete: '/api/v0/customer/{customerId}',
 } as const;
+
+/** What a client does with EnKash, one name per endpoint: the names metrics and logs use. */
+export type Operation = keyof typeof API_PATHS;
+export const OPERATIONS = Object.keys(API_PATHS) as readonly Operation[];
 
 export function fillPath(template: string, customerId: string): string {
   return template.replace('{customerId}', encodeURIComponent(customerId));

@@ -19,6 +19,7 @@ import {
   type CustomerSearch,
   type CustomerUpdate,
   type ErrorResponse,
+  type Operation,
 } from '../contract/enkash-api.js';
 import {
   badResponse,
@@ -34,17 +35,6 @@ import { enkashKeys } from './keys.js';
 import { RateGovernor, type RateStatus } from './rate-governor.js';
 import { RateLimiter } from './rate-limiter.js';
 import { TokenProvider, type TokenSealer } from './token-provider.js';
-
-export const OPERATIONS = [
-  'token',
-  'create',
-  'search',
-  'update',
-  'activate',
-  'deactivate',
-  'delete',
-] as const;
-export type Operation = (typeof OPERATIONS)[number];
 
 /** One HTTP exchange, for metrics. `status` is null when no HTTP answer came (timeout, network). */
 export type CallRecord = { operation: Operation; status: number | null; durationMs: number };

@@ -25,45 +25,43 @@ export class CustomerRegistry {
     this.keys = customerKeys(namespace);
   }
 
-  private key(keyHash: string) {
-    return this.keys.fingerprint(keyHash);
-  }
-  private markerKey(keyHash: string) {
-    return this.keys.creating(keyHash);
-  }
-
   async get(keyHash: string): Promise<RegistryEntry | null> {
-    return parse(await this.redis.get(this.key(keyHash)));
+    return parse(await this.redis.get(this.keys.fingerprint(keyHash)));
   }
 
   async getMany(keyHashes: string[]): Promise<(RegistryEntry | null)[]> {
     if (keyHashes.length === 0) return [];
-    const values = await this.redis.mget(...keyHashes.map((k) => this.key(k)));
+    const values = await this.redis.mget(...keyHashes.map((k) => this.keys.fingerprint(k)));
     return values.map(parse);
   }
 
   async put(keyHash: string, entry: RegistryEntry): Promise<void> {
-    await this.redis.set(this.key(keyHash), `${entry.customerId}|${entry.fingerprint}`, 'EX', this.ttlSec);
+    await this.redis.set(
+      this.keys.fingerprint(keyHash),
+      `${entry.customerId}|${entry.fingerprint}`,
+      'EX',
+      this.ttlSec,
+    );
   }
 
   async putMany(entries: (RegistryEntry & { keyHash: string })[]): Promise<void> {
     if (entries.length === 0) return;
     const pipeline = this.redis.pipeline();
     for (const e of entries)
-      pipeline.set(this.key(e.keyHash), `${e.customerId}|${e.fingerprint}`, 'EX', this.ttlSec);
+      pipeline.set(this.keys.fingerprint(e.keyHash), `${e.customerId}|${e.fingerprint}`, 'EX', this.ttlSec);
     await pipeline.exec();
   }
 
   async forget(keyHash: string): Promise<void> {
-    await this.redis.del(this.key(keyHash));
+    await this.redis.del(this.keys.fingerprint(keyHash));
   }
 
   async markCreating(keyHash: string): Promise<void> {
-    await this.redis.set(this.markerKey(keyHash), '1', 'EX', 7 * 24 * 3600);
+    await this.redis.set(this.keys.creating(keyHash), '1', 'EX', 7 * 24 * 3600);
   }
 
   async isCreating(keyHash: string): Promise<boolean> {
-    return (await this.redis.exists(this.markerKey(keyHash))) === 1;
+    return (await this.redis.exists(this.keys.creating(keyHash))) === 1;
   }
 
   /**
@@ -76,13 +74,13 @@ export class CustomerRegistry {
   async created(keyHash: string, customerId: string, jobId: string): Promise<void> {
     await this.redis
       .multi()
-      .set(this.key(keyHash), `${customerId}|${createdBy(jobId)}`, 'EX', this.ttlSec)
-      .del(this.markerKey(keyHash))
+      .set(this.keys.fingerprint(keyHash), `${customerId}|${createdBy(jobId)}`, 'EX', this.ttlSec)
+      .del(this.keys.creating(keyHash))
       .exec();
   }
 
   async clearCreating(keyHash: string): Promise<void> {
-    await this.redis.del(this.markerKey(keyHash));
+    await this.redis.del(this.keys.creating(keyHash));
   }
 }
 

@@ -85,21 +85,11 @@ export class ImportStore {
     this.keys = importKeys(prefix);
   }
 
-  private metaKey(id: string) {
-    return this.keys.meta(id);
-  }
-  private resultsKey(id: string) {
-    return this.keys.results(id);
-  }
-  private indexKey() {
-    return this.keys.index;
-  }
-
   async create(meta: Pick<ImportMeta, 'id' | 'kind' | 'origin' | 'fileName' | 'filePath' | 'options'>) {
     const createdAt = new Date().toISOString();
     await this.redis
       .multi()
-      .hset(this.metaKey(meta.id), {
+      .hset(this.keys.meta(meta.id), {
         id: meta.id,
         state: 'queued',
         kind: meta.kind,
@@ -111,14 +101,14 @@ export class ImportStore {
         parsed: 0,
         done: 0,
       })
-      .zadd(this.indexKey(), Date.parse(createdAt), meta.id)
+      .zadd(this.keys.index, Date.parse(createdAt), meta.id)
       // The list forgets imports older than the retention: their state has expired by now.
-      .zremrangebyscore(this.indexKey(), '-inf', Date.parse(createdAt) - this.retentionSec * 1000)
+      .zremrangebyscore(this.keys.index, '-inf', Date.parse(createdAt) - this.retentionSec * 1000)
       .exec();
   }
 
   async get(id: string): Promise<ImportMeta | null> {
-    const h = await this.redis.hgetall(this.metaKey(id));
+    const h = await this.redis.hgetall(this.keys.meta(id));
     if (!h.id) return null;
     const counts = Object.fromEntries(OUTCOMES.map((o) => [o, Number(h[`out:${o}`] ?? 0)])) as Record<
       Outcome,
@@ -159,15 +149,15 @@ export class ImportStore {
   }
 
   async list(offset: number, limit: number): Promise<string[]> {
-    return this.redis.zrevrange(this.indexKey(), offset, offset + limit - 1);
+    return this.redis.zrevrange(this.keys.index, offset, offset + limit - 1);
   }
 
   async state(id: string): Promise<ImportState | null> {
-    return (await this.redis.hget(this.metaKey(id), 'state')) as ImportState | null;
+    return (await this.redis.hget(this.keys.meta(id), 'state')) as ImportState | null;
   }
 
   async cancelRequested(id: string): Promise<boolean> {
-    return (await this.redis.hget(this.metaKey(id), 'cancelRequested')) === '1';
+    return (await this.redis.hget(this.keys.meta(id), 'cancelRequested')) === '1';
   }
 
   /**
@@ -175,15 +165,15 @@ export class ImportStore {
    * retention period from then on, like one whose report was written.
    */
   async setState(id: string, state: ImportState, extra: Record<string, string | number> = {}) {
-    const m = this.redis.multi().hset(this.metaKey(id), this.sealFields({ state, ...extra }));
+    const m = this.redis.multi().hset(this.keys.meta(id), this.sealFields({ state, ...extra }));
     if (isTerminal(state)) {
-      m.expire(this.metaKey(id), this.retentionSec).expire(this.resultsKey(id), this.retentionSec);
+      m.expire(this.keys.meta(id), this.retentionSec).expire(this.keys.results(id), this.retentionSec);
     }
     await m.exec();
   }
 
   async set(id: string, fields: Record<string, string | number>) {
-    await this.redis.hset(this.metaKey(id), this.sealFields(fields));
+    await this.redis.hset(this.keys.meta(id), this.sealFields(fields));
   }
 
   private sealFields(fields: Record<string, string | number>): Record<string, string | number> {
@@ -203,7 +193,7 @@ export class ImportStore {
 
   async addCounts(id: string, counts: Record<string, number>) {
     const m = this.redis.multi();
-    for (const [field, n] of Object.entries(counts)) if (n !== 0) m.hincrby(this.metaKey(id), field, n);
+    for (const [field, n] of Object.entries(counts)) if (n !== 0) m.hincrby(this.keys.meta(id), field, n);
     await m.exec();
   }
 
@@ -214,20 +204,20 @@ export class ImportStore {
     for (const r of results) args.push(r.row, this.sealer.seal(r), r.outcome);
     const [added, , complete] = (await RECORD_RESULTS.run(
       this.redis,
-      [this.metaKey(id), this.resultsKey(id)],
+      [this.keys.meta(id), this.keys.results(id)],
       args,
     )) as [number, number, number];
     return { added, complete: complete === 1 };
   }
 
   async hasResult(id: string, row: number): Promise<boolean> {
-    return (await this.redis.hexists(this.resultsKey(id), String(row))) === 1;
+    return (await this.redis.hexists(this.keys.results(id), String(row))) === 1;
   }
 
   /** Which of these rows already have a result (a re-run of the parse job skips them). */
   async rowsWithResults(id: string, rows: number[]): Promise<Set<number>> {
     if (rows.length === 0) return new Set();
-    const values = await this.redis.hmget(this.resultsKey(id), ...rows.map(String));
+    const values = await this.redis.hmget(this.keys.results(id), ...rows.map(String));
     return new Set(rows.filter((_, i) => values[i] !== null));
   }
 
@@ -235,7 +225,7 @@ export class ImportStore {
   async finishParsing(id: string, total: number, lastRow: number): Promise<boolean> {
     const complete = await FINISH_PARSING.run(
       this.redis,
-      [this.metaKey(id)],
+      [this.keys.meta(id)],
       [total, new Date().toISOString(), lastRow, 'running', ...statesLeadingTo('running')],
     );
     return complete === 1;
@@ -245,7 +235,7 @@ export class ImportStore {
   async *results(id: string, lastRow: number, slice = 1000): AsyncGenerator<RowResult> {
     for (let start = 1; start <= lastRow; start += slice) {
       const rows = Array.from({ length: Math.min(slice, lastRow - start + 1) }, (_, i) => String(start + i));
-      const values = await this.redis.hmget(this.resultsKey(id), ...rows);
+      const values = await this.redis.hmget(this.keys.results(id), ...rows);
       for (const v of values) if (v !== null) yield this.sealer.open<RowResult>(v);
     }
   }
@@ -254,8 +244,8 @@ export class ImportStore {
   async expire(id: string) {
     await this.redis
       .multi()
-      .expire(this.resultsKey(id), this.retentionSec)
-      .expire(this.metaKey(id), this.retentionSec)
+      .expire(this.keys.results(id), this.retentionSec)
+      .expire(this.keys.meta(id), this.retentionSec)
       .exec();
   }
 }

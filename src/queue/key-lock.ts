@@ -34,21 +34,17 @@ export class KeyLock {
     this.keys = customerKeys(prefix);
   }
 
-  private key(keyHash: string) {
-    return this.keys.lock(keyHash);
-  }
-
   async acquire(keyHash: string, owner: string): Promise<boolean> {
-    return acquireOwned(this.redis, this.key(keyHash), owner, this.ttlMs);
+    return acquireOwned(this.redis, this.keys.lock(keyHash), owner, this.ttlMs);
   }
 
   /** Renews the lock for another `ttlMs` if `owner` still holds it. */
   async extend(keyHash: string, owner: string): Promise<boolean> {
-    return extendOwned(this.redis, this.key(keyHash), owner, this.ttlMs);
+    return extendOwned(this.redis, this.keys.lock(keyHash), owner, this.ttlMs);
   }
 
   async release(keyHash: string, owner: string): Promise<void> {
-    await releaseOwned(this.redis, this.key(keyHash), owner);
+    await releaseOwned(this.redis, this.keys.lock(keyHash), owner);
   }
 
   /** Takes the lock and keeps renewing it until released; null when another run holds it. */

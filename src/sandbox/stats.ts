@@ -2,19 +2,12 @@
  * Request counters for tests and benchmarks. `maxPerSecond` is exact: every arrival is compared with the
  * arrivals of the preceding second, so the busiest 1-second window is found wherever it starts.
  */
+import { OPERATIONS } from '../contract/enkash-api.js';
 import type { SandboxStats } from './types.js';
 import { TimeWindow } from './time-window.js';
 
-export const ENDPOINTS = [
-  'token',
-  'create',
-  'search',
-  'update',
-  'activate',
-  'deactivate',
-  'delete',
-  'other',
-] as const;
+/** The client's operations, and `other` for anything else asked of the sandbox. */
+export const ENDPOINTS = [...OPERATIONS, 'other'] as const;
 export type EndpointName = (typeof ENDPOINTS)[number];
 
 /** Status key for a request that was never answered (a hung create, an outage of kind 'timeout'). */

@@ -8,7 +8,7 @@ import { CUSTOMER_FIELDS } from '../column-map.js';
 import type { ColumnSpec, ContactSpec, MappingFile } from './mapping-file.js';
 import { matchHeader, type MatchIndex } from './match-header.js';
 import { columnIndex, columnLetter, headerKey } from './normalise-header.js';
-import type { Selection } from './select-columns.js';
+import { emptySelection, type Selection } from './select-columns.js';
 import { CONTACT_PARTS, type Target } from './targets.js';
 import { quoteHeaders } from './no-columns-error.js';
 
@@ -29,13 +29,7 @@ export function applyMapping(mapping: MappingFile, ctx: Context): MappedColumns 
       problems.push(`  ${path}: ${describeSpec(spec)} is not in the file${suggestion(spec, target, ctx)}`);
     return ref;
   };
-  const selection: Selection = {
-    fields: {},
-    fallbacks: {},
-    address: [],
-    contacts: [],
-    statusInverted: false,
-  };
+  const selection = emptySelection();
   const decided = new Set<Target | 'contacts'>();
   const { columns } = mapping;
 

@@ -16,7 +16,13 @@ import { noCustomerColumnsError } from './no-columns-error.js';
 import { headerKey, rowTexts } from './normalise-header.js';
 import { examplesFor, getPreset, guessPreset, ignoredColumns, indexFor, tableFor } from './preset-lookup.js';
 import type { Preset } from './presets.js';
-import { selectColumns, usedColumns, type ColumnCandidates, type Selection } from './select-columns.js';
+import {
+  emptySelection,
+  selectColumns,
+  usedColumns,
+  type ColumnCandidates,
+  type Selection,
+} from './select-columns.js';
 import { statusWordsFor } from './status-words.js';
 
 export type ColumnOptions = {
@@ -176,7 +182,7 @@ function fuzzy(header: string, preset: Preset | undefined): Candidate[] {
 
 /** The mapping's choices over detection's; contactNumber then follows the primary mobile if still unset. */
 function merge(mapped: MappedColumns | undefined, detected: Selection | undefined): Selection {
-  const base: Selection = { fields: {}, fallbacks: {}, address: [], contacts: [], statusInverted: false };
+  const base = emptySelection();
   const m = mapped?.selection ?? base;
   const d = detected ?? base;
   const decided = mapped?.decided ?? new Set();

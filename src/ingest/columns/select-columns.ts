@@ -32,18 +32,17 @@ type Ranked = { ref: ColumnRef; rank: number };
 const DECIDED_WITH: Partial<Record<Target, Target>> = { inactiveFlag: 'status', city: 'address' };
 
 /** `skip`: targets already decided elsewhere (a mapping file), or 'contacts' for every contact part. */
+/** A selection with no column chosen yet. */
+export function emptySelection(): Selection {
+  return { fields: {}, fallbacks: {}, address: [], contacts: [], statusInverted: false };
+}
+
 export function selectColumns(
   columns: readonly ColumnCandidates[],
   skip: ReadonlySet<Target | 'contacts'> = new Set(),
 ): Selection {
   const byTarget = rankByTarget(columns, skip);
-  const selection: Selection = {
-    fields: {},
-    fallbacks: {},
-    address: [],
-    contacts: [],
-    statusInverted: false,
-  };
+  const selection = emptySelection();
 
   for (const field of CUSTOMER_FIELDS) {
     const ranked = byTarget.get(field) ?? [];
