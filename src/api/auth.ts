@@ -44,15 +44,18 @@ export function requireKey(check: KeyCheck | null, basicRealm?: string) {
     if (key !== null && check(key)) return;
     if (basicRealm) reply.header('www-authenticate', `Basic realm="${basicRealm}", charset="UTF-8"`);
     else reply.header('www-authenticate', 'Bearer');
-    return reply
-      .status(401)
-      .send(
-        errorBody(
-          'UNAUTHORIZED',
-          key === null
+    return reply.status(401).send(
+      errorBody(
+        'UNAUTHORIZED',
+        basicRealm
+          ? // Bull Board is opened in a browser, which cannot send a Bearer header with every page and asset.
+            (key === null ? 'an API key is needed. ' : 'this API key is not valid. ') +
+              'Bull Board takes the same API keys as the API (API_KEYS): in a browser, sign in with any user ' +
+              'name and an API key as the password; from a script, send "Authorization: Bearer <key>".'
+          : key === null
             ? 'an API key is needed: send "Authorization: Bearer <key>"'
             : 'this API key is not valid',
-        ),
-      );
+      ),
+    );
   };
 }

@@ -7,6 +7,7 @@
  * whole account in pages of 5000 costs fewer calls than one search per row, it takes a snapshot and
  * hands each row job the customer it matched.
  */
+import { UnrecoverableError } from 'bullmq';
 import type { Logger } from '../logger.js';
 import { canMove } from '../domain/import-lifecycle.js';
 import type { EnkashClient } from '../enkash/client.js';
@@ -76,7 +77,9 @@ export async function runImportJob(deps: ImportDeps, importId: string, signal?: 
     const message = err instanceof Error ? err.message : String(err);
     await deps.store.setState(importId, 'failed', { error: message, finishedAt: new Date().toISOString() });
     log.warn({ event: 'import_refused' }, 'import refused: the file cannot be read');
-    return;
+    // The job fails too (once: reading the same bytes again cannot help), so operators see a refused
+    // file as failed in Bull Board, with the reason, not as completed.
+    throw new UnrecoverableError(message);
   }
   await deps.store.set(importId, {
     // The sheet actually read, so the report re-reads the same one for errors.csv.

@@ -108,8 +108,15 @@ describe('probes, metrics and the OpenAPI document', () => {
     expect((await fetch(`${api.url}/app.js`)).status).toBe(200);
     const basic = `Basic ${Buffer.from(`ops:${api.key}`).toString('base64')}`;
     expect((await fetch(`${api.url}/admin/queues`, { headers: { authorization: basic } })).status).toBe(200);
+    const bearer = { authorization: `Bearer ${api.key}` };
+    expect((await fetch(`${api.url}/admin/queues`, { headers: bearer })).status).toBe(200);
     const denied = await fetch(`${api.url}/admin/queues`);
     expect(denied.status).toBe(401);
     expect(denied.headers.get('www-authenticate')).toMatch(/^Basic/);
+    // The 401 says how Bull Board's sign-in relates to the API's keys, for both ways in.
+    const { error } = (await denied.json()) as { error: { message: string } };
+    expect(error.message).toContain('Bull Board takes the same API keys as the API (API_KEYS)');
+    expect(error.message).toContain('any user name and an API key as the password');
+    expect(error.message).toContain('"Authorization: Bearer <key>"');
   });
 });
