@@ -13,6 +13,7 @@ import { KeyLock } from './queue/key-lock.js';
 import { accountNamespace } from './queue/keys.js';
 import { createQueues, type QueueSettings, type Queues } from './queue/queues.js';
 import { isRedisConnectionError, openRedis, type RedisWait } from './queue/redis-connection.js';
+import { MappingProfiles } from './queue/mapping-profiles.js';
 import { loadSealer, type Sealer } from './queue/sealer.js';
 import { ImportService } from './sync/import-service.js';
 import { startWorkers, type EngineDeps, type Workers } from './sync/workers.js';
@@ -103,8 +104,16 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
       concurrency: config.sync.concurrency,
       rateLimitedMaxRetries: config.sync.rateLimitedMaxRetries,
       lockMs: config.sync.lockMs,
+      profiles: new MappingProfiles(redis, prefix),
     };
-    const imports = new ImportService(store, queues, settings, resolve(config.paths.reportDir), redis);
+    const imports = new ImportService(
+      store,
+      queues,
+      settings,
+      resolve(config.paths.reportDir),
+      redis,
+      engine.profiles,
+    );
     const workers: Workers[] = [];
     return {
       config,

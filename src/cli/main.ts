@@ -9,6 +9,7 @@ import { UserError } from '../domain/errors.js';
 import { heapGrowingPercent, tuneHeap } from '../memory.js';
 import { loadEnvFile } from './env-file.js';
 import { registerJobs } from './commands/jobs.js';
+import { registerReview } from './commands/review.js';
 import { registerSandbox } from './commands/sandbox.js';
 import { registerSchedule } from './commands/schedule.js';
 import { registerStart } from './commands/start.js';
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
     .version(version(), '-V, --version', 'print the version')
     .showHelpAfterError();
   registerSync(program);
+  registerReview(program);
   registerValidate(program);
   registerTemplate(program);
   registerWorker(program);

@@ -14,6 +14,11 @@ const LIFECYCLE = {
   queued: { to: ['parsing', 'running', 'finalizing', 'failed'] },
   /** The import job reads the file and enqueues row jobs (again from the start when it is retried). */
   parsing: { to: ['parsing', 'running', 'finalizing', 'failed'] },
+  /**
+   * The reading of the file is in doubt (src/ingest/plan/doubt-rules.ts): nothing is written until a
+   * person approves the plan (then `queued` again) or cancels it. Not terminal: it waits.
+   */
+  'needs-review': { to: ['queued', 'cancelled'], from: ['parsing'] },
   /** The whole file is read; row jobs are in flight. */
   running: { to: ['parsing', 'finalizing', 'failed'] },
   /** Every row has its result; the report is being written (again, when the finalize job is retried). */

@@ -6,8 +6,10 @@
 import type { ParsedRow, MatchKeyField } from '../domain/types.js';
 import type { ColumnMap } from './column-map.js';
 import { detectColumns, findHeaderRow, isBlankRow, isTotalsRow } from './columns/index.js';
-import { loadMappingFile } from './columns/mapping-file.js';
+import { loadMappingFile, type MappingFile } from './columns/mapping-file.js';
 import { getPreset } from './columns/preset-lookup.js';
+import { overridesToMapping, withOverrides, type ColumnOverrides } from './columns/reading-overrides.js';
+import { buildReadingPlan, headerSetKey, type ReadingPlan } from './plan/reading-plan.js';
 import type { RawRow, RowSource } from './raw-row.js';
 import { openRowSource } from './read/open-file.js';
 import { DuplicateTracker } from './validate/duplicates.js';
@@ -28,6 +30,10 @@ export type IngestOptions = {
   mapping?: string;
   matchKey: MatchKeyField;
   companyId?: string;
+  /** Corrections to the reading, header → field or null (`--map`, the mapping endpoint). */
+  map?: ColumnOverrides;
+  /** The saved mapping profile of a header set, if any (never consulted when a mapping file is given). */
+  savedMapping?: (headerSet: string) => Promise<ColumnOverrides | undefined>;
 };
 
 export type IngestEvent =
@@ -40,7 +46,11 @@ export type IngestedFile = {
   warnings: string[];
   /** EnKash field → the header as written in the file, to put EnKash's messages in the user's words. */
   labels: Record<string, string>;
+  /** How the file is read, made before any row is: see src/ingest/plan/reading-plan.ts. */
+  plan: ReadingPlan;
   events(signal?: AbortSignal): AsyncGenerator<IngestEvent>;
+  /** Releases the file when its rows will not be read (a plan made alone). */
+  close(): Promise<void>;
 };
 
 export async function ingestFile(path: string, options: IngestOptions): Promise<IngestedFile> {
@@ -60,7 +70,14 @@ export async function ingestFile(path: string, options: IngestOptions): Promise<
     if (next.done) break;
     head.push(next.value);
   }
-  const columns = detectColumns(head, { preset: options.preset, mapping, fileName: options.fileName });
+  const { columns, confirmed } = await readColumns(head, mapping, options);
+  const plan = buildReadingPlan({
+    info: source.info,
+    columns,
+    sampleRows: head,
+    matchKey: options.matchKey,
+    confirmed,
+  });
   const warnings = columnWarnings(columns);
   const labels = fieldLabels(columns);
 
@@ -87,7 +104,36 @@ export async function ingestFile(path: string, options: IngestOptions): Promise<
     }
   }
 
-  return { source, columns, warnings, labels, events };
+  const close = async () => {
+    await iterator.return?.();
+  };
+  return { source, columns, warnings, labels, plan, events, close };
+}
+
+/**
+ * The column map, by precedence: a mapping file (it wins over everything), then `--map` corrections, then
+ * the header set's saved profile, then detection. A saved profile is the whole reading (no detection).
+ */
+async function readColumns(
+  head: readonly RawRow[],
+  file: MappingFile | undefined,
+  options: IngestOptions,
+): Promise<{ columns: ColumnMap; confirmed: boolean }> {
+  const corrections = options.map
+    ? overridesToMapping(options.map, { source: 'mapping', autoDetect: true, name: '--map' })
+    : undefined;
+  const base = { preset: options.preset, fileName: options.fileName };
+  const columns = detectColumns(head, { ...base, mapping: withOverrides(file, corrections) });
+  if (file || !options.savedMapping) return { columns, confirmed: false };
+  const saved = await options.savedMapping(headerSetKey(columns.headers));
+  if (!saved) return { columns, confirmed: false };
+  const profile = overridesToMapping(saved, {
+    source: 'saved-mapping',
+    autoDetect: false,
+    name: 'saved mapping',
+  });
+  const mapping = { ...(withOverrides(corrections, profile) ?? profile), autoDetect: false };
+  return { columns: detectColumns(head, { ...base, mapping }), confirmed: true };
 }
 
 function columnWarnings(columns: ColumnMap): string[] {

@@ -29,6 +29,10 @@ export type ImportOptions = {
   retryOf?: string;
   /** Only these rows are synced (retry-failed); other rows are left out of the report. */
   onlyRows?: number[];
+  /** Corrections to the reading, header → field or null (`--map`, `PUT /imports/{id}/mapping`). */
+  map?: Record<string, string | null>;
+  /** The reading plan is accepted as it is (`--yes`, an approval): doubts do not hold the import. */
+  approved?: boolean;
 };
 
 export type ImportMeta = {
@@ -61,6 +65,10 @@ export type ImportMeta = {
   reportDir?: string;
   /** EnKash calls made for this import, by operation. */
   calls: Record<string, number>;
+  /** Why the reading is in doubt (rule: message), when the plan has doubts; no personal data. */
+  doubts: { rule: string; message: string }[];
+  /** How many times the import was approved after a hold (each approval runs a new import job). */
+  reviewRound: number;
 };
 
 const RECORD_RESULTS = RedisScript.load('recordResults-2');
@@ -145,7 +153,23 @@ export class ImportStore {
       cancelRequested: h.cancelRequested === '1',
       reportDir: h.reportDir,
       calls,
+      doubts: JSON.parse(h.doubts ?? '[]') as ImportMeta['doubts'],
+      reviewRound: Number(h.reviewRound ?? 0),
     };
+  }
+
+  /** The reading plan, sealed: it holds sample values from the file (personal data). */
+  async setPlan(id: string, plan: unknown, doubts: ImportMeta['doubts']) {
+    await this.redis.hset(this.metaKey(id), { plan: this.sealer.seal(plan), doubts: JSON.stringify(doubts) });
+  }
+
+  async getPlan<T>(id: string): Promise<T | null> {
+    const sealed = await this.redis.hget(this.metaKey(id), 'plan');
+    return sealed ? this.sealer.open<T>(sealed) : null;
+  }
+
+  async setOptions(id: string, options: ImportOptions) {
+    await this.redis.hset(this.metaKey(id), { options: JSON.stringify(options) });
   }
 
   async list(offset: number, limit: number): Promise<string[]> {

@@ -19,6 +19,16 @@ export function importKeys(prefix: string) {
   };
 }
 
+/** Saved mapping profiles (src/queue/mapping-profiles.ts): header names only, kept until forgotten. */
+export function mappingKeys(prefix: string) {
+  return {
+    /** String: one profile as JSON, per header-set key. */
+    profile: (headerSet: string) => `${prefix}:mapping:${headerSet}`,
+    /** ZSET: header-set keys by the time they were saved. */
+    index: `${prefix}:mappings`,
+  };
+}
+
 /** One EnKash account's namespace: what we know of its customers is kept apart from other accounts'. */
 export function accountNamespace(prefix: string, accountHash: string): string {
   return `${prefix}:acct:${accountHash}`;

@@ -22,6 +22,8 @@ export type ReportSummary = {
   timings: { queuedAt: string; startedAt: string; finishedAt: string; durationMs: number };
   /** EnKash calls made, by operation (create, search, update, …). */
   enkashCalls?: Record<string, number>;
+  /** How the file was read (src/ingest/plan/reading-plan.ts): sheets, header row, columns, doubts. */
+  plan?: object;
 };
 
 export type ReportInput = {

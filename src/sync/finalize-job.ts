@@ -4,6 +4,7 @@
  */
 import type { Logger } from '../logger.js';
 import { cellText } from '../ingest/ingest-file.js';
+import { planWithCounts, type ReadingPlan } from '../ingest/plan/reading-plan.js';
 import { openRowSource } from '../ingest/read/open-file.js';
 import type { ImportMeta, ImportStore } from '../queue/import-store.js';
 import type { ReportSummary } from '../report/types.js';
@@ -18,9 +19,15 @@ export async function runFinalizeJob(deps: FinalizeDeps, importId: string): Prom
   if (!meta || !canMove(meta.state, 'finalizing')) return;
   await deps.store.setState(importId, 'finalizing');
   const finishedAt = new Date().toISOString();
+  const plan = await deps.store.getPlan<ReadingPlan>(importId);
+  const summary = summaryOf(meta, finishedAt);
+  if (plan) {
+    const read = { rows: summary.rowsRead, blank: meta.blankRows, totals: meta.totalsRows };
+    summary.plan = planWithCounts(plan, meta.options.dryRun ? { ...read, counts: meta.counts } : read);
+  }
   const files = await writeReport({
     dir: meta.options.reportDir,
-    summary: summaryOf(meta, finishedAt),
+    summary,
     results: deps.store.results(importId, meta.lastRow),
     sourceHeaders: meta.headers,
     ...((await pathExists(meta.filePath)) ? { sourceRows: (rows) => sourceRows(meta, rows) } : {}),

@@ -30,7 +30,9 @@ import {
   type QueueSettings,
   type Queues,
 } from '../queue/queues.js';
+import type { MappingProfiles } from '../queue/mapping-profiles.js';
 import type { Sealer } from '../queue/sealer.js';
+import { reviewGate } from './review-gate.js';
 import type { RowWork } from './row-sync.js';
 import { countCustomers, loadSnapshot, snapshotPages, type Snapshot } from './snapshot.js';
 import type { RetryPolicy } from './with-retries.js';
@@ -49,6 +51,7 @@ export type ImportDeps = {
   retry: RetryPolicy;
   companyId?: string;
   logger: Logger;
+  profiles: MappingProfiles;
 };
 
 type Plan = { snapshot: Snapshot | null; decided: boolean };
@@ -72,6 +75,8 @@ export async function runImportJob(deps: ImportDeps, importId: string, signal?: 
       mapping: meta.options.mapping,
       matchKey: meta.options.matchKey,
       companyId: deps.companyId,
+      ...(meta.options.map ? { map: meta.options.map } : {}),
+      savedMapping: async (headerSet) => (await deps.profiles.get(headerSet))?.columns,
     });
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
@@ -87,6 +92,7 @@ export async function runImportJob(deps: ImportDeps, importId: string, signal?: 
     headers: JSON.stringify(file.columns.headers),
     warnings: JSON.stringify(file.warnings),
   });
+  if (await reviewGate(deps, meta, file)) return;
 
   const only = meta.options.onlyRows ? new Set(meta.options.onlyRows) : null;
   const plan: Plan = { snapshot: null, decided: false };

@@ -6,12 +6,21 @@ import { basename } from 'node:path';
 import type { Redis } from 'ioredis';
 import { isTerminal } from '../domain/import-lifecycle.js';
 import type { RowResult } from '../domain/types.js';
+import type { ColumnOverrides } from '../ingest/columns/reading-overrides.js';
+import { ingestFile } from '../ingest/ingest-file.js';
+import type { ReadingPlan } from '../ingest/plan/reading-plan.js';
 import { DEFAULT_READ_LIMITS } from '../ingest/read/limits.js';
+import type { MappingProfiles } from '../queue/mapping-profiles.js';
 import { openRegularFile } from '../ingest/read/safe-open.js';
 import { releaseOwned, takeOwned } from '../redis/owned-key.js';
 import type { ImportMeta, ImportOptions, ImportStore } from '../queue/import-store.js';
 import { importKeys } from '../queue/keys.js';
 import { JOB_NAMES, importJobOptions, jobIds, type QueueSettings, type Queues } from '../queue/queues.js';
+
+export type ReviewAnswer =
+  | { ok: true; meta: ImportMeta }
+  | { ok: false; reason: 'not-found' }
+  | { ok: false; reason: 'not-held'; state: ImportMeta['state'] };
 
 export type SubmitRequest = {
   filePath: string;
@@ -82,6 +91,7 @@ export class ImportService {
     private readonly settings: QueueSettings,
     private readonly reportRoot: string,
     private readonly redis: Redis,
+    private readonly profiles: MappingProfiles,
   ) {}
 
   /**
@@ -164,8 +174,66 @@ export class ImportService {
   async cancel(id: string): Promise<boolean> {
     const state = await this.store.state(id);
     if (!state || isTerminal(state)) return false;
+    // A held import has sent nothing and runs no job: it ends at once.
+    if (state === 'needs-review') {
+      await this.store.setState(id, 'cancelled', { finishedAt: new Date().toISOString() });
+      return true;
+    }
     await this.store.set(id, { cancelRequested: 1 });
     return true;
+  }
+
+  /** The import's reading plan (null until its file has been read). */
+  plan(id: string): Promise<ReadingPlan | null> {
+    return this.store.getPlan<ReadingPlan>(id);
+  }
+
+  /**
+   * Approves a held import's reading as its plan shows it: the import continues (a new run of its import
+   * job), and the reading becomes the header set's saved profile.
+   */
+  async approve(id: string): Promise<ReviewAnswer> {
+    const meta = await this.store.get(id);
+    if (!meta) return { ok: false, reason: 'not-found' };
+    if (meta.state !== 'needs-review') return { ok: false, reason: 'not-held', state: meta.state };
+    const round = meta.reviewRound + 1;
+    await this.store.setOptions(id, { ...meta.options, approved: true });
+    await this.store.setState(id, 'queued', { reviewRound: round, approvedAt: new Date().toISOString() });
+    // The first import job is kept (JOB_RETENTION_SEC): a new id per approval, or BullMQ would ignore it.
+    await this.queues.imports.add(
+      JOB_NAMES.import,
+      { importId: id },
+      importJobOptions(this.settings, `${jobIds.import(id)}.${round}`),
+    );
+    return { ok: true, meta: { ...meta, state: 'queued' } };
+  }
+
+  /**
+   * Corrects a held import's reading (header → field, null to ignore a column) and makes its plan again.
+   * The import stays held: approving the new plan is a separate step.
+   */
+  async remap(id: string, columns: ColumnOverrides): Promise<ReviewAnswer & { plan?: ReadingPlan }> {
+    const meta = await this.store.get(id);
+    if (!meta) return { ok: false, reason: 'not-found' };
+    if (meta.state !== 'needs-review') return { ok: false, reason: 'not-held', state: meta.state };
+    const map = { ...meta.options.map, ...columns };
+    const file = await ingestFile(meta.filePath, {
+      fileName: meta.fileName,
+      ...(meta.options.sheet ? { sheet: meta.options.sheet } : {}),
+      ...(meta.options.preset ? { preset: meta.options.preset } : {}),
+      ...(meta.options.mapping ? { mapping: meta.options.mapping } : {}),
+      matchKey: meta.options.matchKey,
+      map,
+      savedMapping: async (headerSet) => (await this.profiles.get(headerSet))?.columns,
+    });
+    await file.close();
+    await this.store.setOptions(id, { ...meta.options, map });
+    await this.store.setPlan(
+      id,
+      file.plan,
+      file.plan.doubts.map(({ rule, message }) => ({ rule, message })),
+    );
+    return { ok: true, meta, plan: file.plan };
   }
 
   /** Polls until the import ends, calling `onProgress` with each reading. */
@@ -178,7 +246,7 @@ export class ImportService {
       const meta = await this.store.get(id);
       if (!meta) throw new Error(`import ${id} not found`);
       onProgress(meta);
-      if (isTerminal(meta.state)) return meta;
+      if (isTerminal(meta.state) || meta.state === 'needs-review') return meta;
       if (options.signal?.aborted) return meta;
       await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 250));
     }

@@ -7,6 +7,17 @@ import { SUCCESS_OUTCOMES, SYNC_MODES, OUTCOMES, MATCH_KEYS } from '../../domain
 import type { ImportMeta } from '../../queue/import-store.js';
 import { countsText, createProgress, type RateLine } from '../progress.js';
 import { checkColumnOptions } from '../check-columns.js';
+import type { App } from '../../app.js';
+import {
+  askApproval,
+  collectMap,
+  EXIT_HELD,
+  heldText,
+  interactive,
+  MAP_HELP,
+  mapOption,
+  printPlan,
+} from '../review.js';
 import { startRuntime } from '../runtime.js';
 
 type SyncFlags = {
@@ -19,6 +30,8 @@ type SyncFlags = {
   concurrency?: string;
   localWorker: boolean;
   matchKey?: (typeof MATCH_KEYS)[number];
+  map?: string[];
+  yes?: boolean;
 };
 
 export function registerSync(program: Command): void {
@@ -42,6 +55,8 @@ export function registerSync(program: Command): void {
         MATCH_KEYS,
       ),
     )
+    .option('--map <HEADER=field>', MAP_HELP, collectMap)
+    .option('--yes', 'accept the reading plan as shown: a reading in doubt does not hold the import')
     .option('--no-local-worker', 'only enqueue; running `customer-sync worker` processes do the work')
     .action(async (file: string, flags: SyncFlags) => {
       process.exitCode = await runSync(file, flags);
@@ -54,6 +69,7 @@ async function runSync(file: string, flags: SyncFlags): Promise<number> {
   const filePath = await realpath(resolve(file)).catch(() => {
     throw new UserError(`${file}: no such file`);
   });
+  const map = mapOption(flags.map);
   const concurrency = flags.concurrency === undefined ? undefined : Number(flags.concurrency);
   if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1)) {
     throw new UserError(`--concurrency must be a whole number ≥ 1, not "${flags.concurrency}"`);
@@ -83,25 +99,24 @@ async function runSync(file: string, flags: SyncFlags): Promise<number> {
         ...(flags.mapping ? { mapping: resolve(flags.mapping) } : {}),
         ...(flags.sheet ? { sheet: flags.sheet } : {}),
         ...(flags.reportDir ? { reportDir: resolve(flags.reportDir) } : {}),
+        ...(map ? { map } : {}),
+        ...(flags.yes ? { approved: true } : {}),
       },
     });
     console.error(
       `import ${importId}: ${basename(filePath)}${flags.dryRun ? ' (dry run: nothing is written)' : ''}`,
     );
-    // The shared rate, read once a second beside the import's own progress.
-    let rate: RateLine | undefined;
-    const readRate = () =>
-      void app.client
-        .rateStatus()
-        .then((s) => (rate = s))
-        .catch(() => undefined);
-    readRate();
-    const rateTimer = setInterval(readRate, 1000);
-    const progress = createProgress(process.stderr, () => rate);
-    const meta = await app.imports
-      .waitFor(importId, (m) => progress.update(m), { signal: abort.signal })
-      .finally(() => clearInterval(rateTimer));
-    progress.stop();
+    let meta = await follow(app, importId, abort.signal);
+    while (meta.state === 'needs-review') {
+      printPlan(await app.imports.plan(importId));
+      if (!interactive() || !(await askApproval('Write with this reading?'))) {
+        console.error(heldText(importId));
+        return EXIT_HELD;
+      }
+      await app.imports.approve(importId);
+      meta = await follow(app, importId, abort.signal);
+    }
+    if (meta.state === 'done') printPlan(await app.imports.plan(importId));
     if (abort.signal.aborted && !isTerminal(meta.state)) {
       console.error(
         `interrupted: import ${importId} goes on in Redis; run \`customer-sync worker\` to finish it`,
@@ -114,6 +129,24 @@ async function runSync(file: string, flags: SyncFlags): Promise<number> {
     process.off('SIGTERM', onSignal);
     await runtime.close();
   }
+}
+
+async function follow(app: App, importId: string, signal: AbortSignal): Promise<ImportMeta> {
+  // The shared rate, read once a second beside the import's own progress.
+  let rate: RateLine | undefined;
+  const readRate = () =>
+    void app.client
+      .rateStatus()
+      .then((s) => (rate = s))
+      .catch(() => undefined);
+  readRate();
+  const rateTimer = setInterval(readRate, 1000);
+  const progress = createProgress(process.stderr, () => rate);
+  const meta = await app.imports
+    .waitFor(importId, (m) => progress.update(m), { signal })
+    .finally(() => clearInterval(rateTimer));
+  progress.stop();
+  return meta;
 }
 
 function printOutcome(meta: ImportMeta): number {

@@ -152,3 +152,21 @@ export function planReading(plan: ReadingPlan): Record<string, string | null> {
   for (const c of plan.columns) if (c.header !== '' && !(c.header in reading)) reading[c.header] = c.target;
   return reading;
 }
+
+/**
+ * The plan once the file has been read: rows skipped and why, rows read, and — from a dry run's outcomes
+ * (which speak in the conditional) — what the import is expected to do.
+ */
+export function planWithCounts(
+  plan: ReadingPlan,
+  read: { rows: number; blank: number; totals: number; counts?: Partial<Record<string, number>> },
+): ReadingPlan {
+  const expected: Partial<Record<ExpectedOutcome, number>> = {};
+  if (read.counts) for (const o of EXPECTED_OUTCOMES) expected[o] = read.counts[o] ?? 0;
+  return {
+    ...plan,
+    rows: read.rows,
+    skipped: { aboveHeader: Math.max(plan.headerRow - 1, 0), blank: read.blank, totals: read.totals },
+    expected: read.counts ? expected : plan.expected,
+  };
+}

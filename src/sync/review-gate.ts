@@ -1,0 +1,43 @@
+/**
+ * Review before write: the import job calls this once the file's reading plan is made, before any row is
+ * enqueued. A plan in doubt holds the import in `needs-review` with nothing written; an approved or
+ * corrected reading is saved as the header set's mapping profile, so the next file of the same shape is
+ * read the same way without a hold.
+ */
+import type { Logger } from '../logger.js';
+import type { IngestedFile } from '../ingest/ingest-file.js';
+import { planReading } from '../ingest/plan/reading-plan.js';
+import type { ImportMeta, ImportStore } from '../queue/import-store.js';
+import type { MappingProfiles } from '../queue/mapping-profiles.js';
+
+export type ReviewDeps = { store: ImportStore; profiles: MappingProfiles; logger: Logger };
+
+/** True when the import is now held for review (the caller stops: nothing may be written). */
+export async function reviewGate(deps: ReviewDeps, meta: ImportMeta, file: IngestedFile): Promise<boolean> {
+  const { plan } = file;
+  const doubts = plan.doubts.map(({ rule, message }) => ({ rule, message }));
+  await deps.store.setPlan(meta.id, plan, doubts);
+  const { options } = meta;
+  // A dry run writes nothing, so it never waits: it reports what the reading as guessed would do, and
+  // its plan carries the doubts (a nightly job's guardrails hold on them).
+  if (doubts.length > 0 && !options.approved && !options.dryRun) {
+    await deps.store.setState(meta.id, 'needs-review', { heldAt: new Date().toISOString() });
+    deps.logger.info(
+      { importId: meta.id, event: 'import_held', doubts: doubts.map((d) => d.rule) },
+      'held for review: nothing written',
+    );
+    return true;
+  }
+  // A person chose this reading (approved it, or corrected it with --map / the mapping endpoint): it is
+  // the header set's profile from now on. A mapping file is its own profile and is not copied.
+  if (!options.dryRun && !options.mapping && (options.approved || options.map)) {
+    await deps.profiles.save({
+      headerSet: plan.headerSet,
+      columns: planReading(plan),
+      savedAt: new Date().toISOString(),
+      importId: meta.id,
+      fileName: meta.fileName,
+    });
+  }
+  return false;
+}
