@@ -160,16 +160,16 @@ export class ImportStore {
 
   /** The reading plan, sealed: it holds sample values from the file (personal data). */
   async setPlan(id: string, plan: unknown, doubts: ImportMeta['doubts']) {
-    await this.redis.hset(this.metaKey(id), { plan: this.sealer.seal(plan), doubts: JSON.stringify(doubts) });
+    await this.redis.hset(this.keys.meta(id), { plan: this.sealer.seal(plan), doubts: JSON.stringify(doubts) });
   }
 
   async getPlan<T>(id: string): Promise<T | null> {
-    const sealed = await this.redis.hget(this.metaKey(id), 'plan');
+    const sealed = await this.redis.hget(this.keys.meta(id), 'plan');
     return sealed ? this.sealer.open<T>(sealed) : null;
   }
 
   async setOptions(id: string, options: ImportOptions) {
-    await this.redis.hset(this.metaKey(id), { options: JSON.stringify(options) });
+    await this.redis.hset(this.keys.meta(id), { options: JSON.stringify(options) });
   }
 
   async list(offset: number, limit: number): Promise<string[]> {
