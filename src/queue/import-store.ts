@@ -160,7 +160,10 @@ export class ImportStore {
 
   /** The reading plan, sealed: it holds sample values from the file (personal data). */
   async setPlan(id: string, plan: unknown, doubts: ImportMeta['doubts']) {
-    await this.redis.hset(this.keys.meta(id), { plan: this.sealer.seal(plan), doubts: JSON.stringify(doubts) });
+    await this.redis.hset(this.keys.meta(id), {
+      plan: this.sealer.seal(plan),
+      doubts: JSON.stringify(doubts),
+    });
   }
 
   async getPlan<T>(id: string): Promise<T | null> {
