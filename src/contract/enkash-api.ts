@@ -153,7 +153,6 @@ export const SearchQuerySchema = z.object({
   orderBy: z.string().optional(),
   direction: z.enum(['ASC', 'DESC']).optional(),
 });
-export type SearchQuery = z.infer<typeof SearchQuerySchema>;
 
 // ---------------------------------------------------------------------------------------------------
 // Responses: tolerant of unknown fields (EnKash may add any), strict about the fields we rely on.
@@ -238,7 +237,6 @@ export const SearchPayloadSchema = z.looseObject({
   data: z.array(CustomerResponseSchema).nullish(),
   recordsCount: z.number().nullish(),
 });
-export type SearchPayload = z.infer<typeof SearchPayloadSchema>;
 
 export function envelopeSchema<T extends z.ZodType>(payload: T) {
   return z.looseObject({
@@ -276,7 +274,6 @@ export const TokenResponseSchema = z
       expiresInSec: t.expires_in ?? t.expiresIn ?? 86_399,
     };
   });
-export type TokenResponse = z.output<typeof TokenResponseSchema>;
 
 export const API_PATHS = {
   token: '/oauth/token',

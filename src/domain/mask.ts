@@ -1,11 +1,5 @@
 /** Masks personal data for logs and operator-facing messages; reports to the data owner keep values. */
 
-export function maskMobile(value: string): string {
-  const digits = value.replace(/\D/g, '');
-  if (digits.length < 4) return '***';
-  return `******${digits.slice(-4)}`;
-}
-
 export function maskEmail(value: string): string {
   const at = value.indexOf('@');
   if (at < 1) return '***';

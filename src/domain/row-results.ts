@@ -56,3 +56,35 @@ export function cancelledRowResult(row: ParsedRow): RowResult {
 }
 
 const CANCELLED_NOTE = 'import cancelled before this row was sent';
+
+/** `updated`, or `activated`/`deactivated` when only the status changes; `would-…` in a dry run. */
+export function updatedOutcome(
+  fieldsChanged: number,
+  status: 'activate' | 'deactivate' | undefined,
+  dryRun: boolean,
+): Outcome {
+  const outcome =
+    fieldsChanged === 0 && status ? (status === 'activate' ? 'activated' : 'deactivated') : 'updated';
+  return dryRun ? DRY_RUN_OUTCOMES[outcome] : outcome;
+}
+
+const DRY_RUN_OUTCOMES = {
+  activated: 'would-activate',
+  deactivated: 'would-deactivate',
+  updated: 'would-update',
+} as const satisfies Record<string, Outcome>;
+
+/** Why a row is reported `created` although this attempt did not see EnKash say so. */
+export const CREATED_NOTES = {
+  /** The create's answer was lost (timeout, connection); a lookup by match key found the customer. */
+  lostAnswer: 'created; the answer was lost and the customer was found by a lookup',
+  /** An earlier run created the customer and stopped before recording the row. */
+  rerun: 'created; the worker stopped before recording it and the customer was found again',
+} as const;
+
+/** What a failed row's line says: the HTTP status, the error type and the reasons in the user's words. */
+export type RowFailure = { httpStatus: number | null; errorType: string; errors: string; requestId: string };
+
+export function failedRowResult(row: ValidRow, attempts: number, failure: RowFailure): RowResult {
+  return { ...validRowResult(row, 'failed', ''), attempts, ...failure };
+}

@@ -131,6 +131,18 @@ export class CircuitBreaker {
     return Math.max(0, Number(openUntil) - now);
   }
 
+  /**
+   * While the breaker has tripped and not closed again: ms until it lets a probe through (0 when
+   * half-open: a probe may be in flight). Undefined when it is closed, or when Redis cannot tell.
+   */
+  async outageWaitMs(): Promise<number | undefined> {
+    try {
+      return (await this.tripped()) ? await this.openForMs() : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
   /** Whether the breaker has tripped and not yet closed again (open or half-open). */
   async tripped(): Promise<boolean> {
     if (!this.enabled) return false;

@@ -23,6 +23,7 @@ import {
 } from '../contract/enkash-api.js';
 import {
   badResponse,
+  describeIssues,
   errorFromResponse,
   errorFromTransport,
   headerRequestId,
@@ -93,17 +94,9 @@ export class EnkashClient {
   private readonly transport: HttpTransport;
   private readonly config: Config['enkash'];
 
-  /**
-   * While the circuit breaker has tripped and not closed again: ms until it lets a probe through (0 when
-   * half-open: a probe may be in flight). Undefined when it is closed, or when Redis cannot tell.
-   */
-  async outageWaitMs(): Promise<number | undefined> {
-    try {
-      if (!(await this.breaker.tripped())) return undefined;
-      return await this.breaker.openForMs();
-    } catch {
-      return undefined;
-    }
+  /** While EnKash is down for every process: how long its circuit breaker holds calls back. */
+  outageWaitMs(): Promise<number | undefined> {
+    return this.breaker.outageWaitMs();
   }
 
   constructor(deps: EnkashClientDeps) {
@@ -354,11 +347,4 @@ export class EnkashClient {
     // Only activate/deactivate/delete (payload `unknown`) get here without one.
     return { payload: payload as P, requestId, httpStatus: answer.status };
   }
-}
-
-function describeIssues(error: z.ZodError): string {
-  return error.issues
-    .slice(0, 3)
-    .map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`)
-    .join('; ');
 }

@@ -12,6 +12,7 @@
  *   usable answer. EnKash has no idempotency key, so a blind retry can create a second customer: the
  *   caller must look the customer up first.
  */
+import type { z } from 'zod';
 import { maskText } from '../domain/mask.js';
 import { ErrorResponseSchema, type EnkashErrorType } from '../contract/enkash-api.js';
 
@@ -297,4 +298,12 @@ export function readErrorResponse(body: unknown): RemoteError {
     requestId: e.requestId ?? '',
     fieldErrors,
   };
+}
+
+/** A response that does not match its schema, in a few words: the first three problems. */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`)
+    .join('; ');
 }

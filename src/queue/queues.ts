@@ -13,7 +13,6 @@ import { z } from 'zod';
 export const QUEUE_NAMES = { imports: 'imports', rows: 'rows' } as const;
 
 export const ImportJobSchema = z.object({ importId: z.string().regex(/^imp-[a-z0-9-]+$/) });
-export type ImportJobData = z.infer<typeof ImportJobSchema>;
 
 export const RowJobSchema = z.object({
   importId: z.string(),

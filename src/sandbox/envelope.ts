@@ -71,10 +71,6 @@ export function fail(failure: Failure, now: Date = new Date()): Answer {
   return { status: failure.status, body, ...(failure.headers ? { headers: failure.headers } : {}) };
 }
 
-export function isFailure(value: unknown): value is Failure {
-  return typeof value === 'object' && value !== null && 'errorType' in value && 'status' in value;
-}
-
 // EnKash is an Indian service; its `yyyy-MM-dd HH:mm:ss` timestamps carry no zone, so we assume IST
 // (UTC+05:30, no daylight saving).
 const IST_OFFSET_MS = (5 * 60 + 30) * 60_000;

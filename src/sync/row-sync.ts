@@ -11,7 +11,14 @@ import type { CustomerResponse, CustomerSearch } from '../contract/enkash-api.js
 import type { EnkashClient } from '../enkash/client.js';
 import { EnkashError } from '../enkash/errors.js';
 import { type MatchKey, type RowResult, type SyncMode, type ValidRow } from '../domain/types.js';
-import { validRowResult } from '../domain/row-results.js';
+import {
+  CREATED_NOTES,
+  failedRowResult,
+  skippedRowResult,
+  updatedOutcome,
+  validRowResult,
+  type RowFailure,
+} from '../domain/row-results.js';
 import { decide, type RowAction } from '../plan/decide.js';
 import { formatChanges } from '../plan/diff.js';
 import { fingerprint } from '../plan/fingerprint.js';
@@ -88,7 +95,7 @@ async function syncLocked(deps: RowDeps, work: RowWork, ctx: RowContext): Promis
   const fp = fingerprint(work.row);
   const known = await deps.registry.get(work.keyHash);
   if (known && known.fingerprint === fp) {
-    return { result: baseResult(work, 'unchanged', known.customerId), calls: calls.counts };
+    return { result: validRowResult(work.row, 'unchanged', known.customerId), calls: calls.counts };
   }
   const creating = await deps.registry.isCreating(work.keyHash);
   const existing = await findExisting(
@@ -105,7 +112,7 @@ async function syncLocked(deps: RowDeps, work: RowWork, ctx: RowContext): Promis
   if (known?.fingerprint === createdBy(ctx.jobId) && action.kind === 'unchanged') {
     // An earlier run of this job created the customer and stopped before recording the row.
     return {
-      result: { ...result, outcome: 'created', attempts: ctx.attemptsMade + 1, changes: RERUN_NOTE },
+      result: { ...result, outcome: 'created', attempts: ctx.attemptsMade + 1, changes: CREATED_NOTES.rerun },
       calls: calls.counts,
     };
   }
@@ -114,16 +121,18 @@ async function syncLocked(deps: RowDeps, work: RowWork, ctx: RowContext): Promis
     await deps.registry.clearCreating(work.keyHash);
     if (action.kind === 'unchanged') {
       return {
-        result: { ...result, outcome: 'created', attempts: ctx.attemptsMade + 1, changes: LOST_ANSWER_NOTE },
+        result: {
+          ...result,
+          outcome: 'created',
+          attempts: ctx.attemptsMade + 1,
+          changes: CREATED_NOTES.lostAnswer,
+        },
         calls: calls.counts,
       };
     }
   }
   return { result, calls: calls.counts, ...(remember ? { remember } : {}) };
 }
-
-const LOST_ANSWER_NOTE = 'created; the answer was lost and the customer was found by a lookup';
-const RERUN_NOTE = 'created; the worker stopped before recording it and the customer was found again';
 
 /** Where the row's customer is, trusting the snapshot only when nothing newer is known. */
 async function findExisting(
@@ -203,17 +212,17 @@ async function execute(
   const opts = { signal: ctx.signal };
   switch (action.kind) {
     case 'skip':
-      return { result: { ...baseResult(work, 'skipped', action.customerId), errors: action.reason } };
+      return { result: skippedRowResult(work.row, action.customerId, action.reason) };
     case 'unchanged':
       await deps.registry.put(work.keyHash, { customerId: action.customerId, fingerprint: fp });
-      return { result: baseResult(work, 'unchanged', action.customerId) };
+      return { result: validRowResult(work.row, 'unchanged', action.customerId) };
     case 'create': {
       const created = await createOnce(deps, work, ctx, calls);
       if (action.deactivateAfter) {
         calls.add('deactivate', true);
         await deps.client.deactivateCustomer(created.customerId, opts);
       }
-      const result = baseResult(work, 'created', created.customerId);
+      const result = validRowResult(work.row, 'created', created.customerId);
       return {
         result: { ...result, attempts: ctx.attemptsMade + 1, httpStatus: 200, changes: created.note },
         remember: { customerId: created.customerId, fingerprint: fp },
@@ -233,11 +242,10 @@ async function execute(
         await deps.client.deactivateCustomer(customerId, opts);
       }
       await deps.registry.put(work.keyHash, { customerId, fingerprint: fp });
-      const onlyStatus = Object.keys(diff.patch).length === 0 && diff.status !== undefined;
-      const outcome = onlyStatus ? (diff.status === 'activate' ? 'activated' : 'deactivated') : 'updated';
+      const outcome = updatedOutcome(Object.keys(diff.patch).length, diff.status, false);
       return {
         result: {
-          ...baseResult(work, outcome, customerId),
+          ...validRowResult(work.row, outcome, customerId),
           attempts: ctx.attemptsMade + 1,
           httpStatus: 200,
           changes: formatChanges(diff.changes),
@@ -270,10 +278,7 @@ async function createOnce(
     const found = await findByKey(deps, work.row.key, ctx, calls);
     if (!found) throw err;
     await deps.registry.created(work.keyHash, found.customerId, ctx.jobId);
-    return {
-      customerId: found.customerId,
-      note: 'created; the answer was lost and the customer was found by a lookup',
-    };
+    return { customerId: found.customerId, note: CREATED_NOTES.lostAnswer };
   }
 }
 
@@ -292,53 +297,39 @@ function refusedUnseen(err: EnkashError, markedBefore: boolean): boolean {
 function dryRunResult(work: RowWork, action: RowAction): RowResult {
   switch (action.kind) {
     case 'create':
-      return { ...baseResult(work, 'would-create', ''), changes: 'dry run: would create' };
+      return { ...validRowResult(work.row, 'would-create', ''), changes: 'dry run: would create' };
     case 'update': {
-      const outcome =
-        Object.keys(action.diff.patch).length === 0 && action.diff.status
-          ? action.diff.status === 'activate'
-            ? 'would-activate'
-            : 'would-deactivate'
-          : 'would-update';
+      const outcome = updatedOutcome(Object.keys(action.diff.patch).length, action.diff.status, true);
       return {
-        ...baseResult(work, outcome, action.customerId),
+        ...validRowResult(work.row, outcome, action.customerId),
         changes: `dry run: would change ${formatChanges(action.diff.changes)}`,
       };
     }
     case 'unchanged':
-      return baseResult(work, 'unchanged', action.customerId);
+      return validRowResult(work.row, 'unchanged', action.customerId);
     case 'skip':
-      return { ...baseResult(work, 'skipped', action.customerId), errors: action.reason };
+      return skippedRowResult(work.row, action.customerId, action.reason);
   }
-}
-
-export function baseResult(
-  work: Pick<RowWork, 'row'>,
-  outcome: RowResult['outcome'],
-  customerId: string,
-): RowResult {
-  return validRowResult(work.row, outcome, customerId);
 }
 
 /** The final result of a row whose attempts failed, in the user's column names. */
 export function failedResult(work: RowWork, err: unknown, attempts: number): RowResult {
-  const base = { ...baseResult(work, 'failed', ''), attempts };
-  if (err instanceof AmbiguousKeyError) {
-    return { ...base, errorType: 'AMBIGUOUS_MATCH', errors: err.message };
-  }
+  return failedRowResult(work.row, attempts, failureOf(work, err));
+}
+
+function failureOf(work: RowWork, err: unknown): RowFailure {
+  const none = { httpStatus: null, requestId: '' };
+  if (err instanceof AmbiguousKeyError) return { ...none, errorType: 'AMBIGUOUS_MATCH', errors: err.message };
   if (err instanceof EnkashError) {
-    const fieldMessages = err.fieldErrors.map((f) => {
-      const column = work.labels[f.field] ?? f.field;
-      return `${column}: EnKash says ${f.message}`;
-    });
-    const errors = fieldMessages.length > 0 ? fieldMessages.join('; ') : err.message;
+    const fieldMessages = err.fieldErrors.map(
+      (f) => `${work.labels[f.field] ?? f.field}: EnKash says ${f.message}`,
+    );
     return {
-      ...base,
       httpStatus: err.httpStatus,
       errorType: err.errorType,
-      errors,
+      errors: fieldMessages.length > 0 ? fieldMessages.join('; ') : err.message,
       requestId: err.requestId,
     };
   }
-  return { ...base, errorType: 'INTERNAL_ERROR', errors: err instanceof Error ? err.message : String(err) };
+  return { ...none, errorType: 'INTERNAL_ERROR', errors: err instanceof Error ? err.message : String(err) };
 }
