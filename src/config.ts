@@ -4,6 +4,7 @@
  */
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { parseApiKeys } from './domain/api-keys.js';
 import { PATTERNS } from './contract/enkash-api.js';
 import { MATCH_KEYS, SYNC_MODES } from './domain/types.js';
 
@@ -117,7 +118,10 @@ export const EnvSchema = z
 
     /** `customer-sync serve`: the HTTP API and the upload page. */
     API_PORT: int(8080, 0),
-    /** Bearer keys, comma-separated; `serve` refuses to start without one unless --insecure-no-auth. */
+    /**
+     * Bearer keys, comma-separated, each `name:role:key` (role uploader, viewer or admin) or a bare key (an
+     * admin, as before roles); `serve` refuses to start without one unless --insecure-no-auth.
+     */
     API_KEYS: optionalString,
     /** Unset: STATE_DIR/uploads. Never served over HTTP. */
     UPLOAD_DIR: optionalString,
@@ -134,6 +138,8 @@ export const EnvSchema = z
     SANDBOX_UNIQUE_REF_NO: bool(false),
   })
   .superRefine((env, ctx) => {
+    for (const problem of parseApiKeys(env.API_KEYS).problems)
+      ctx.addIssue({ code: 'custom', path: ['API_KEYS'], message: problem });
     // A real EnKash account must never be called with the sandbox's made-up credentials (failed logins
     // count towards EnKash's lockout). Other hosts may be a sandbox (e.g. `http://sandbox:4010` in compose).
     if (!env.ENKASH_BASE_URL || !isEnkashHost(env.ENKASH_BASE_URL)) return;
@@ -244,10 +250,7 @@ function toConfig(env: Env) {
     alertWebhookUrl: env.ALERT_WEBHOOK_URL,
     api: {
       port: env.API_PORT,
-      keys: (env.API_KEYS ?? '')
-        .split(',')
-        .map((k) => k.trim())
-        .filter((k) => k !== ''),
+      keys: parseApiKeys(env.API_KEYS).keys,
       uploadDir: env.UPLOAD_DIR ?? `${env.STATE_DIR}/uploads`,
       maxUploadBytes: env.UPLOAD_MAX_BYTES,
     },

@@ -18,6 +18,7 @@ export function importView(meta: ImportMeta): ImportViewT {
   const o = meta.options;
   return {
     id: meta.id,
+    submittedBy: meta.submittedBy,
     state: meta.state,
     fileName: meta.fileName,
     origin: meta.origin,

@@ -31,6 +31,8 @@ export const Links = z.object({
 
 export const ImportView = z.object({
   id: z.string(),
+  /** The API key's name, `watch`, `schedule:<job>` or `cli`. */
+  submittedBy: z.string(),
   state: z.enum(IMPORT_STATES),
   fileName: z.string(),
   origin: z.string(),

@@ -15,7 +15,8 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { App } from '../app.js';
 import { ADMIN_PATH, mountBullBoard } from './admin.js';
-import { keyChecker, requireKey } from './auth.js';
+import { parseApiKeys, type ApiKey } from '../domain/api-keys.js';
+import { FailureBrake, keyChecker, requireKey } from './auth.js';
 import { installErrorHandler } from './errors.js';
 import { createMetrics } from './metrics.js';
 import { metricsRoute, probeRoutes } from './routes/health.js';
@@ -25,8 +26,11 @@ import { reportRoutes } from './routes/reports.js';
 import { webRoutes } from './routes/web.js';
 
 export type ApiServerOptions = {
-  /** Accepted Bearer keys (default: API_KEYS). Empty is refused unless `insecureNoAuth`. */
-  apiKeys?: readonly string[];
+  /**
+   * Accepted Bearer keys (default: API_KEYS). A string is a bare key (an admin, as in API_KEYS). Empty is
+   * refused unless `insecureNoAuth`.
+   */
+  apiKeys?: readonly (string | ApiKey)[];
   /** Serve with no authentication at all (a laptop demo); never in production. */
   insecureNoAuth?: boolean;
   uploadDir?: string;
@@ -39,11 +43,14 @@ const PUBLIC = new Set(['/healthz', '/readyz']);
 const MULTIPART_SLACK_BYTES = 1024 * 1024;
 
 export async function buildApiServer(app: App, options: ApiServerOptions = {}): Promise<FastifyInstance> {
-  const keys = options.apiKeys ?? app.config.api.keys;
+  const keys = (options.apiKeys ?? app.config.api.keys).flatMap((k) =>
+    typeof k === 'string' ? parseApiKeys(k).keys : [k],
+  );
   if (keys.length === 0 && !options.insecureNoAuth) {
     throw new Error('no API key configured: set API_KEYS (comma-separated), or pass --insecure-no-auth');
   }
   const check = keys.length === 0 ? null : keyChecker(keys);
+  const brake = new FailureBrake();
   const limits = {
     uploadDir: resolve(options.uploadDir ?? app.config.api.uploadDir),
     maxBytes: options.maxUploadBytes ?? app.config.api.maxUploadBytes,
@@ -58,6 +65,7 @@ export async function buildApiServer(app: App, options: ApiServerOptions = {}): 
   server.setValidatorCompiler(validatorCompiler);
   server.setSerializerCompiler(serializerCompiler);
   installErrorHandler(server);
+  server.decorateRequest('caller', null);
   server.addHook('onSend', async (_request, reply) => {
     reply.header('x-content-type-options', 'nosniff');
   });
@@ -69,7 +77,7 @@ export async function buildApiServer(app: App, options: ApiServerOptions = {}): 
   await server.register(probeRoutes, { app });
   await server.register(webRoutes);
   await server.register(async (scope) => {
-    scope.addHook('onRequest', requireKey(check));
+    scope.addHook('onRequest', requireKey(check, brake));
     scope.addHook('onRequest', async (request) => {
       const length = Number(request.headers['content-length'] ?? 0);
       if (request.method === 'POST' && length > limits.maxBytes + MULTIPART_SLACK_BYTES) {
@@ -97,7 +105,7 @@ export async function buildApiServer(app: App, options: ApiServerOptions = {}): 
     await scope.register(enkashRateRoutes, { app });
     await scope.register(metricsRoute, { metrics });
   });
-  await mountBullBoard(server, app, check);
+  await mountBullBoard(server, app, check, brake);
   return server;
 }
 

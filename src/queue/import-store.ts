@@ -69,6 +69,10 @@ export type ImportMeta = {
   doubts: { rule: string; message: string }[];
   /** How many times the import was approved after a hold (each approval runs a new import job). */
   reviewRound: number;
+  /** Who submitted it: an API key's name, `watch`, `schedule:<job>` or `cli`. */
+  submittedBy: string;
+  /** API keys whose identical upload joined this import (they may see it too). */
+  joinedBy: string[];
 };
 
 const RECORD_RESULTS = RedisScript.load('recordResults-2');
@@ -93,7 +97,11 @@ export class ImportStore {
     this.keys = importKeys(prefix);
   }
 
-  async create(meta: Pick<ImportMeta, 'id' | 'kind' | 'origin' | 'fileName' | 'filePath' | 'options'>) {
+  async create(
+    meta: Pick<ImportMeta, 'id' | 'kind' | 'origin' | 'fileName' | 'filePath' | 'options'> & {
+      submittedBy?: string;
+    },
+  ) {
     const createdAt = new Date().toISOString();
     await this.redis
       .multi()
@@ -105,6 +113,7 @@ export class ImportStore {
         fileName: meta.fileName,
         filePath: meta.filePath,
         options: JSON.stringify(meta.options),
+        submittedBy: meta.submittedBy ?? meta.origin,
         createdAt,
         parsed: 0,
         done: 0,
@@ -127,8 +136,13 @@ export class ImportStore {
         .filter(([k]) => k.startsWith('calls:'))
         .map(([k, v]) => [k.slice(6), Number(v)]),
     );
+    const joinedBy = Object.keys(h)
+      .filter((k) => k.startsWith('joined:'))
+      .map((k) => k.slice(7));
     return {
       id: h.id,
+      submittedBy: h.submittedBy ?? h.origin ?? 'cli',
+      joinedBy,
       state: h.state as ImportState,
       kind: (h.kind ?? 'sync') as 'sync' | 'validate',
       origin: h.origin ?? 'cli',
@@ -197,6 +211,11 @@ export class ImportStore {
       m.expire(this.keys.meta(id), this.retentionSec).expire(this.keys.results(id), this.retentionSec);
     }
     await m.exec();
+  }
+
+  /** An identical upload by another key joined this import: that key may see it too. */
+  async addJoiner(id: string, name: string) {
+    await this.redis.hset(this.keys.meta(id), `joined:${name}`, 1);
   }
 
   async set(id: string, fields: Record<string, string | number>) {

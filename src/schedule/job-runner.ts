@@ -146,6 +146,7 @@ export class JobRunner {
       filePath: file.path,
       fileName: file.name,
       origin: 'schedule',
+      submittedBy: `schedule:${job.name}`,
       options: this.options(job, dryRun),
     });
     if (duplicate) {

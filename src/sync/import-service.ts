@@ -27,6 +27,8 @@ export type SubmitRequest = {
   /** The name the user knows the file by (defaults to the path's base name). */
   fileName?: string;
   origin: 'cli' | 'api' | 'watch' | 'schedule';
+  /** Who submits it (an API key's name, `schedule:<job>`); defaults to the origin. */
+  submittedBy?: string;
   options: Omit<ImportOptions, 'reportDir'> & { reportDir?: string };
 };
 
@@ -142,6 +144,7 @@ export class ImportService {
       origin: request.origin,
       fileName: request.fileName ?? basename(request.filePath),
       filePath: request.filePath,
+      submittedBy: request.submittedBy ?? request.origin,
       options: { ...options, reportDir: reportDir ?? `${this.reportRoot}/${id}` },
     });
     await this.queues.imports.add(

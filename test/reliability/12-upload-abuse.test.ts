@@ -39,7 +39,7 @@ beforeAll(async () => {
   for (const d of Object.values(storage)) await mkdir(d, { recursive: true });
   serve = await spawnServe({
     ...h.env,
-    API_KEYS: `${key},second-key-${randomBytes(4).toString('hex')}`,
+    API_KEYS: `${key},second-key-${randomBytes(8).toString('hex')}`,
     UPLOAD_DIR: storage.uploads,
     REPORT_DIR: storage.reports,
     STATE_DIR: storage.state,

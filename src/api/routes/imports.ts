@@ -4,6 +4,7 @@ import { access } from 'node:fs/promises';
 import type { App } from '../../app.js';
 import { isTerminal } from '../../domain/import-lifecycle.js';
 import type { ImportMeta, ImportOptions } from '../../queue/import-store.js';
+import { assertRole, callerOf, mayAccess, type Caller } from '../auth.js';
 import { ApiError } from '../errors.js';
 import { importLinks, importView } from '../import-view.js';
 import {
@@ -31,12 +32,13 @@ export const importRoutes: FastifyPluginAsyncZod<ImportRoutesOptions> = async (s
           'An identical file with the same options already being imported answers that import (duplicate).',
         tags: ['imports'],
         consumes: ['multipart/form-data'],
-        response: { 202: Submitted, 400: ErrorSchema, 413: ErrorSchema, 415: ErrorSchema },
+        response: { 202: Submitted, 400: ErrorSchema, 403: ErrorSchema, 413: ErrorSchema, 415: ErrorSchema },
       },
       // Multipart bodies are read by receiveUpload (zod-validated there); this only documents them.
       config: { uploadBodyDoc: UPLOAD_BODY_DOC },
     },
     async (request, reply) => {
+      assertRole(request, 'upload');
       const upload = await receiveUpload(request, limits);
       const { fields } = upload;
       const submitted = await app.imports
@@ -44,6 +46,7 @@ export const importRoutes: FastifyPluginAsyncZod<ImportRoutesOptions> = async (s
           filePath: upload.filePath,
           fileName: upload.fileName,
           origin: 'api',
+          submittedBy: callerOf(request).name,
           options: {
             mode: fields.mode ?? app.config.sync.mode,
             dryRun: fields.dryRun,
@@ -58,7 +61,10 @@ export const importRoutes: FastifyPluginAsyncZod<ImportRoutesOptions> = async (s
           throw err;
         });
       // The import already under way reads its own copy of these bytes.
-      if (submitted.duplicate) await upload.discard();
+      if (submitted.duplicate) {
+        await upload.discard();
+        await app.store.addJoiner(submitted.importId, callerOf(request).name);
+      }
       request.log.info({ event: 'api_import_submitted', ...submitted }, 'import submitted');
       return reply.status(202).send({ ...submitted, links: importLinks(submitted.importId) });
     },
@@ -76,8 +82,18 @@ export const importRoutes: FastifyPluginAsyncZod<ImportRoutesOptions> = async (s
     },
     async (request) => {
       const { offset, limit } = request.query;
-      const imports = (await app.imports.list(offset, limit)).map(importView);
-      return { offset, limit, imports };
+      const caller = callerOf(request);
+      if (caller.role !== 'uploader') {
+        return { offset, limit, imports: (await app.imports.list(offset, limit)).map(importView) };
+      }
+      // An uploader's own imports, paged among themselves (a bounded look back: UPLOADER_SCAN imports).
+      const own: ImportMeta[] = [];
+      for (let at = 0; at < UPLOADER_SCAN && own.length < offset + limit; at += 200) {
+        const page = await app.imports.list(at, 200);
+        own.push(...page.filter((m) => mayAccess(caller, m)));
+        if (page.length < 200) break;
+      }
+      return { offset, limit, imports: own.slice(offset, offset + limit).map(importView) };
     },
   );
 
@@ -91,7 +107,7 @@ export const importRoutes: FastifyPluginAsyncZod<ImportRoutesOptions> = async (s
         response: { 200: ImportView, 404: ErrorSchema },
       },
     },
-    async (request) => importView(await mustGet(app, request.params.id)),
+    async (request) => importView(await mustGet(app, request.params.id, callerOf(request))),
   );
 
   server.post(
@@ -101,11 +117,11 @@ export const importRoutes: FastifyPluginAsyncZod<ImportRoutesOptions> = async (s
         summary: 'A new import of the same file, of only the rows that failed in this one',
         tags: ['imports'],
         params: ImportIdParams,
-        response: { 202: Submitted, 404: ErrorSchema, 409: ErrorSchema, 410: ErrorSchema },
+        response: { 202: Submitted, 403: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema, 410: ErrorSchema },
       },
     },
     async (request, reply) => {
-      const meta = await mustGet(app, request.params.id);
+      const meta = await mustGet(app, request.params.id, assertRole(request, 'change'));
       const failedRows = await failedRowsOf(app, meta);
       const { reportDir: _own, ...options } = meta.options;
       const retry: Omit<ImportOptions, 'reportDir'> = { ...options, retryOf: meta.id, onlyRows: failedRows };
@@ -113,6 +129,7 @@ export const importRoutes: FastifyPluginAsyncZod<ImportRoutesOptions> = async (s
         filePath: meta.filePath,
         fileName: meta.fileName,
         origin: 'api',
+        submittedBy: callerOf(request).name,
         options: retry,
       });
       return reply.status(202).send({ ...submitted, links: importLinks(submitted.importId) });
@@ -126,11 +143,11 @@ export const importRoutes: FastifyPluginAsyncZod<ImportRoutesOptions> = async (s
         summary: 'Cancel the rows not yet sent (they end skipped; the report is still written)',
         tags: ['imports'],
         params: ImportIdParams,
-        response: { 202: Cancelled, 404: ErrorSchema, 409: ErrorSchema },
+        response: { 202: Cancelled, 403: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema },
       },
     },
     async (request, reply) => {
-      const meta = await mustGet(app, request.params.id);
+      const meta = await mustGet(app, request.params.id, assertRole(request, 'change'));
       if (!(await app.imports.cancel(meta.id))) {
         throw new ApiError(409, 'ALREADY_FINISHED', `import ${meta.id} is already ${meta.state}`);
       }
@@ -139,9 +156,17 @@ export const importRoutes: FastifyPluginAsyncZod<ImportRoutesOptions> = async (s
   );
 };
 
-async function mustGet(app: App, id: string): Promise<ImportMeta> {
+/** How far back an uploader's list looks for its own imports. */
+const UPLOADER_SCAN = 5_000;
+
+/**
+ * An import the caller may see: an uploader sees the imports its key submitted or joined; others (and
+ * an import it may not see) are answered 404, so ids of other people's imports cannot be probed.
+ */
+export async function mustGet(app: App, id: string, caller: Caller): Promise<ImportMeta> {
   const meta = await app.imports.get(id);
-  if (!meta) throw new ApiError(404, 'NOT_FOUND', `no import ${id} (imports are kept for JOB_RETENTION_SEC)`);
+  if (!meta || !mayAccess(caller, meta))
+    throw new ApiError(404, 'NOT_FOUND', `no import ${id} (imports are kept for JOB_RETENTION_SEC)`);
   return meta;
 }
 

@@ -4,6 +4,7 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { App } from '../../app.js';
+import { callerOf, mayAccess } from '../auth.js';
 import { ApiError } from '../errors.js';
 import { ErrorSchema, ReportParams, type ReportFile } from '../schemas.js';
 
@@ -28,7 +29,8 @@ export const reportRoutes: FastifyPluginAsyncZod<{ app: App }> = async (server, 
     async (request, reply) => {
       const { id, file } = request.params;
       const meta = await app.imports.get(id);
-      if (!meta) throw new ApiError(404, 'NOT_FOUND', `no import ${id}`);
+      if (!meta || !mayAccess(callerOf(request), meta))
+        throw new ApiError(404, 'NOT_FOUND', `no import ${id}`);
       if (!meta.reportDir) {
         throw new ApiError(
           404,
