@@ -1,0 +1,171 @@
+/**
+ * One sync scenario of bench/sync: a fresh sandbox (in this process, as EnKash's far side), one
+ * `customer-sync worker` process (the engine, warm before the clock starts), an import of N new
+ * customers submitted from here, and what EnKash saw, sampled every 100 ms.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createApp } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { createLogger } from '../../src/logger.js';
+import { startSandbox } from '../../src/sandbox/index.js';
+import type { RateStep } from '../../src/sandbox/rate-schedule.js';
+import type { Sandbox, SandboxFaults } from '../../src/sandbox/types.js';
+import { credentials } from '../../test/helpers/engine.js';
+import { deletePrefix, randomPrefix, testRedis } from '../../test/helpers/redis.js';
+import {
+  SYNTHETIC_HEADERS,
+  syntheticCsvLine,
+  syntheticCustomer,
+} from '../../test/helpers/synthetic-customers.js';
+
+const ROOT = new URL('../..', import.meta.url).pathname;
+
+export type Env = Record<string, string>;
+
+export type ScenarioSpec = {
+  name: string;
+  rows: number;
+  faults: Partial<SandboxFaults>;
+  /** Engine environment on top of the defaults (ENKASH_RATE_LIMIT_PER_SEC, ENKASH_RATE_ADAPTIVE…). */
+  env: Env;
+  rateSchedule?: RateStep[];
+  /** A busy-looping process beside the engine for the whole import. */
+  cpuHog?: boolean;
+};
+
+export type Sample = { atMs: number; created: number; ratePerSec: number | null };
+
+export type ScenarioResult = {
+  name: string;
+  rows: number;
+  created: number;
+  failed: number;
+  /** From submit to the last row recorded. */
+  wallMs: number;
+  /** Creates answered 200 per second, from submit to the last create. */
+  createsPerSec: number;
+  requests: number;
+  throttled: number;
+  maxPerSecond: number;
+  beforeRetryAfter: number;
+  searches: number;
+  samples: Sample[];
+};
+
+export function envFor(dir: string, sandbox: Sandbox, extra: Env): Env {
+  return {
+    REDIS_URL: 'redis://127.0.0.1:6379',
+    REDIS_PREFIX: randomPrefix(),
+    ENKASH_BASE_URL: sandbox.url,
+    REPORT_DIR: join(dir, 'reports'),
+    STATE_DIR: join(dir, 'state'),
+    JOB_SOURCE_ROOTS: dir,
+    DATA_KEY: randomBytes(32).toString('base64'),
+    LOG_LEVEL: 'info',
+    ...extra,
+  };
+}
+
+export async function writeCsv(path: string, rows: number, changed: (i: number) => boolean = () => false) {
+  const lines = [SYNTHETIC_HEADERS.join(',')];
+  for (let i = 1; i <= rows; i++) {
+    const c = syntheticCustomer(i, 5);
+    if (changed(i)) c.legalName = `${c.legalName} (renamed)`;
+    lines.push(syntheticCsvLine(c));
+  }
+  await writeFile(path, lines.join('\r\n') + '\r\n');
+}
+
+/** A `customer-sync worker` process, resolved once it takes work. */
+export async function startWorker(env: Env): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), 'worker'], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('worker did not start')), 60_000);
+    const onData = (d: Buffer) => {
+      if (!d.toString('utf8').includes('worker_started')) return;
+      clearTimeout(timer);
+      resolve();
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+  });
+  return child;
+}
+
+function total(byStatus: Record<string, number> | undefined): number {
+  return Object.values(byStatus ?? {}).reduce((a, b) => a + b, 0);
+}
+
+export async function runScenario(dir: string, spec: ScenarioSpec): Promise<ScenarioResult> {
+  const sandbox = await startSandbox({ port: 0, credentials: credentials(), faults: spec.faults });
+  const env = envFor(dir, sandbox, spec.env);
+  const app = await createApp(loadConfig(env), createLogger({ level: 'warn', pretty: false }), {
+    baseUrl: sandbox.url,
+  });
+  const file = join(dir, `${spec.name.replace(/\W+/g, '-')}.csv`);
+  await writeCsv(file, spec.rows);
+  const worker = await startWorker(env);
+  const hog = spec.cpuHog ? spawn(process.execPath, ['-e', 'for(;;){}'], { stdio: 'ignore' }) : undefined;
+  const samples: Sample[] = [];
+  try {
+    const started = Date.now();
+    if (spec.rateSchedule) sandbox.scheduleRateLimit(spec.rateSchedule);
+    const id = await app.imports.submit({
+      filePath: file,
+      origin: 'cli',
+      options: { mode: 'upsert', dryRun: false, matchKey: 'uniqueRefNo' },
+    });
+    let lastCreateAt = started;
+    let lastCreated = 0;
+    let meta;
+    for (;;) {
+      meta = await app.store.get(id);
+      const created = sandbox.stats().requests.create?.['200'] ?? 0;
+      if (created > lastCreated) [lastCreated, lastCreateAt] = [created, Date.now()];
+      const rate = await app.client.rateStatus().catch(() => null);
+      samples.push({ atMs: Date.now() - started, created, ratePerSec: rate?.ratePerSec ?? null });
+      if (meta && ['done', 'failed', 'cancelled'].includes(meta.state)) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const wallMs = Date.now() - started;
+    const stats = sandbox.stats();
+    const requests = stats.total - stats.tokenRequests;
+    const throttled = Object.entries(stats.requests)
+      .filter(([op]) => op !== 'token')
+      .reduce((sum, [, byStatus]) => sum + (byStatus['429'] ?? 0), 0);
+    return {
+      name: spec.name,
+      rows: spec.rows,
+      created: meta.counts.created,
+      failed: meta.counts.failed,
+      wallMs,
+      createsPerSec: lastCreated / ((lastCreateAt - started) / 1000),
+      requests,
+      throttled,
+      maxPerSecond: stats.maxPerSecond,
+      beforeRetryAfter: stats.requestsBeforeRetryAfter,
+      searches: total(stats.requests.search),
+      samples,
+    };
+  } finally {
+    hog?.kill('SIGKILL');
+    worker.kill('SIGTERM');
+    await new Promise((r) => worker.once('exit', r));
+    await app.close();
+    await sandbox.close();
+    await cleanup(env);
+  }
+}
+
+export async function cleanup(env: Env) {
+  const redis = testRedis();
+  await deletePrefix(redis, env.REDIS_PREFIX ?? '');
+  await redis.quit();
+}
