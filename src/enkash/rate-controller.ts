@@ -36,7 +36,7 @@ const PROBE_STEP_DOUBLING_MS = 1000;
 export const HOLD_AFTER_CHANGE_MS = 3_000;
 export const HOLD_STEADY_MS = 30_000;
 /** For this long after the estimate moved, holds stay short: the limit may move again (back up). */
-export const VOLATILE_FOR_MS = 60_000;
+export const VOLATILE_FOR_MS = 20_000;
 const ESTIMATE_TOLERANCE = 0.1;
 const FAILURE_CUT = 0.8;
 const FAILURE_SHARE = 0.2;
@@ -155,7 +155,9 @@ export function decideRate(state: RateState, obs: RateObservation, settings: Rat
   const cut =
     onThrottle(base, obs, settings) ?? onFailures(base, obs, settings) ?? onLatency(base, obs, settings);
   if (cut) return changedTo(base, cut, obs.nowMs);
-  const raised = raise(base, obs, settings);
+  // Timers run late on a busy machine: growth follows the time since the last decision, not the count.
+  const ticks = Math.min(4, Math.max(1, (obs.nowMs - state.updatedAtMs) / TICK_MS));
+  const raised = raise(base, obs, settings, ticks);
   if (raised) return changedTo(base, raised, obs.nowMs);
   return { state: base, changed: false };
 }
@@ -227,7 +229,7 @@ function onLatency(s: RateState, obs: RateObservation, settings: RateSettings): 
   };
 }
 
-function raise(s: RateState, obs: RateObservation, settings: RateSettings): Change | null {
+function raise(s: RateState, obs: RateObservation, settings: RateSettings, ticks: number): Change | null {
   if (obs.starved === 0) return null;
   if (s.latencyFloorMs !== null && obs.latencyMs !== null) {
     if (obs.latencyMs > s.latencyFloorMs * 1.5 + LATENCY_HOLD_SLACK_MS) return null;
@@ -235,7 +237,7 @@ function raise(s: RateState, obs: RateObservation, settings: RateSettings): Chan
   const ceiling = settings.ceiling ?? Infinity;
   if (s.rate >= ceiling) return null;
   if (s.phase === 'start') {
-    const rate = clamp(s.rate * START_GROWTH, settings);
+    const rate = clamp(s.rate * START_GROWTH ** ticks, settings);
     const why = rate >= ceiling ? 'reached the ceiling' : 'clean answers, callers waiting';
     return { rate, reason: `start: ${why}: ${fmt(s.rate)} → ${fmt(rate)}/s` };
   }

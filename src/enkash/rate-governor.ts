@@ -162,7 +162,8 @@ export class RateGovernor {
     const answer = (await REPORT.run(
       redis,
       [keys.rateObs, keys.rateTick, keys.rateState],
-      [TICK_MS, this.owner, counts.firstThrottleAtMs, counts.retryAfterMs, ...fields],
+      // The lock lapses a little before the next tick, or every other tick would find it still held.
+      [TICK_MS - 50, this.owner, counts.firstThrottleAtMs, counts.retryAfterMs, ...fields],
     )) as [number, string[] | null, string | null, string];
     const [decide, rawObs, json, seq] = answer;
     const stored = parseState(json);
