@@ -19,6 +19,8 @@ export class StatsRecorder {
   private tokenRequests = 0;
   private hungCreates = 0;
   private maxPerSecond = 0;
+  private inFlight = 0;
+  private maxInFlight = 0;
   private readonly lastSecond = new TimeWindow();
   /** Epoch ms before which a 429 already sent told the client not to come back. */
   private retryAfterEpochMs = 0;
@@ -33,6 +35,8 @@ export class StatsRecorder {
    */
   arrive(endpoint: EndpointName, nowMs: number, epochMs = Date.now()): void {
     this.total++;
+    this.inFlight++;
+    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
     if (endpoint === 'token') this.tokenRequests++;
     if (epochMs < this.retryAfterEpochMs) {
       this.beforeRetryAfter++;
@@ -44,6 +48,7 @@ export class StatsRecorder {
   }
 
   answered(endpoint: EndpointName, status: number | typeof HUNG): void {
+    this.inFlight = Math.max(0, this.inFlight - 1);
     const byStatus = (this.requests[endpoint] ??= {});
     const key = String(status);
     byStatus[key] = (byStatus[key] ?? 0) + 1;
@@ -64,6 +69,7 @@ export class StatsRecorder {
       requests: structuredClone(this.requests),
       total: this.total,
       maxPerSecond: this.maxPerSecond,
+      maxInFlight: this.maxInFlight,
       tokenRequests: this.tokenRequests,
       customers,
       hungCreates: this.hungCreates,
@@ -78,6 +84,8 @@ export class StatsRecorder {
     this.tokenRequests = 0;
     this.hungCreates = 0;
     this.maxPerSecond = 0;
+    this.inFlight = 0;
+    this.maxInFlight = 0;
     this.lastSecond.clear();
     this.retryAfterEpochMs = 0;
     this.throttledSinceMs = 0;

@@ -63,6 +63,8 @@ export type SandboxStats = {
   total: number;
   /** The most requests received in any 1-second window (all requests, whatever their answer). */
   maxPerSecond: number;
+  /** The most requests that had arrived and were not yet answered at any one moment. */
+  maxInFlight: number;
   tokenRequests: number;
   customers: number;
   /** Creates that committed and were never answered. */

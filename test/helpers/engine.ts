@@ -105,7 +105,7 @@ export async function startHarness(
       children.push(child);
       return child;
     },
-    workerReady(child, timeoutMs = 30_000) {
+    workerReady(child, timeoutMs = 120_000) {
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error('worker did not start')), timeoutMs);
         const onData = (d: Buffer) => {
