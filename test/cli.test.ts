@@ -66,6 +66,7 @@ describe('customer-sync CLI', () => {
     expect(bad.code).toBe(1);
     expect((await readdir(join(dir, 'v'))).sort()).toEqual([
       'errors.csv',
+      'failed.csv',
       'results.csv',
       'results.xlsx',
       'summary.json',

@@ -10,6 +10,7 @@ export function importLinks(id: string) {
     'results.xlsx': `${self}/results.xlsx`,
     'summary.json': `${self}/summary.json`,
     'errors.csv': `${self}/errors.csv`,
+    'failed.csv': `${self}/failed.csv`,
     retryFailed: `${self}/retry-failed`,
   };
 }

@@ -15,7 +15,13 @@ export const ListQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
 });
 
-export const REPORT_FILES = ['results.csv', 'results.xlsx', 'summary.json', 'errors.csv'] as const;
+export const REPORT_FILES = [
+  'results.csv',
+  'results.xlsx',
+  'summary.json',
+  'errors.csv',
+  'failed.csv',
+] as const;
 export type ReportFile = (typeof REPORT_FILES)[number];
 
 export const ReportParams = ImportIdParams.extend({ file: z.enum(REPORT_FILES) });
@@ -26,6 +32,7 @@ export const Links = z.object({
   'results.xlsx': z.string(),
   'summary.json': z.string(),
   'errors.csv': z.string(),
+  'failed.csv': z.string(),
   retryFailed: z.string(),
 });
 

@@ -10,6 +10,7 @@ import { heapGrowingPercent, tuneHeap } from '../memory.js';
 import { loadEnvFile } from './env-file.js';
 import { registerJobs } from './commands/jobs.js';
 import { registerReview } from './commands/review.js';
+import { registerRetry } from './commands/retry.js';
 import { registerSandbox } from './commands/sandbox.js';
 import { registerSchedule } from './commands/schedule.js';
 import { registerStart } from './commands/start.js';
@@ -35,6 +36,7 @@ export function buildProgram(): Command {
     .showHelpAfterError();
   registerSync(program);
   registerReview(program);
+  registerRetry(program);
   registerValidate(program);
   registerTemplate(program);
   registerWorker(program);

@@ -2,11 +2,40 @@
 import { RESULT_COLUMNS, type Outcome, type RowResult } from '../domain/types.js';
 import type { CsvCell } from './csv-format.js';
 
-/** The rows a user must fix or retry: they go to errors.csv and are highlighted in results.xlsx. */
+/** The rows a user must fix or retry: they are highlighted in results.xlsx. */
 export const ERROR_OUTCOMES: ReadonlySet<Outcome> = new Set(['invalid', 'failed']);
 
 export function isErrorRow(result: RowResult): boolean {
   return ERROR_OUTCOMES.has(result.outcome);
+}
+
+/** Failures that name something wrong in the row itself (EnKash's 4xx answers, our own match checks). */
+const ROW_FAULT_TYPES = new Set([
+  'VALIDATION_ERROR',
+  'UNPROCESSABLE_REQUEST',
+  'RECORD_NOT_FOUND',
+  'AMBIGUOUS_MATCH',
+  'DUPLICATE_IN_FILE',
+  'INVALID_ROW',
+  'NO_MATCH_KEY',
+]);
+
+/**
+ * A failed row nothing in the row explains: EnKash answered 5xx, 408, 429 or refused our credentials, or
+ * the network, a timeout or the circuit breaker stopped it after every retry. It goes to failed.csv (to
+ * retry, `customer-sync retry`), not errors.csv (to fix). An unknown cause counts as one to retry: no
+ * row is sent back to its owner to fix without a reason in it.
+ */
+export function isRetryableFailure(result: RowResult): boolean {
+  if (result.outcome !== 'failed') return false;
+  const status = result.httpStatus;
+  if (status !== null) return status >= 500 || [401, 403, 408, 429].includes(status);
+  return !ROW_FAULT_TYPES.has(result.errorType);
+}
+
+/** errors.csv: the rows to fix (invalid, or refused by EnKash for what is in them). */
+export function isRowToFix(result: RowResult): boolean {
+  return result.outcome === 'invalid' || (result.outcome === 'failed' && !isRetryableFailure(result));
 }
 
 /** The result in {@link RESULT_COLUMNS} order; numbers stay numbers, a missing HTTP status is empty. */

@@ -10,6 +10,7 @@ export type SummaryLine =
 
 export type SummaryExtras = {
   errorRows: number;
+  failedRows: number;
   /** Notes added while writing the report (e.g. errors.csv fell back to result columns). */
   reportWarnings: string[];
 };
@@ -40,7 +41,8 @@ function countLines(counts: OutcomeCounts, extras: SummaryExtras): SummaryLine[]
     { kind: 'heading', label: 'Outcomes' },
     ...OUTCOMES.map((o): SummaryLine => ({ kind: 'value', label: o, value: counts[o] })),
     { kind: 'value', label: 'total', value: total },
-    { kind: 'value', label: 'rows in errors.csv', value: extras.errorRows },
+    { kind: 'value', label: 'rows in errors.csv (to fix)', value: extras.errorRows },
+    { kind: 'value', label: 'rows in failed.csv (to retry)', value: extras.failedRows },
   ];
 }
 

@@ -48,9 +48,12 @@ export type ReportFiles = {
   resultsXlsx: string;
   summaryJson: string;
   errorsCsv: string;
+  failedCsv: string;
   counts: Record<Outcome, number>;
-  /** Rows in errors.csv: the invalid and failed rows. */
+  /** Rows in errors.csv: the rows to fix (invalid, or refused by EnKash for their content). */
   errorRows: number;
+  /** Rows in failed.csv: failed with nothing wrong in them (5xx, timeouts after every retry): to retry. */
+  failedRows: number;
   /** `source`: the file's own columns + Error; `results`: the result columns (the source was gone). */
   errorsCsvColumns: 'source' | 'results';
 };
@@ -61,6 +64,7 @@ export const REPORT_FILE_NAMES = {
   resultsXlsx: 'results.xlsx',
   summaryJson: 'summary.json',
   errorsCsv: 'errors.csv',
+  failedCsv: 'failed.csv',
 } as const;
 
 /** summary.json. */
@@ -68,6 +72,7 @@ export type ReportSummaryFile = ReportSummary & {
   /** Every outcome, zeros included. */
   counts: Record<Outcome, number>;
   errorRows: number;
+  failedRows: number;
   errorsCsvColumns: 'source' | 'results';
   /** File names relative to the report folder. */
   files: typeof REPORT_FILE_NAMES;

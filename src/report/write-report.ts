@@ -12,7 +12,7 @@ import { ErrorSpool } from './error-spool.js';
 import { writeErrorsCsv, type ErrorsCsvOutcome } from './errors-csv.js';
 import { makeTempBeside, publishDir } from './publish-dir.js';
 import { RowTally, type OutcomeCounts } from './reconcile.js';
-import { isErrorRow, resultCells } from './result-cells.js';
+import { isRetryableFailure, isRowToFix, resultCells } from './result-cells.js';
 import { ResultsXlsxWriter } from './results-xlsx.js';
 import { summaryLines } from './summary-sheet.js';
 import {
@@ -24,18 +24,23 @@ import {
 } from './types.js';
 
 const SPOOL_NAME = '.error-rows.jsonl';
+const FAILED_SPOOL_NAME = '.failed-rows.jsonl';
 
-type Writers = { csv: BufferedFile; xlsx: ResultsXlsxWriter; spool: ErrorSpool };
-type Written = { counts: OutcomeCounts; errorRows: number; errors: ErrorsCsvOutcome };
+type Writers = { csv: BufferedFile; xlsx: ResultsXlsxWriter; spool: ErrorSpool; failed: ErrorSpool };
+type Written = { counts: OutcomeCounts; errorRows: number; failedRows: number; errors: ErrorsCsvOutcome };
 
-async function writeResults(input: ReportInput, { csv, xlsx, spool }: Writers): Promise<OutcomeCounts> {
+async function writeResults(
+  input: ReportInput,
+  { csv, xlsx, spool, failed }: Writers,
+): Promise<OutcomeCounts> {
   const tally = new RowTally();
   await csv.write(UTF8_BOM + csvLine(RESULT_COLUMNS));
   for await (const result of input.results) {
     tally.add(result);
     await csv.write(csvLine(resultCells(result)));
     await xlsx.add(result);
-    if (isErrorRow(result)) await spool.add(result);
+    if (isRowToFix(result)) await spool.add(result);
+    else if (isRetryableFailure(result)) await failed.add(result);
   }
   return tally.finish(input.summary.rowsRead);
 }
@@ -50,37 +55,46 @@ async function writeAll(temp: string, input: ReportInput, w: Writers): Promise<W
   const counts = await writeResults(input, w);
   await w.csv.close();
   await w.spool.close();
+  await w.failed.close();
   // Committing the Results sheet now lets the zip compress it while errors.csv is written.
   w.xlsx.endResults();
   const errors = await writeErrorsCsv(join(temp, REPORT_FILE_NAMES.errorsCsv), w.spool, input);
   await w.spool.remove();
+  // failed.csv has the same shape (the file's own columns + Error, the reason): it can be uploaded as is.
+  const failed = await writeErrorsCsv(join(temp, REPORT_FILE_NAMES.failedCsv), w.failed, input);
+  await w.failed.remove();
   const errorRows = w.spool.size;
-  const reportWarnings = errors.warning ? [errors.warning] : [];
-  await w.xlsx.finish(summaryLines(input.summary, counts, { errorRows, reportWarnings }));
+  const failedRows = w.failed.size;
+  const reportWarnings = [errors.warning, failed.warning?.replace(/^errors\.csv/, 'failed.csv')].filter(
+    (w): w is string => w !== undefined,
+  );
+  await w.xlsx.finish(summaryLines(input.summary, counts, { errorRows, failedRows, reportWarnings }));
   const summary: ReportSummaryFile = {
     ...input.summary,
     warnings: [...input.summary.warnings, ...reportWarnings],
     counts,
     errorRows,
+    failedRows,
     errorsCsvColumns: errors.columns,
     files: REPORT_FILE_NAMES,
     reconciled: true,
   };
   await writeJson(join(temp, REPORT_FILE_NAMES.summaryJson), summary);
-  return { counts, errorRows, errors };
+  return { counts, errorRows, failedRows, errors };
 }
 
 async function writeInto(temp: string, input: ReportInput, options: ReportOptions): Promise<Written> {
   const csv = await BufferedFile.create(join(temp, REPORT_FILE_NAMES.resultsCsv));
   const spool = await ErrorSpool.create(join(temp, SPOOL_NAME));
+  const failed = await ErrorSpool.create(join(temp, FAILED_SPOOL_NAME));
   const xlsx = new ResultsXlsxWriter(join(temp, REPORT_FILE_NAMES.resultsXlsx), {
     maxRowsPerSheet: options.xlsxMaxRowsPerSheet,
   });
   try {
-    return await writeAll(temp, input, { csv, xlsx, spool });
+    return await writeAll(temp, input, { csv, xlsx, spool, failed });
   } catch (err) {
     xlsx.abort();
-    await Promise.all([csv.abort(), spool.abort()]);
+    await Promise.all([csv.abort(), spool.abort(), failed.abort()]);
     throw err;
   }
 }
@@ -101,9 +115,9 @@ export async function writeReport(input: ReportInput, options: ReportOptions = {
     await rm(temp, { recursive: true, force: true });
     throw err;
   }
-  const { counts, errorRows, errors } = written;
+  const { counts, errorRows, failedRows, errors } = written;
   options.logger?.info(
-    { rowsRead: input.summary.rowsRead, counts, errorRows, durationMs: Date.now() - startedMs },
+    { rowsRead: input.summary.rowsRead, counts, errorRows, failedRows, durationMs: Date.now() - startedMs },
     'report written',
   );
   return {
@@ -112,8 +126,10 @@ export async function writeReport(input: ReportInput, options: ReportOptions = {
     resultsXlsx: join(input.dir, REPORT_FILE_NAMES.resultsXlsx),
     summaryJson: join(input.dir, REPORT_FILE_NAMES.summaryJson),
     errorsCsv: join(input.dir, REPORT_FILE_NAMES.errorsCsv),
+    failedCsv: join(input.dir, REPORT_FILE_NAMES.failedCsv),
     counts,
     errorRows,
+    failedRows,
     errorsCsvColumns: errors.columns,
   };
 }

@@ -53,6 +53,7 @@ export function registerApiRoutes(app: FastifyInstance, ctx: SandboxContext): vo
   );
 
   app.post(API_PATHS.create, async (request, reply) => {
+    if (ctx.random() < ctx.faults().failWriteRate) return send(reply, writeFailed());
     if (ctx.random() < ctx.faults().rejectWriteRate)
       return send(reply, refused('customerRequest', request.body));
     const result = ctx.service.create(account(request), request.body);
@@ -69,6 +70,7 @@ export function registerApiRoutes(app: FastifyInstance, ctx: SandboxContext): vo
   );
 
   app.patch(routePath(API_PATHS.update), async (request, reply) => {
+    if (ctx.random() < ctx.faults().failWriteRate) return send(reply, writeFailed());
     if (ctx.random() < ctx.faults().rejectWriteRate)
       return send(reply, refused('customerUpdate', request.body));
     return send(
@@ -99,6 +101,11 @@ export function queryOf(request: FastifyRequest): Record<string, string | undefi
   return Object.fromEntries(
     Object.entries(raw).map(([key, value]) => [key, Array.isArray(value) ? value.at(-1) : value]),
   );
+}
+
+/** The `failWriteRate` fault: a 500 before anything is written, as the `failureRate` fault answers. */
+function writeFailed(): Answer {
+  return fail({ status: 500, errorType: 'SYSTEM_ERROR', message: 'Internal Server Error' });
 }
 
 /** The `rejectWriteRate` fault: a 400 naming every text field of the body, its value echoed back. */

@@ -29,6 +29,8 @@ export type SandboxFaults = {
    * with its value as `rejectedValue` (EnKash refusing values we think valid; Spring echoes them back).
    */
   rejectWriteRate: number;
+  /** Share of creates and updates answered 500 before anything is written (EnKash failing on writes only). */
+  failWriteRate: number;
   /** Until this epoch ms, every customer request answers 429 (a "429 storm"). */
   rateLimitedUntil: number;
   /** Until this epoch ms, EnKash is down: every request answers 503, or never answers ('timeout'). */

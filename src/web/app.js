@@ -31,6 +31,7 @@ const REPORTS = [
   ['results.csv', 'Results (CSV)'],
   ['results.xlsx', 'Results (Excel)'],
   ['errors.csv', 'Rows to fix (CSV)'],
+  ['failed.csv', 'Rows to retry (CSV)'],
   ['summary.json', 'Summary (JSON)'],
 ];
 

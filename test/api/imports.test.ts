@@ -70,7 +70,8 @@ describe('POST /imports → poll → reports (end to end, real Redis, sandbox an
       reconciled: boolean;
     };
     expect(summary.reconciled).toBe(true);
-    expect(Object.values(REPORT_FILE_NAMES)).toHaveLength(4);
+    expect(Object.values(REPORT_FILE_NAMES)).toHaveLength(5);
+    expect((await api.call(`/imports/${importId}/failed.csv`)).status).toBe(200);
   });
 
   it('lists imports newest first, paged', async () => {

@@ -90,7 +90,13 @@ describe('publishing', () => {
     expect(csv).toContain('C-3');
     expect(csv).not.toContain('failed');
     expect(await listDir(root)).toEqual(['imp-1']);
-    expect(await listDir(dir)).toEqual(['errors.csv', 'results.csv', 'results.xlsx', 'summary.json']);
+    expect(await listDir(dir)).toEqual([
+      'errors.csv',
+      'failed.csv',
+      'results.csv',
+      'results.xlsx',
+      'summary.json',
+    ]);
   });
 
   it("creates the report folder's parent when it does not exist", async () => {

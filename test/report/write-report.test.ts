@@ -65,7 +65,13 @@ describe('writeReport', () => {
     const [header, ...rows] = parseCsv(text);
     expect(header).toEqual([...RESULT_COLUMNS]);
     expect(rows).toEqual(RESULTS.map(expectedCells));
-    expect(await listDir(files.dir)).toEqual(['errors.csv', 'results.csv', 'results.xlsx', 'summary.json']);
+    expect(await listDir(files.dir)).toEqual([
+      'errors.csv',
+      'failed.csv',
+      'results.csv',
+      'results.xlsx',
+      'summary.json',
+    ]);
     expect(await listDir(root)).toEqual(['imp-1']);
   });
 
@@ -116,16 +122,23 @@ describe('writeReport', () => {
       resultsXlsx: 'results.xlsx',
       summaryJson: 'summary.json',
       errorsCsv: 'errors.csv',
+      failedCsv: 'failed.csv',
     });
-    expect(json).toMatchObject({ reconciled: true, rowsRead: 6, importId: 'imp-test', errorRows: 2 });
+    expect(json).toMatchObject({
+      reconciled: true,
+      rowsRead: 6,
+      importId: 'imp-test',
+      errorRows: 1,
+      failedRows: 1,
+    });
   });
 
-  it("writes errors.csv in the file's own columns + Error, only invalid and failed rows", async () => {
+  it("writes errors.csv (rows to fix) and failed.csv (rows to retry) in the file's own columns + Error", async () => {
     const requested: number[][] = [];
     const files = await writeReport(
       input(join(root, 'imp-1'), RESULTS, { sourceRows: sourceRows(requested) }),
     );
-    expect(requested).toEqual([[4, 6]]);
+    expect(requested).toEqual([[4], [6]]);
     const [header, ...rows] = parseCsv(await readFile(files.errorsCsv, 'utf8'));
     expect(header).toEqual(['Customer Code', 'Customer Name', 'GSTIN/UIN', 'Error']);
     expect(rows).toEqual([
@@ -135,6 +148,10 @@ describe('writeReport', () => {
         '27AAACE1234',
         'row 4: GSTIN/UIN: "27AAACE1234" has 11 characters; a GSTIN has 15',
       ],
+    ]);
+    // A 500 after every retry: nothing in the row is wrong, so it is to retry, not to fix.
+    expect(parseCsv(await readFile(files.failedCsv, 'utf8'))).toEqual([
+      ['Customer Code', 'Customer Name', 'GSTIN/UIN', 'Error'],
       [
         'C-6',
         'Customer 6',
@@ -142,7 +159,23 @@ describe('writeReport', () => {
         'row 6: problem on row 6 [INTERNAL_ERROR] (HTTP 500) (requestId req-6)',
       ],
     ]);
-    expect(files.errorsCsvColumns).toBe('source');
+    expect(files).toMatchObject({ errorsCsvColumns: 'source', errorRows: 1, failedRows: 1 });
+  });
+
+  it('a row EnKash refused for its content (4xx) is to fix; network, 5xx, 429 and credential failures are to retry', async () => {
+    const rows = [
+      result(2, 'failed', { httpStatus: 422, errorType: 'VALIDATION_ERROR' }),
+      result(3, 'failed', { httpStatus: null, errorType: 'AMBIGUOUS_MATCH' }),
+      result(4, 'failed', { httpStatus: 503, errorType: 'SYSTEM_ERROR' }),
+      result(6, 'failed', { httpStatus: 429, errorType: 'RATE_LIMITED' }),
+      result(7, 'failed', { httpStatus: 401, errorType: 'UNAUTHORIZED' }),
+      result(8, 'failed', { httpStatus: null, errorType: 'TIMEOUT' }),
+    ];
+    const files = await writeReport(input(join(root, 'imp-2'), rows, { sourceRows: sourceRows([]) }));
+    const firstCells = async (path: string) =>
+      (parseCsv(await readFile(path, 'utf8')).slice(1) as string[][]).map((r) => r[0]);
+    expect(await firstCells(files.errorsCsv)).toEqual(['C-2', 'C-3']);
+    expect(await firstCells(files.failedCsv)).toEqual(['C-4', 'C-6', 'C-7', 'C-8']);
   });
 
   it('reuses an existing Error column (a re-uploaded errors.csv) instead of adding another', async () => {
@@ -192,7 +225,7 @@ describe('writeReport', () => {
       expect(files.errorsCsvColumns).toBe('results');
       const [header, ...rows] = parseCsv(await readFile(files.errorsCsv, 'utf8'));
       expect(header).toEqual([...RESULT_COLUMNS]);
-      expect(rows).toEqual([RESULTS[2], RESULTS[3]].map((r) => expectedCells(r!)));
+      expect(rows).toEqual([RESULTS[2]].map((r) => expectedCells(r!)));
     }
     const json = JSON.parse(await readFile(failing.summaryJson, 'utf8')) as ReportSummaryFile;
     expect(json.errorsCsvColumns).toBe('results');

@@ -1,6 +1,7 @@
 import { realpath } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
+import type { App } from '../../app.js';
 import { UserError } from '../../domain/errors.js';
 import { isTerminal } from '../../domain/import-lifecycle.js';
 import { SUCCESS_OUTCOMES, SYNC_MODES, OUTCOMES, MATCH_KEYS } from '../../domain/types.js';
@@ -131,7 +132,8 @@ async function runSync(file: string, flags: SyncFlags): Promise<number> {
   }
 }
 
-async function follow(app: App, importId: string, signal: AbortSignal): Promise<ImportMeta> {
+/** Shows an import's progress until it ends (or waits for review); shared by `sync` and `retry`. */
+export async function follow(app: App, importId: string, signal: AbortSignal): Promise<ImportMeta> {
   // The shared rate, read once a second beside the import's own progress.
   let rate: RateLine | undefined;
   const readRate = () =>
@@ -149,7 +151,7 @@ async function follow(app: App, importId: string, signal: AbortSignal): Promise<
   return meta;
 }
 
-function printOutcome(meta: ImportMeta): number {
+export function printOutcome(meta: ImportMeta): number {
   if (meta.state === 'failed') {
     console.error(`customer-sync: ${meta.error ?? 'the import failed'}`);
     return 2;
@@ -158,7 +160,9 @@ function printOutcome(meta: ImportMeta): number {
     `${meta.fileName}: ${meta.total ?? meta.done} rows — ${countsText(meta) || 'nothing to do'}`,
     ...(meta.error ? [`the file could not be read to the end: ${meta.error}`] : []),
     `report: ${meta.reportDir}`,
-    `  results.csv, results.xlsx, summary.json, errors.csv (rows to fix and upload again)`,
+    `  results.csv, results.xlsx, summary.json, errors.csv (rows to fix and upload again), ` +
+      `failed.csv (rows that failed on EnKash's side, to retry)`,
+    ...(meta.counts.failed > 0 ? [`retry the failed rows: customer-sync retry ${meta.id}`] : []),
   ];
   console.log(lines.join('\n'));
   if (meta.error) return 2;
