@@ -18,7 +18,7 @@ export const SANDBOX_DEFAULTS = {
 } as const;
 
 /** The API key docker-compose.yml sets when API_KEYS is not: public, so refused against EnKash itself. */
-export const COMPOSE_DEMO_API_KEY = 'sandbox-demo-key';
+export const COMPOSE_DEMO_API_KEY = 'sandbox-demo-key-not-for-production';
 
 const int = (def: number, min = 0) => z.coerce.number().int().min(min).default(def);
 const ratio = (def: number) => z.coerce.number().min(0).max(1).default(def);
@@ -153,8 +153,7 @@ export const EnvSchema = z
       }
     }
     // docker-compose.yml's default key lets the sandbox profile run with no configuration; it is public.
-    const keys = (env.API_KEYS ?? '').split(',').map((k) => k.trim());
-    if (keys.includes(COMPOSE_DEMO_API_KEY)) {
+    if (parseApiKeys(env.API_KEYS).keys.some((k) => k.key === COMPOSE_DEMO_API_KEY)) {
       ctx.addIssue({
         code: 'custom',
         path: ['API_KEYS'],

@@ -79,7 +79,7 @@ describe('docker-compose.yml', () => {
     expect(env.DATA_KEY).toBe('');
     const config = loadConfig(env);
     expect(config.enkash.baseUrl).toBe('http://sandbox:4010');
-    expect(config.api.keys).toEqual([COMPOSE_DEMO_API_KEY]);
+    expect(config.api.keys.map((k) => [k.key, k.role])).toEqual([[COMPOSE_DEMO_API_KEY, 'admin']]);
     expect(config.paths).toMatchObject({ reportDir: '/data/reports', stateDir: '/data/state' });
     expect(config.watch.dir).toBe('/data/watch');
   });
@@ -95,7 +95,7 @@ describe('docker-compose.yml', () => {
         ENKASH_COMPANY_ID: 'CEKABCDEF1',
         API_KEYS: `real-key,${COMPOSE_DEMO_API_KEY}`,
       }),
-    ).toThrow(/API_KEYS: must not contain "sandbox-demo-key"/);
+    ).toThrow(/API_KEYS: must not contain "sandbox-demo-key-not-for-production"/);
   });
 });
 

@@ -1,7 +1,6 @@
 import { realpath } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
-import type { App } from '../../app.js';
 import { UserError } from '../../domain/errors.js';
 import { isTerminal } from '../../domain/import-lifecycle.js';
 import { SUCCESS_OUTCOMES, SYNC_MODES, OUTCOMES, MATCH_KEYS } from '../../domain/types.js';
