@@ -22,6 +22,7 @@ import { createMetrics } from './metrics.js';
 import { metricsRoute, probeRoutes } from './routes/health.js';
 import { enkashRateRoutes } from './routes/enkash-rate.js';
 import { importRoutes } from './routes/imports.js';
+import { reviewRoutes } from './routes/review.js';
 import { reportRoutes } from './routes/reports.js';
 import { webRoutes } from './routes/web.js';
 
@@ -101,6 +102,7 @@ export async function buildApiServer(app: App, options: ApiServerOptions = {}): 
       },
     });
     await scope.register(importRoutes, { app, limits });
+    await scope.register(reviewRoutes, { app });
     await scope.register(reportRoutes, { app });
     await scope.register(enkashRateRoutes, { app });
     await scope.register(metricsRoute, { metrics });

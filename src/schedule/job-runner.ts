@@ -66,6 +66,8 @@ export class JobRunner {
       }
       const dry = await this.importAndWait(job, file, true, signal);
       if (dry.state !== 'done') return this.finish(job, file, dry, 'dry run');
+      // A dry run is never held (it writes nothing), but its doubts hold the run like a guardrail.
+      if (dry.doubts.length > 0) return this.hold(job, file, dry, doubtText(dry));
       const before = await this.runs.get(job.name);
       const decision = checkGuardrails(job.guardrails, {
         counts: dry.counts,
@@ -90,13 +92,19 @@ export class JobRunner {
       mtimeMs: record.heldSourceMtimeMs ?? 0,
     };
     this.app.logger.info({ event: 'schedule_approved', job: job.name }, 'held run approved');
-    const result = await this.finish(job, file, await this.importAndWait(job, file, false, signal), 'import');
+    // The person approving the run approves its reading too (and it is saved for tomorrow's export).
+    const held = record.heldImportId ? await this.app.imports.approve(record.heldImportId) : null;
+    const meta = held?.ok
+      ? await this.follow(held.meta.id, signal)
+      : await this.importAndWait(job, file, false, signal, true);
+    const result = await this.finish(job, file, meta, 'import');
     if (result.outcome === 'imported') {
       await rm(file.path, { force: true });
       await this.runs.record(job.name, {
         heldFile: undefined,
         heldName: undefined,
         heldSourceMtimeMs: undefined,
+        heldImportId: undefined,
       });
     }
     return result;
@@ -123,10 +131,11 @@ export class JobRunner {
     return copyFromFolder(newest, join(this.filesDir, job.name));
   }
 
-  private options(job: JobDefinition, dryRun: boolean): Omit<ImportOptions, 'reportDir'> {
+  private options(job: JobDefinition, dryRun: boolean, approved = false): Omit<ImportOptions, 'reportDir'> {
     return {
       mode: job.mode,
       dryRun,
+      ...(approved ? { approved } : {}),
       matchKey: job.matchKey,
       ...(job.preset ? { preset: job.preset } : {}),
       ...(job.mapping ? { mapping: job.mapping } : {}),
@@ -141,13 +150,19 @@ export class JobRunner {
     });
   }
 
-  private async importAndWait(job: JobDefinition, file: SourceFile, dryRun: boolean, signal?: AbortSignal) {
+  private async importAndWait(
+    job: JobDefinition,
+    file: SourceFile,
+    dryRun: boolean,
+    signal?: AbortSignal,
+    approved = false,
+  ) {
     const { importId, duplicate } = await this.app.imports.submitOnce({
       filePath: file.path,
       fileName: file.name,
       origin: 'schedule',
       submittedBy: `schedule:${job.name}`,
-      options: this.options(job, dryRun),
+      options: this.options(job, dryRun, approved),
     });
     if (duplicate) {
       this.app.logger.info(
@@ -165,6 +180,7 @@ export class JobRunner {
     what: string,
   ): Promise<RunResult> {
     const rows = meta.total ?? meta.done;
+    if (meta.state === 'needs-review') return this.hold(job, file, meta, doubtText(meta));
     if (meta.state !== 'done') {
       // Kept in Redis, logged and sent to the webhook: what the file said is quoted masked.
       const reason = `${what} ${meta.id} ended ${meta.state}${meta.error ? `: ${maskText(meta.error)}` : ''}`;
@@ -208,10 +224,12 @@ export class JobRunner {
     const heldFile = join(heldDir, `held${extname(file.name)}`);
     await copyFile(file.path, heldFile);
     const rows = dry.total ?? dry.done;
+    const heldImport = dry.state === 'needs-review';
     await this.runs.record(job.name, {
       lastRunAt: now(),
       outcome: 'awaiting-approval',
-      dryRunId: dry.id,
+      dryRunId: heldImport ? undefined : dry.id,
+      heldImportId: heldImport ? dry.id : undefined,
       importId: undefined,
       rows,
       reason,
@@ -220,8 +238,16 @@ export class JobRunner {
       heldName: file.name,
       heldSourceMtimeMs: file.mtimeMs,
     });
-    const message = `job ${job.name} is waiting for approval: ${reason}. Dry-run report: ${dry.reportDir ?? dry.options.reportDir}. Run \`customer-sync jobs approve ${job.name}\` to write it.`;
-    await this.alert(job, 'awaiting-approval', message, { dryRunId: dry.id });
+    const where = heldImport
+      ? `Reading plan: GET /imports/${dry.id}/plan`
+      : `Dry-run report: ${dry.reportDir ?? dry.options.reportDir}`;
+    const message = `job ${job.name} is waiting for approval: ${reason}. ${where}. Run \`customer-sync jobs approve ${job.name}\` to write it.`;
+    await this.alert(
+      job,
+      'awaiting-approval',
+      message,
+      heldImport ? { importId: dry.id } : { dryRunId: dry.id },
+    );
     return { outcome: 'awaiting-approval', rows, reason };
   }
 
@@ -251,6 +277,10 @@ function missingText(job: JobDefinition, newest: SourceFile | null, since: numbe
     ? `the newest, ${newest.name}, is from ${new Date(newest.mtimeMs).toISOString()}`
     : 'there is none';
   return `job ${job.name}: no new export in ${where} since ${new Date(since).toISOString()} (${last}); expected by ${job.expectedBy ?? '?'} ${job.schedule.timezone}. Check the ERP's export.`;
+}
+
+function doubtText(meta: ImportMeta): string {
+  return `the reading of the file is in doubt (${meta.doubts.map((d) => d.message).join('; ')})`;
 }
 
 function now(): string {

@@ -21,6 +21,8 @@ export type RunRecord = {
   heldFile?: string;
   heldName?: string;
   heldSourceMtimeMs?: number;
+  /** An import held for review (its reading in doubt): approving the run approves it. */
+  heldImportId?: string;
 };
 
 const NUMBERS = new Set(['rows', 'sourceMtimeMs', 'lastSuccessRows', 'heldSourceMtimeMs']);

@@ -3,8 +3,9 @@
  * shares and under load) feed one scan loop; a ready file is claimed by an atomic rename into processing/
  * — of several watchers on one folder only one rename succeeds — and settled by {@link settleClaim}.
  */
-import { lstat, readdir, rename, rm } from 'node:fs/promises';
+import { lstat, mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { releaseReviewed, reviewDir } from './review-folder.js';
 import { watch, type FSWatcher } from 'chokidar';
 import type { App } from '../app.js';
 import type { SubmitRequest } from '../sync/import-service.js';
@@ -56,6 +57,7 @@ export class FolderWatcher {
 
   async start(): Promise<void> {
     await ensureLayout(this.layout);
+    await mkdir(reviewDir(this.layout), { recursive: true });
     this.chokidar = watch(this.layout.inbox, { depth: 0, ignoreInitial: true });
     this.chokidar.on('all', () => this.requestScan());
     this.chokidar.on('error', (err) =>
@@ -108,6 +110,12 @@ export class FolderWatcher {
     const now = Date.now();
     if (now - this.lastFullScan >= this.options.rescanMs || this.lastFullScan === 0) {
       this.lastFullScan = now;
+      await releaseReviewed(this.layout, this.app.imports, async (claim) => {
+        const text = await readFile(join(reviewDir(this.layout), claim + SIDECAR_SUFFIX), 'utf8').catch(
+          () => '',
+        );
+        return text ? (JSON.parse(text) as { importId?: string }).importId : undefined;
+      });
       await this.resumeProcessing();
     }
     const names = await readdir(this.layout.inbox);

@@ -13,6 +13,7 @@ import { privateCopy } from '../ingest/read/private-copy.js';
 import { type ImportService, type SubmitRequest, type Submitted } from '../sync/import-service.js';
 import { originalName, readSidecar, settleFile, writeSidecar, type Layout, type Sidecar } from './folders.js';
 import type { WatchLedger } from './ledger.js';
+import { holdForReview } from './review-folder.js';
 import { pathExists } from '../domain/path-exists.js';
 import { isTerminal } from '../domain/import-lifecycle.js';
 
@@ -26,7 +27,7 @@ export type SettleDeps = {
   copyDir: string;
 };
 
-export type Settled = 'done' | 'failed' | 'duplicate' | 'interrupted' | 'gone';
+export type Settled = 'done' | 'failed' | 'duplicate' | 'interrupted' | 'gone' | 'held';
 
 /** How far back a resumed claim without a recorded import id looks for the import it may have made. */
 const RECENT_IMPORTS = 500;
@@ -97,6 +98,14 @@ export async function settleClaim(
   }
 
   const meta = await deps.imports.waitFor(importId, () => undefined, { pollMs: 250, signal });
+  if (meta.state === 'needs-review') {
+    await holdForReview(layout, claimName, importId, await deps.imports.plan(importId));
+    log.info(
+      { event: 'watch_held', importId, doubts: meta.doubts.map((d) => d.rule) },
+      'file held for review',
+    );
+    return 'held';
+  }
   if (!isTerminal(meta.state)) return 'interrupted';
   if (meta.state !== 'done') {
     return fail(deps, claimName, hash, failureText(meta), meta.reportDir ?? meta.options.reportDir);

@@ -8,6 +8,7 @@ const STATE_TEXT = {
   parsing: 'Reading the file',
   running: 'Syncing with EnKash',
   finalizing: 'Writing the report',
+  'needs-review': 'Waiting for your review: nothing written yet',
   done: 'Finished',
   failed: 'Could not be processed',
   cancelled: 'Cancelled',
@@ -160,11 +161,56 @@ async function renderRate() {
   }
 }
 
+/** A held import: how the file was read, why it is in doubt, and the button that lets it write. */
+async function renderReview(view) {
+  const section = $('current-review');
+  if (view.state !== 'needs-review') {
+    section.hidden = true;
+    return;
+  }
+  if (!section.hidden && section.dataset.importId === view.id) return;
+  const { plan } = await (await api(`/imports/${view.id}/plan`)).json();
+  section.dataset.importId = view.id;
+  $('review-doubts').replaceChildren(
+    ...plan.doubts.map((d) => {
+      const li = document.createElement('li');
+      li.textContent = d.message;
+      return li;
+    }),
+  );
+  $('review-columns').replaceChildren(
+    ...plan.columns.map((c) => {
+      const tr = document.createElement('tr');
+      const from = c.source ? `${c.source}${c.rule ? ` (${c.rule})` : ''}` : '';
+      for (const text of [c.column, c.header, c.target || 'not used', from, c.samples.join(', ')]) {
+        const td = document.createElement('td');
+        td.textContent = text;
+        tr.append(td);
+      }
+      if (c.source === 'fuzzy' || c.source === 'content') tr.className = 'guess';
+      return tr;
+    }),
+  );
+  section.hidden = false;
+}
+
+async function approveCurrent() {
+  const id = $('current-review').dataset.importId;
+  if (!id) return;
+  try {
+    await api(`/imports/${id}/approve`, { method: 'POST' });
+    $('current-review').hidden = true;
+  } catch (err) {
+    showMessage(err.message);
+  }
+}
+
 async function follow(id) {
   currentId = id;
   while (currentId === id) {
     const view = await (await api(`/imports/${id}`)).json();
     renderCurrent(view);
+    await renderReview(view);
     await renderRate();
     if (TERMINAL.has(view.state)) break;
     await new Promise((resolve) => setTimeout(resolve, 750));
@@ -248,6 +294,7 @@ $('change-key').addEventListener('click', () => {
   $('api-key').focus();
 });
 $('upload-form').addEventListener('submit', upload);
+$('approve').addEventListener('click', () => void approveCurrent());
 document.addEventListener('click', download);
 wireDropZone();
 if (keyKnown()) void refreshList();
