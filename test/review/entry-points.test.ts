@@ -1,0 +1,176 @@
+/**
+ * Review before write through the API, the watched folder and a nightly job: each kind of doubt holds
+ * the import with nothing written (the sandbox holds no new customer); a correction or an approval then
+ * writes the rows with their codes; a second file of the same shape is not held.
+ */
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { JobRunner } from '../../src/schedule/job-runner.js';
+import { eventually, writeCalls } from '../helpers/engine.js';
+import { fixture, startApi, type ApiHarness } from '../api/helpers.js';
+import { definition, startWebhook, type Webhook } from '../schedule/helpers.js';
+import { list, newWatchDir, startWatcher } from '../watch/helpers.js';
+
+let api: ApiHarness;
+let webhook: Webhook;
+beforeAll(async () => {
+  webhook = await startWebhook();
+  api = await startApi({ env: { ALERT_WEBHOOK_URL: webhook.url } });
+});
+afterAll(async () => {
+  await api?.close();
+  await webhook?.close();
+});
+
+type PlanJson = {
+  state: string;
+  plan: { doubts: { rule: string }[]; columns: { header: string; target: string | null; source?: string }[] };
+};
+
+async function uploadAndHold(path: string, name: string): Promise<string> {
+  const answer = (await (await api.upload(await fixture(path), name)).json()) as { importId: string };
+  await eventually(async () => {
+    const view = (await (await api.call(`/imports/${answer.importId}`)).json()) as { state: string };
+    return view.state === 'needs-review' ? view : undefined;
+  });
+  return answer.importId;
+}
+
+const codes = () => api.h.sandbox.customers().map((c) => c.uniqueRefNo ?? '');
+
+describe('HTTP API', () => {
+  it.each([
+    ['fixtures/review/clerk-debtors.csv', ['key-guessed', 'unconfirmed-guess']],
+    ['fixtures/review/unknown-code-header.csv', ['key-guessed', 'unconfirmed-guess']],
+    ['fixtures/review/two-code-columns.csv', ['no-match-key']],
+  ])('%s is held for review with nothing written (%j)', async (path, rules) => {
+    const before = api.h.sandbox.customers().length;
+    const writes = writeCalls(api.h.sandbox);
+    const id = await uploadAndHold(path, path.split('/').pop() ?? 'file.csv');
+    const body = (await (await api.call(`/imports/${id}/plan`)).json()) as PlanJson;
+    expect(body.state).toBe('needs-review');
+    expect(body.plan.doubts.map((d) => d.rule)).toEqual(rules);
+    expect(api.h.sandbox.customers().length).toBe(before);
+    expect(writeCalls(api.h.sandbox)).toBe(writes);
+    // Approving is refused once it is no longer held; cancelling a held import ends it at once.
+    expect((await api.call(`/imports/${id}`, { method: 'DELETE' })).status).toBe(202);
+    expect((await api.call(`/imports/${id}/approve`, { method: 'POST' })).status).toBe(409);
+  });
+
+  it('the mapping endpoint corrects the reading; approval writes the rows with their codes; the same shape is not held again', async () => {
+    const id = await uploadAndHold('fixtures/review/two-code-columns.csv', 'odisha.csv');
+    const unknown = await api.call(`/imports/${id}/mapping`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ columns: { 'Ref A': 'customerCode' } }),
+    });
+    expect(unknown.status).toBe(400);
+    const put = await api.call(`/imports/${id}/mapping`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ columns: { 'Ref A': 'uniqueRefNo', 'Ref B': null } }),
+    });
+    expect(put.status).toBe(200);
+    const replanned = (await put.json()) as PlanJson;
+    expect(replanned.plan.doubts).toEqual([]);
+    expect(replanned.plan.columns.find((c) => c.header === 'Ref A')).toMatchObject({
+      target: 'uniqueRefNo',
+      source: 'mapping',
+    });
+    expect((await api.call(`/imports/${id}/approve`, { method: 'POST' })).status).toBe(202);
+    const done = await api.waitDone(id);
+    expect(done.state).toBe('done');
+    expect(done.counts.created).toBe(3);
+    expect(codes()).toEqual(expect.arrayContaining(['OD-11', 'OD-12', 'OD-13']));
+
+    // Next month's file: same headers, other rows. Read by the saved profile, written without a hold.
+    const csv =
+      'Party Name,Ref A,Ref B,Mobile\nRourkela Steel,OD-21,AX-921,9437012321\nCuttack Silver,OD-22,AX-922,9437012322\nSambalpur Sarees,OD-23,AX-923,9437012323\n';
+    const second = (await (await api.upload(csv, 'odisha-next.csv')).json()) as { importId: string };
+    const view = await api.waitDone(second.importId);
+    expect(view.state).toBe('done');
+    expect(view.counts.created).toBe(3);
+    expect(codes()).toEqual(expect.arrayContaining(['OD-21', 'OD-22', 'OD-23']));
+  });
+
+  it('documents the review routes in OpenAPI', async () => {
+    const doc = (await (await api.call('/docs/json')).json()) as { paths: Record<string, unknown> };
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/imports/{id}/plan', '/imports/{id}/mapping', '/imports/{id}/approve']),
+    );
+  });
+});
+
+describe('watched folder', () => {
+  it('a file in doubt waits in review/ with its plan; approved, it is imported and moves to done/', async () => {
+    const dir = await newWatchDir(api.h.dir);
+    const watcher = await startWatcher(api.h.app, dir, 200);
+    try {
+      const before = api.h.sandbox.customers().length;
+      await writeFile(
+        join(dir, 'inbox', 'clerk.csv'),
+        await fixture('fixtures/review/unknown-code-header.csv'),
+      );
+      const held = await eventually(async () => {
+        const names = await list(dir, 'review');
+        return names.some((n) => n.endsWith('__clerk.csv')) ? names : undefined;
+      });
+      expect(held.some((n) => n.endsWith('clerk.csv.plan.txt'))).toBe(true);
+      expect(held.some((n) => n.endsWith('clerk.csv.plan.json'))).toBe(true);
+      const claim = held.find((n) => n.endsWith('__clerk.csv')) ?? '';
+      const planText = await readFile(join(dir, 'review', `${claim}.plan.txt`), 'utf8');
+      expect(planText).toContain('Kennung');
+      expect(planText).toContain('key-guessed');
+      expect(api.h.sandbox.customers().length).toBe(before);
+      const sidecar = JSON.parse(await readFile(join(dir, 'review', `${claim}.claim.json`), 'utf8')) as {
+        importId: string;
+      };
+      expect((await api.h.app.imports.approve(sidecar.importId)).ok).toBe(true);
+      await eventually(async () => ((await list(dir, 'done')).includes(claim) ? true : undefined), 60_000);
+      expect(await list(dir, 'review')).toEqual([]);
+      expect(codes()).toEqual(expect.arrayContaining(['KX-2001', 'KX-2002', 'KX-2003', 'KX-2004']));
+    } finally {
+      await watcher.close();
+    }
+  });
+});
+
+describe('nightly job', () => {
+  it('a run whose reading is in doubt is held like a guardrail hold, with the alert; approving it writes', async () => {
+    const folder = join(api.h.dir, 'erp');
+    await mkdir(folder, { recursive: true });
+    await writeFile(join(folder, 'debtors.csv'), await fixture('fixtures/review/clerk-debtors.csv'));
+    const runner = new JobRunner(api.h.app);
+    const job = definition({
+      name: 'clerk-nightly',
+      source: { folder, glob: '*.csv' },
+      schedule: { cron: '0 2 * * *' },
+    });
+    const before = api.h.sandbox.customers().length;
+    const writes = writeCalls(api.h.sandbox);
+    const run = await runner.run(job);
+    expect(run.outcome).toBe('awaiting-approval');
+    expect(run.reason).toContain('Debtor ID');
+    expect(api.h.sandbox.customers().length).toBe(before);
+    expect(writeCalls(api.h.sandbox)).toBe(writes);
+    const alert = await eventually(async () =>
+      webhook.bodies.find((b) => b.kind === 'awaiting-approval' && b.job === 'clerk-nightly'),
+    );
+    expect(String(alert.message)).toContain('reading of the file is in doubt');
+
+    const approved = await runner.approve(job);
+    expect(approved.outcome).toBe('imported');
+    expect(codes()).toEqual(expect.arrayContaining(['DR-101', 'DR-102', 'DR-103', 'DR-104']));
+    // The repeated DR-101 is one customer, not two: the code is the match key.
+    expect(codes().filter((c) => c === 'DR-101')).toHaveLength(1);
+
+    // Tomorrow's export of the same shape runs without a hold.
+    await writeFile(
+      join(folder, 'debtors.csv'),
+      (await readFile(join(folder, 'debtors.csv'), 'utf8')).replace('Udupi Fisheries', 'Udupi Fisheries LLP'),
+    );
+    const tomorrow = await runner.run(job);
+    expect(tomorrow.outcome).toBe('imported');
+  });
+});
