@@ -6,7 +6,9 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { App } from '../../app.js';
 import { isOverrideField, unknownField } from '../../ingest/columns/reading-overrides.js';
 import type { ReviewAnswer } from '../../sync/import-service.js';
+import { assertRole, callerOf } from '../auth.js';
 import { ApiError } from '../errors.js';
+import { mustGet } from './imports.js';
 import { Approved, MappingBody, PlanAnswer } from '../review-schemas.js';
 import { ErrorSchema, ImportIdParams } from '../schemas.js';
 
@@ -23,8 +25,8 @@ export const reviewRoutes: FastifyPluginAsyncZod<{ app: App }> = async (server, 
       },
     },
     async (request) => {
-      const meta = await app.imports.get(request.params.id);
-      if (!meta) throw notFound(request.params.id);
+      // Samples are the file's own data: only who may see the import sees its plan.
+      const meta = await mustGet(app, request.params.id, callerOf(request));
       const plan = await app.imports.plan(meta.id);
       if (!plan)
         throw new ApiError(
@@ -49,6 +51,7 @@ export const reviewRoutes: FastifyPluginAsyncZod<{ app: App }> = async (server, 
       },
     },
     async (request) => {
+      await mustGet(app, request.params.id, assertRole(request, 'change'));
       const { columns } = request.body;
       for (const [header, field] of Object.entries(columns)) {
         if (field !== null && !isOverrideField(field))
@@ -72,6 +75,7 @@ export const reviewRoutes: FastifyPluginAsyncZod<{ app: App }> = async (server, 
       },
     },
     async (request, reply) => {
+      await mustGet(app, request.params.id, assertRole(request, 'change'));
       const answer = await app.imports.approve(request.params.id);
       if (!answer.ok) throw refused(request.params.id, answer);
       return reply.status(202).send({ importId: request.params.id, state: 'queued' as const });
