@@ -11,7 +11,7 @@
  * Re-sync: 100,000 customers already in EnKash, 1 % changed, at R = 50: adaptive (nothing configured)
  * beside fixed at 50 (and, with --resync-naive, the per-row search-then-write loop at R = 2000).
  *
- * Run: `npx tsx bench/sync.ts [--only a,b] [--scale 0.5] [--rows-b N] [--resync-naive]`
+ * Run: `npx tsx bench/sync.ts [--only name,prefix*] [--scale 0.5] [--reverse] [--rows-b N] [--resync-naive]`
  * (Redis on 127.0.0.1:6379). Prints a Markdown table and `uptime`, for the README.
  */
 import { execFileSync } from 'node:child_process';
@@ -28,6 +28,8 @@ const { values: args } = parseArgs({
     scale: { type: 'string', default: '1' },
     'rows-b': { type: 'string', default: '100000' },
     'resync-naive': { type: 'boolean', default: false },
+    /** Runs the selected scenarios last to first: a peer that ran second in one run runs first in the next. */
+    reverse: { type: 'boolean', default: false },
   },
 });
 const scale = Number(args.scale);
@@ -132,7 +134,9 @@ function scenarios(): Row[] {
     },
   );
   const only = args.only?.split(',');
-  return only ? list.filter((r) => only.some((o) => r.spec.name.startsWith(o))) : list;
+  const picks = (name: string, o: string) => (o.endsWith('*') ? name.startsWith(o.slice(0, -1)) : name === o);
+  const chosen = only ? list.filter((r) => only.some((o) => picks(r.spec.name, o))) : list;
+  return args.reverse ? chosen.reverse() : chosen;
 }
 
 /** Seconds from a limit change until the engine's rate was within `ok` of the new limit. */
