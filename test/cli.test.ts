@@ -42,7 +42,7 @@ async function cli(args: string[], env: Record<string, string> = {}) {
           LOG_LEVEL: 'warn',
           ...env,
         },
-        timeout: 60_000,
+        timeout: 170_000,
       },
     );
     return { code: 0, stdout, stderr };
