@@ -115,6 +115,8 @@ export const EnvSchema = z
     JOB_SOURCE_ROOTS: optionalString,
     /** Webhook receiving scheduler alerts (missing export, run held for approval) as a JSON POST. */
     ALERT_WEBHOOK_URL: optionalString.pipe(z.url().optional()),
+    /** Nightly URL sources and the webhook may reach private, loopback and link-local addresses. */
+    OUTBOUND_ALLOW_PRIVATE: bool(false),
 
     /** `customer-sync serve`: the HTTP API and the upload page. */
     API_PORT: int(8080, 0),
@@ -140,15 +142,28 @@ export const EnvSchema = z
   .superRefine((env, ctx) => {
     for (const problem of parseApiKeys(env.API_KEYS).problems)
       ctx.addIssue({ code: 'custom', path: ['API_KEYS'], message: problem });
-    // A real EnKash account must never be called with the sandbox's made-up credentials (failed logins
-    // count towards EnKash's lockout). Other hosts may be a sandbox (e.g. `http://sandbox:4010` in compose).
-    if (!env.ENKASH_BASE_URL || !isEnkashHost(env.ENKASH_BASE_URL)) return;
+    if (env.DATA_KEY !== undefined) {
+      const problem = weakDataKey(env.DATA_KEY);
+      if (problem) ctx.addIssue({ code: 'custom', path: ['DATA_KEY'], message: problem });
+    }
+    if (!env.ENKASH_BASE_URL || isLocalHost(env.ENKASH_BASE_URL)) return;
+    // Credentials and tokens cross this connection: only a local sandbox may be spoken to in clear.
+    if (new URL(env.ENKASH_BASE_URL).protocol !== 'https:') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ENKASH_BASE_URL'],
+        message:
+          'must be https:// (plain http only for a local host: localhost, a loopback address or a one-label name such as a compose service)',
+      });
+    }
+    // Any host that is not local may be EnKash itself (a proxy, a new domain): the sandbox's made-up
+    // credentials are refused for all of them, since failed logins count towards EnKash's lockout.
     for (const [name, value] of Object.entries(SANDBOX_DEFAULTS)) {
       if (env[name as keyof typeof SANDBOX_DEFAULTS] === value) {
         ctx.addIssue({
           code: 'custom',
           path: [name],
-          message: `must be set when ENKASH_BASE_URL points at EnKash (the sandbox's default is refused)`,
+          message: `must be set when ENKASH_BASE_URL is not a local host (the sandbox's default is refused)`,
         });
       }
     }
@@ -157,7 +172,7 @@ export const EnvSchema = z
       ctx.addIssue({
         code: 'custom',
         path: ['API_KEYS'],
-        message: `must not contain "${COMPOSE_DEMO_API_KEY}" (docker-compose.yml's public demo key) when ENKASH_BASE_URL points at EnKash`,
+        message: `must not contain "${COMPOSE_DEMO_API_KEY}" (docker-compose.yml's public demo key) when ENKASH_BASE_URL is not a local host`,
       });
     }
   });
@@ -167,6 +182,33 @@ export type Env = z.output<typeof EnvSchema>;
 /** EnKash's own domains (enkash.in, enkash.com and their subdomains). */
 export function isEnkashHost(url: string): boolean {
   return /(^|\.)enkash\.(in|com)$/i.test(new URL(url).hostname);
+}
+
+/**
+ * A host only this machine or its own network names: localhost (and *.localhost), a loopback address, or
+ * a one-label name (a compose or Kubernetes service such as `sandbox`). Everything else may be EnKash.
+ */
+export function isLocalHost(url: string): boolean {
+  const host = new URL(url).hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  if (host === 'localhost' || host.endsWith('.localhost') || host === '::1') return true;
+  if (/^127\.\d+\.\d+\.\d+$/.test(host)) return true;
+  return !host.includes('.') && !host.includes(':');
+}
+
+/**
+ * DATA_KEY seals personal data in Redis: exactly 32 bytes written as standard base64 (no character
+ * silently dropped), and not a made-up value (all one byte, a short repeated pattern, or ASCII text such
+ * as a password base64-encoded: 32 random bytes are all printable ASCII about once in 10^13).
+ */
+export function weakDataKey(text: string): string | null {
+  const hint = 'generate one with: openssl rand -base64 32';
+  if (!/^[A-Za-z0-9+/]{43}=$/.test(text)) {
+    return `must be exactly 32 bytes written in base64 (44 characters ending in "="); ${hint}`;
+  }
+  const bytes = Buffer.from(text, 'base64');
+  if (new Set(bytes).size < 16) return `is too regular to be a random key; ${hint}`;
+  if (bytes.every((b) => b >= 0x20 && b <= 0x7e)) return `is text, not a random key; ${hint}`;
+  return null;
 }
 
 export type Config = ReturnType<typeof toConfig>;
@@ -246,7 +288,8 @@ function toConfig(env: Env) {
       rescanMs: env.WATCH_RESCAN_MS,
       requireMarker: env.WATCH_REQUIRE_MARKER,
     },
-    alertWebhookUrl: env.ALERT_WEBHOOK_URL,
+    alertWebhook: { url: env.ALERT_WEBHOOK_URL, allowPrivate: env.OUTBOUND_ALLOW_PRIVATE },
+    outboundAllowPrivate: env.OUTBOUND_ALLOW_PRIVATE,
     api: {
       port: env.API_PORT,
       keys: parseApiKeys(env.API_KEYS).keys,

@@ -93,7 +93,7 @@ describe('docker-compose.yml', () => {
         ENKASH_USERNAME: 'u@example.com',
         ENKASH_PASSWORD: 'p',
         ENKASH_COMPANY_ID: 'CEKABCDEF1',
-        API_KEYS: `real-key,${COMPOSE_DEMO_API_KEY}`,
+        API_KEYS: `real-key-0123456789abcdefghij,${COMPOSE_DEMO_API_KEY}`,
       }),
     ).toThrow(/API_KEYS: must not contain "sandbox-demo-key-not-for-production"/);
   });

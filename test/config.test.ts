@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, EnvSchema, loadConfig } from '../src/config.js';
@@ -54,5 +55,41 @@ describe('config', () => {
       if (def === undefined) expect(shown, name).toBe('');
       else expect(String(def), name).toBe(shown);
     }
+  });
+});
+
+describe('secrets and EnKash hosts (issue 17)', () => {
+  const realCredentials = {
+    ENKASH_CLIENT_ID: 'c',
+    ENKASH_CLIENT_SECRET: 's',
+    ENKASH_USERNAME: 'u@example.com',
+    ENKASH_PASSWORD: 'p',
+    ENKASH_COMPANY_ID: 'CEKABCDEF1',
+  };
+
+  it('refuses a weak DATA_KEY: wrong length, invalid characters, all zeros, ASCII text', () => {
+    const good = randomBytes(32).toString('base64');
+    expect(loadConfig({ DATA_KEY: good }).dataKey).toBe(good);
+    for (const bad of [
+      Buffer.alloc(32).toString('base64'),
+      Buffer.from('correct horse battery staple 123').toString('base64'),
+      randomBytes(16).toString('base64'),
+      `${good.slice(0, 20)}!${good.slice(21)}`,
+    ])
+      expect(() => loadConfig({ DATA_KEY: bad }), bad).toThrow(/DATA_KEY: /);
+  });
+
+  it('wants https for EnKash except on a local host, and the sandbox credentials only there', () => {
+    expect(() => loadConfig({ ENKASH_BASE_URL: 'http://ar.example.com', ...realCredentials })).toThrow(
+      /ENKASH_BASE_URL: must be https/,
+    );
+    expect(() => loadConfig({ ENKASH_BASE_URL: 'https://ar-proxy.example.com' })).toThrow(
+      /ENKASH_CLIENT_SECRET: must be set when ENKASH_BASE_URL is not a local host/,
+    );
+    for (const local of ['http://127.0.0.1:4010', 'http://localhost:4010', 'http://sandbox:4010'])
+      expect(loadConfig({ ENKASH_BASE_URL: local }).enkash.baseUrl).toBe(local);
+    expect(
+      loadConfig({ ENKASH_BASE_URL: 'https://ar-proxy.example.com', ...realCredentials }).enkash.baseUrl,
+    ).toBe('https://ar-proxy.example.com');
   });
 });

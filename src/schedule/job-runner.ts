@@ -125,7 +125,8 @@ export class JobRunner {
   }
 
   private async fetch(job: JobDefinition): Promise<SourceFile> {
-    if (!isFolderSource(job.source)) return download(job.source, join(this.filesDir, job.name));
+    if (!isFolderSource(job.source))
+      return download(job.source, join(this.filesDir, job.name), this.app.config.outboundAllowPrivate);
     const newest = await newestInFolder(job.source, this.app.config.paths.jobSourceRoots);
     if (!newest) throw new Error(`no file matching ${job.source.glob} in ${job.source.folder}`);
     return copyFromFolder(newest, join(this.filesDir, job.name));
@@ -262,7 +263,7 @@ export class JobRunner {
     message: string,
     extra: Record<string, unknown> = {},
   ) {
-    return raiseAlert(this.app.logger, this.app.config.alertWebhookUrl, {
+    return raiseAlert(this.app.logger, this.app.config.alertWebhook, {
       kind,
       job: job.name,
       message,

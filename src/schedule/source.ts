@@ -11,6 +11,7 @@ import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { UserError } from '../domain/errors.js';
 import { DEFAULT_READ_LIMITS } from '../ingest/read/limits.js';
 import { privateCopy } from '../ingest/read/private-copy.js';
+import { OutboundRefused, outboundFetch } from './outbound.js';
 import type { FolderSource, UrlSource } from './job-definition.js';
 
 export type SourceFile = { path: string; name: string; mtimeMs: number };
@@ -87,15 +88,23 @@ export async function copyFromFolder(file: SourceFile, dir: string): Promise<Sou
   return { ...file, path };
 }
 
-export async function download(source: UrlSource, dir: string): Promise<SourceFile> {
+export async function download(source: UrlSource, dir: string, allowPrivate: boolean): Promise<SourceFile> {
   await mkdir(dir, { recursive: true });
   const url = new URL(source.url);
   const name = `download-${Date.now()}${extname(url.pathname).slice(0, 8)}`;
   const path = join(dir, name);
   const signal = AbortSignal.timeout(source.timeoutMs);
-  const response = await fetch(url, { headers: source.headers ?? {}, signal, redirect: 'follow' });
   // The URL may carry a token in its query: messages name the host and path only.
   const where = `${url.origin}${url.pathname}`;
+  // https unless the job's own URL says http; redirects and private addresses as outbound.ts allows.
+  const response = await outboundFetch(
+    url,
+    { headers: source.headers ?? {}, signal },
+    { allowPrivate, allowHttp: url.protocol === 'http:' },
+  ).catch((err: unknown) => {
+    if (err instanceof OutboundRefused) throw new UserError(`${where}: ${err.message}`);
+    throw err;
+  });
   if (!response.ok || !response.body) throw new Error(`${where} answered HTTP ${response.status}`);
   const declared = Number(response.headers.get('content-length') ?? '0');
   if (declared > source.maxBytes)
@@ -113,7 +122,11 @@ export async function download(source: UrlSource, dir: string): Promise<SourceFi
     },
   });
   try {
-    await pipeline(Readable.fromWeb(response.body as WebReadableStream), cap, createWriteStream(path));
+    await pipeline(
+      Readable.fromWeb(response.body as WebReadableStream),
+      cap,
+      createWriteStream(path, { mode: 0o600 }),
+    );
   } catch (err) {
     await rm(path, { force: true });
     throw err;

@@ -120,6 +120,7 @@ describe(`scenario 13 (${PROFILE}): leak scan`, () => {
         RETRY_ATTEMPTS: '3',
         WORKER_CONCURRENCY: '16',
         ALERT_WEBHOOK_URL: webhook.url,
+        OUTBOUND_ALLOW_PRIVATE: 'true',
       },
     });
     const harness = h;
