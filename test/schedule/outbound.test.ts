@@ -3,7 +3,7 @@
  * the alert webhook. Loopback stands in for "a private address" (it is one), so the same servers show both
  * the refusal (default) and what is allowed with OUTBOUND_ALLOW_PRIVATE=true.
  */
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -17,7 +17,7 @@ import { Writable } from 'node:stream';
 
 type Seen = { path: string; headers: IncomingHttpHeaders };
 
-async function serve(handler: (path: string, res: import('node:http').ServerResponse) => void) {
+async function serve(handler: (path: string, res: ServerResponse) => void) {
   const seen: Seen[] = [];
   const server: Server = createServer((req, res) => {
     seen.push({ path: req.url ?? '', headers: req.headers });
