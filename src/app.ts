@@ -104,6 +104,7 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
       concurrency: config.sync.concurrency,
       rateLimitedMaxRetries: config.sync.rateLimitedMaxRetries,
       lockMs: config.sync.lockMs,
+      reportTimezone: config.reportTimezone,
       profiles: new MappingProfiles(redis, prefix),
     };
     const imports = new ImportService(

@@ -5,6 +5,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { parseApiKeys } from './domain/api-keys.js';
+import { DEFAULT_REPORT_TIMEZONE, isTimeZone } from './report/local-time.js';
 import { PATTERNS } from './contract/enkash-api.js';
 import { MATCH_KEYS, SYNC_MODES } from './domain/types.js';
 
@@ -94,6 +95,10 @@ export const EnvSchema = z
     FINGERPRINT_TTL_DAYS: int(30, 1),
 
     REPORT_DIR: z.string().default('reports'),
+    REPORT_TIMEZONE: z
+      .string()
+      .default(DEFAULT_REPORT_TIMEZONE)
+      .refine(isTimeZone, 'must be an IANA time zone, like Asia/Kolkata or UTC'),
     STATE_DIR: z.string().default('.customer-sync'),
     /** 32 bytes, base64: seals row data kept in Redis. Unset: a key generated once in STATE_DIR. */
     DATA_KEY: optionalString,
@@ -272,6 +277,7 @@ function toConfig(env: Env) {
       retentionSec: env.JOB_RETENTION_SEC,
       fingerprintTtlSec: env.FINGERPRINT_TTL_DAYS * 24 * 3600,
     },
+    reportTimezone: env.REPORT_TIMEZONE,
     paths: {
       reportDir: env.REPORT_DIR,
       stateDir: env.STATE_DIR,

@@ -1,6 +1,7 @@
 /** The lines of results.xlsx's Summary sheet, as plain data (the XLSX writer only lays them out). */
 import { OUTCOMES } from '../domain/types.js';
 import type { OutcomeCounts } from './reconcile.js';
+import { DEFAULT_REPORT_TIMEZONE, localTimestamp } from './local-time.js';
 import type { ReportSummary } from './types.js';
 
 export type SummaryLine =
@@ -46,13 +47,18 @@ function countLines(counts: OutcomeCounts, extras: SummaryExtras): SummaryLine[]
   ];
 }
 
+export function zoneOf(s: ReportSummary): string {
+  return s.timezone ?? DEFAULT_REPORT_TIMEZONE;
+}
+
 function timingLines(s: ReportSummary): SummaryLine[] {
   const calls = Object.entries(s.enkashCalls ?? {});
   return [
     { kind: 'heading', label: 'Timings' },
-    { kind: 'value', label: 'Queued at', value: s.timings.queuedAt },
-    { kind: 'value', label: 'Started at', value: s.timings.startedAt },
-    { kind: 'value', label: 'Finished at', value: s.timings.finishedAt },
+    { kind: 'value', label: 'Time zone', value: zoneOf(s) },
+    { kind: 'value', label: 'Queued at', value: localTimestamp(s.timings.queuedAt, zoneOf(s)) },
+    { kind: 'value', label: 'Started at', value: localTimestamp(s.timings.startedAt, zoneOf(s)) },
+    { kind: 'value', label: 'Finished at', value: localTimestamp(s.timings.finishedAt, zoneOf(s)) },
     { kind: 'value', label: 'Duration (s)', value: Math.round(s.timings.durationMs) / 1000 },
     ...(calls.length ? [{ kind: 'heading', label: 'EnKash calls' } as const] : []),
     ...calls.map(([op, n]): SummaryLine => ({ kind: 'value', label: op, value: n })),

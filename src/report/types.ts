@@ -19,7 +19,10 @@ export type ReportSummary = {
   totalsRowsSkipped: number;
   /** Column warnings (unused columns, the column map's origin). */
   warnings: string[];
+  /** UTC, ISO 8601 (machine-readable); summary.json adds them in `timezone` as `timingsLocal`. */
   timings: { queuedAt: string; startedAt: string; finishedAt: string; durationMs: number };
+  /** The zone the report shows times in (REPORT_TIMEZONE; default Asia/Kolkata). */
+  timezone?: string;
   /** EnKash calls made, by operation (create, search, update, …). */
   enkashCalls?: Record<string, number>;
   /** How the file was read (src/ingest/plan/reading-plan.ts): sheets, header row, columns, doubts. */
@@ -74,6 +77,9 @@ export type ReportSummaryFile = ReportSummary & {
   errorRows: number;
   failedRows: number;
   errorsCsvColumns: 'source' | 'results';
+  timezone: string;
+  /** The timings in `timezone`, with the offset: `2026-12-06T12:18:38+05:30`. */
+  timingsLocal: { queuedAt: string; startedAt: string; finishedAt: string };
   /** File names relative to the report folder. */
   files: typeof REPORT_FILE_NAMES;
   /** Always true: a report that does not reconcile is never published. */

@@ -14,7 +14,8 @@ import { makeTempBeside, publishDir } from './publish-dir.js';
 import { RowTally, type OutcomeCounts } from './reconcile.js';
 import { isRetryableFailure, isRowToFix, resultCells } from './result-cells.js';
 import { ResultsXlsxWriter } from './results-xlsx.js';
-import { summaryLines } from './summary-sheet.js';
+import { localTimestamp } from './local-time.js';
+import { summaryLines, zoneOf } from './summary-sheet.js';
 import {
   REPORT_FILE_NAMES,
   type ReportFiles,
@@ -76,6 +77,12 @@ async function writeAll(temp: string, input: ReportInput, w: Writers): Promise<W
     errorRows,
     failedRows,
     errorsCsvColumns: errors.columns,
+    timezone: zoneOf(input.summary),
+    timingsLocal: {
+      queuedAt: localTimestamp(input.summary.timings.queuedAt, zoneOf(input.summary)),
+      startedAt: localTimestamp(input.summary.timings.startedAt, zoneOf(input.summary)),
+      finishedAt: localTimestamp(input.summary.timings.finishedAt, zoneOf(input.summary)),
+    },
     files: REPORT_FILE_NAMES,
     reconciled: true,
   };

@@ -12,7 +12,7 @@ import { writeReport } from '../report/write-report.js';
 import { pathExists } from '../domain/path-exists.js';
 import { canMove } from '../domain/import-lifecycle.js';
 
-export type FinalizeDeps = { store: ImportStore; logger: Logger };
+export type FinalizeDeps = { store: ImportStore; logger: Logger; reportTimezone?: string };
 
 export async function runFinalizeJob(deps: FinalizeDeps, importId: string): Promise<void> {
   const meta = await deps.store.get(importId);
@@ -21,6 +21,7 @@ export async function runFinalizeJob(deps: FinalizeDeps, importId: string): Prom
   const finishedAt = new Date().toISOString();
   const plan = await deps.store.getPlan<ReadingPlan>(importId);
   const summary = summaryOf(meta, finishedAt);
+  if (deps.reportTimezone) summary.timezone = deps.reportTimezone;
   if (plan) {
     const read = { rows: summary.rowsRead, blank: meta.blankRows, totals: meta.totalsRows };
     summary.plan = planWithCounts(plan, meta.options.dryRun ? { ...read, counts: meta.counts } : read);

@@ -17,6 +17,8 @@ export type ValidateOptions = {
   matchKey: MatchKeyField;
   companyId?: string;
   reportDir: string;
+  /** REPORT_TIMEZONE: the zone the report shows its times in. */
+  timezone?: string;
 };
 
 export async function validateFile(path: string, options: ValidateOptions): Promise<ReportFiles> {
@@ -35,6 +37,7 @@ export async function validateFile(path: string, options: ValidateOptions): Prom
     totalsRowsSkipped: 0,
     warnings: file.warnings,
     timings: { queuedAt: startedAt, startedAt, finishedAt: startedAt, durationMs: 0 },
+    ...(options.timezone ? { timezone: options.timezone } : {}),
   };
 
   // One pass over the file: the writer reads the summary's counts only after the last result.

@@ -31,6 +31,8 @@ export type EngineDeps = ImportDeps & {
   concurrency: number;
   rateLimitedMaxRetries: number;
   lockMs: number;
+  /** REPORT_TIMEZONE: the zone reports show their times in. */
+  reportTimezone?: string;
 };
 
 export type Workers = { close(timeoutMs: number): Promise<{ timedOut: boolean }> };

@@ -54,6 +54,7 @@ async function runValidate(file: string, flags: ValidateFlags): Promise<number> 
       matchKey: flags.matchKey ?? config.sync.matchKey,
       companyId: config.enkash.companyId,
       reportDir,
+      timezone: config.reportTimezone,
       ...(flags.sheet ? { sheet: flags.sheet } : {}),
       ...(flags.preset ? { preset: flags.preset } : {}),
       ...(flags.mapping ? { mapping: resolve(flags.mapping) } : {}),

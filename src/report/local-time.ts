@@ -1,0 +1,41 @@
+/**
+ * Report times in the reader's zone: an ISO 8601 timestamp with its offset (`2026-12-06T12:18:38+05:30`),
+ * so the moment is exact and readable by a person in India (or wherever REPORT_TIMEZONE says) at once.
+ */
+
+/** Where customer-sync's users are; REPORT_TIMEZONE changes it. */
+export const DEFAULT_REPORT_TIMEZONE = 'Asia/Kolkata';
+
+export function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-CA', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** `iso` (any ISO 8601 time) as local time in `timeZone`, with the offset; '' for an empty input. */
+export function localTimestamp(iso: string, timeZone: string): string {
+  if (!iso) return '';
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-CA', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+      timeZoneName: 'longOffset',
+    })
+      .formatToParts(date)
+      .map((p) => [p.type, p.value]),
+  );
+  // "GMT+05:30", or "GMT" for a zero offset.
+  const offset = (parts.timeZoneName ?? 'GMT').replace(/^GMT/, '') || '+00:00';
+  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}:${parts.second}${offset}`;
+}
