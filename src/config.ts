@@ -68,7 +68,7 @@ export const EnvSchema = z
     ENKASH_RATE_ADAPTIVE: bool(true),
     ENKASH_TIMEOUT_MS: int(15_000, 100),
     /** Added to the 1-second rate window: covers arrival jitter at EnKash (src/enkash/rate-limiter.ts). */
-    ENKASH_RATE_MARGIN_MS: int(100, 0),
+    ENKASH_RATE_MARGIN_MS: int(150, 0),
     ENKASH_MAX_CONNECTIONS: int(32, 1),
     ENKASH_DEACTIVATE_PATH: z.string().startsWith('/').default('/api/v0/customer/deactivate/{customerId}'),
     ENKASH_TOKEN_REFRESH_MARGIN_SEC: int(120),

@@ -69,7 +69,7 @@ describe('must hold across processes', () => {
     const prefix = bed.prefix();
     // The fixed limiter's own guarantee (ENKASH_RATE_ADAPTIVE=false); the adaptive rate, which uses the
     // same window, is measured by bench/sync.
-    const config = { ratePerSec: R, rateAdaptive: false, maxConnections: 8 };
+    const config = { ratePerSec: R, rateAdaptive: false, rateMarginMs: 100, maxConnections: 8 };
     const other = await child({ baseUrl: sandbox.url, prefix, config });
     const client = bed.client(sandbox.url, { prefix, config });
 
