@@ -11,13 +11,18 @@ import { resolve } from 'node:path';
 import multipart from '@fastify/multipart';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { App } from '../app.js';
 import { ADMIN_PATH, mountBullBoard } from './admin.js';
 import { parseApiKeys, type ApiKey } from '../domain/api-keys.js';
 import { FailureBrake, keyChecker, requireKey } from './auth.js';
-import { installErrorHandler } from './errors.js';
+import { errorBody, installErrorHandler } from './errors.js';
 import { createMetrics } from './metrics.js';
 import { metricsRoute, probeRoutes } from './routes/health.js';
 import { enkashRateRoutes } from './routes/enkash-rate.js';
@@ -37,6 +42,69 @@ export type ApiServerOptions = {
   uploadDir?: string;
   maxUploadBytes?: number;
 };
+
+/**
+ * On every answer, /docs and /admin/queues included: no framing (clickjacking), no loads from elsewhere,
+ * no referrer. Inline scripts and styles stay allowed: Bull Board's and Swagger UI's pages use them.
+ */
+const SECURITY_HEADERS: [string, string][] = [
+  ['x-content-type-options', 'nosniff'],
+  ['x-frame-options', 'DENY'],
+  [
+    'content-security-policy',
+    "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; " +
+      "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; object-src 'none'; " +
+      "base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+  ],
+  ['referrer-policy', 'no-referrer'],
+  ['cross-origin-opener-policy', 'same-origin'],
+  ['cross-origin-resource-policy', 'same-origin'],
+];
+
+const LOOPBACK_NAMES = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
+
+/**
+ * `--insecure-no-auth` answers anyone who reaches it, so it must be reachable only from this machine's
+ * own pages: a Host that is not a loopback name (DNS rebinding), an Origin of another site or a
+ * cross-site Sec-Fetch-Site (a page elsewhere posting to localhost) is refused.
+ */
+function refuseForeignRequests(app: App) {
+  return async (request: FastifyRequest, reply: FastifyReply) => {
+    const host = hostName(request.headers.host ?? '');
+    const origin = request.headers.origin;
+    const site = request.headers['sec-fetch-site'];
+    const originHost = origin ? hostName(safeHost(origin)) : null;
+    const foreign =
+      !LOOPBACK_NAMES.has(host) ||
+      (origin !== undefined && (originHost === null || !LOOPBACK_NAMES.has(originHost))) ||
+      (typeof site === 'string' && site !== 'same-origin' && site !== 'none');
+    if (!foreign) return;
+    app.logger.warn(
+      { event: 'api_foreign_request_refused', host: request.headers.host, origin, site },
+      'request refused: --insecure-no-auth answers only this machine',
+    );
+    return reply
+      .status(403)
+      .send(
+        errorBody('FORBIDDEN', 'this server runs without keys and answers only pages of 127.0.0.1/localhost'),
+      );
+  };
+}
+
+function hostName(hostHeader: string): string {
+  const h = hostHeader.trim().toLowerCase();
+  if (h.startsWith('[')) return h.slice(0, h.indexOf(']') + 1);
+  const colon = h.lastIndexOf(':');
+  return colon >= 0 ? h.slice(0, colon) : h;
+}
+
+function safeHost(origin: string): string {
+  try {
+    return new URL(origin).host;
+  } catch {
+    return '';
+  }
+}
 
 /** Routes a probe or a person may reach without a key. */
 const PUBLIC = new Set(['/healthz', '/readyz']);
@@ -68,14 +136,15 @@ export async function buildApiServer(app: App, options: ApiServerOptions = {}): 
   installErrorHandler(server);
   server.decorateRequest('caller', null);
   server.addHook('onSend', async (_request, reply) => {
-    reply.header('x-content-type-options', 'nosniff');
+    for (const [name, value] of SECURITY_HEADERS) reply.header(name, value);
   });
+  if (options.insecureNoAuth) server.addHook('onRequest', refuseForeignRequests(app));
   await registerDocs(server);
 
   const metrics = createMetrics(app);
   server.addHook('onClose', async () => metrics.close());
 
-  await server.register(probeRoutes, { app });
+  await server.register(probeRoutes, { app, check });
   await server.register(webRoutes);
   await server.register(async (scope) => {
     scope.addHook('onRequest', requireKey(check, brake));

@@ -63,6 +63,9 @@ export function reportFatal(err: unknown): number {
 }
 
 async function main(): Promise<void> {
+  // Everything customer-sync writes holds customers' personal data (uploads, reports, state, the
+  // watched folder's notes, nightly downloads): files 0600 and folders 0700, whoever forgot a mode.
+  process.umask(0o077);
   loadEnvFile();
   tuneHeap(heapGrowingPercent());
   await buildProgram().parseAsync(process.argv);

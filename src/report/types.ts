@@ -92,3 +92,13 @@ export type ReportOptions = {
   /** Rows per Results sheet, header included (Excel's limit, 1,048,576, by default; lower in tests). */
   xlsxMaxRowsPerSheet?: number;
 };
+
+/**
+ * An import's options as a report shows them: no server path (the report folder, a mapping file's
+ * location) — a report is mailed and shared; a mapping file is named by its file name only.
+ */
+export function reportOptions(options: Record<string, unknown>): Record<string, unknown> {
+  const { reportDir: _reportDir, mapping, ...rest } = options;
+  const name = typeof mapping === 'string' ? mapping.split(/[\\/]/).pop() : undefined;
+  return { ...rest, ...(name ? { mapping: name } : {}) };
+}

@@ -11,6 +11,7 @@ import type { ReportSummary } from '../report/types.js';
 import { writeReport } from '../report/write-report.js';
 import { pathExists } from '../domain/path-exists.js';
 import { canMove } from '../domain/import-lifecycle.js';
+import { reportOptions } from '../report/types.js';
 
 export type FinalizeDeps = { store: ImportStore; logger: Logger; reportTimezone?: string };
 
@@ -50,7 +51,7 @@ export function summaryOf(meta: ImportMeta, finishedAt: string): ReportSummary {
     origin: meta.origin,
     kind: meta.kind,
     dryRun: meta.options.dryRun,
-    options: { ...meta.options },
+    options: reportOptions(meta.options),
     rowsRead: meta.total ?? meta.done,
     blankRowsSkipped: meta.blankRows,
     totalsRowsSkipped: meta.totalsRows,

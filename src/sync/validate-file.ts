@@ -9,6 +9,7 @@ import type { ParsedRow, RowResult, MatchKeyField } from '../domain/types.js';
 import type { ReportFiles, ReportSummary } from '../report/types.js';
 import { writeReport } from '../report/write-report.js';
 import { cellText, ingestFile } from '../ingest/ingest-file.js';
+import { reportOptions } from '../report/types.js';
 
 export type ValidateOptions = {
   sheet?: string;
@@ -31,7 +32,7 @@ export async function validateFile(path: string, options: ValidateOptions): Prom
     origin: 'cli',
     kind: 'validate',
     dryRun: true,
-    options: { ...options },
+    options: reportOptions(options),
     rowsRead: 0,
     blankRowsSkipped: 0,
     totalsRowsSkipped: 0,

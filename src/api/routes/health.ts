@@ -2,6 +2,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { App } from '../../app.js';
+import { presentedKey, type KeyCheck } from '../auth.js';
 import type { ApiMetrics } from '../metrics.js';
 
 const READY_TIMEOUT_MS = 5_000;
@@ -9,11 +10,15 @@ const READY_TIMEOUT_MS = 5_000;
 const Health = z.object({ status: z.literal('ok') });
 const Ready = z.object({
   status: z.enum(['ready', 'not-ready']),
-  checks: z.object({ redis: z.string(), enkash: z.string() }),
+  /** Only for a caller with a valid API key: the reasons name keys, hosts and variables. */
+  checks: z.object({ redis: z.string(), enkash: z.string() }).optional(),
 });
 
 /** Routes that answer without an API key (load balancers and orchestrators probe them). */
-export const probeRoutes: FastifyPluginAsyncZod<{ app: App }> = async (server, { app }) => {
+export const probeRoutes: FastifyPluginAsyncZod<{ app: App; check: KeyCheck | null }> = async (
+  server,
+  { app, check: keyCheck },
+) => {
   server.get(
     '/healthz',
     { schema: { summary: 'The process is up', tags: ['health'], response: { 200: Health } } },
@@ -29,7 +34,7 @@ export const probeRoutes: FastifyPluginAsyncZod<{ app: App }> = async (server, {
         response: { 200: Ready, 503: Ready },
       },
     },
-    async (_request, reply) => {
+    async (request, reply) => {
       const [redis, enkash] = await Promise.all([
         // Not connected: say so at once rather than after the timeout (the command would only queue).
         check(() =>
@@ -41,9 +46,12 @@ export const probeRoutes: FastifyPluginAsyncZod<{ app: App }> = async (server, {
         check(() => app.client.tokens.getToken(AbortSignal.timeout(READY_TIMEOUT_MS))),
       ]);
       const ready = redis === 'ok' && enkash === 'ok';
+      // Anyone may probe; only a key holder (or a keyless demo) learns why it is not ready.
+      const key = presentedKey(request.headers.authorization, false);
+      const detailed = keyCheck === null || (key !== null && keyCheck(key) !== null);
       return reply
         .status(ready ? 200 : 503)
-        .send({ status: ready ? 'ready' : 'not-ready', checks: { redis, enkash } });
+        .send({ status: ready ? 'ready' : 'not-ready', ...(detailed ? { checks: { redis, enkash } } : {}) });
     },
   );
 };

@@ -55,6 +55,12 @@ async function runServe(flags: ServeFlags): Promise<void> {
     if (flags.localWorker) app.startWorkers(concurrency === undefined ? {} : { concurrency });
     const server = await buildApiServer(app, { insecureNoAuth: flags.insecureNoAuth === true });
     const host = flags.host ?? (flags.insecureNoAuth ? '127.0.0.1' : '0.0.0.0');
+    // Without keys, anyone who reaches the port could read and write every customer: loopback only.
+    if (flags.insecureNoAuth && !['127.0.0.1', '::1', 'localhost'].includes(host)) {
+      throw new UserError(
+        `--insecure-no-auth listens on 127.0.0.1 only, not on ${host}: set API_KEYS to serve others`,
+      );
+    }
     await server.listen({ port: port ?? config.api.port, host });
     const address = server.server.address();
     const bound = typeof address === 'object' && address ? address.port : port;

@@ -93,6 +93,12 @@ async function startParts(
     }
     const server = await buildApiServer(app, { insecureNoAuth: flags.insecureNoAuth === true });
     const host = flags.host ?? (flags.insecureNoAuth ? '127.0.0.1' : '0.0.0.0');
+    // Without keys, anyone who reaches the port could read and write every customer: loopback only.
+    if (flags.insecureNoAuth && !['127.0.0.1', '::1', 'localhost'].includes(host)) {
+      throw new UserError(
+        `--insecure-no-auth listens on 127.0.0.1 only, not on ${host}: set API_KEYS to serve others`,
+      );
+    }
     await server.listen({ port: port ?? config.api.port, host });
     stops.push(async () => void (await server.close()));
     const address = server.server.address();
