@@ -65,7 +65,7 @@ export type ImportMeta = {
   reportDir?: string;
   /** EnKash calls made for this import, by operation. */
   calls: Record<string, number>;
-  /** Why the reading is in doubt (rule: message), when the plan has doubts; no personal data. */
+  /** Why the reading is in doubt (rule: message); sealed in Redis, as the messages quote headers. */
   doubts: { rule: string; message: string }[];
   /** How many times the import was approved after a hold (each approval runs a new import job). */
   reviewRound: number;
@@ -82,7 +82,7 @@ const FINISH_PARSING = RedisScript.load('finishParsing-1');
  * Free text about a file can quote its cells (a data row taken for the header row, a bad cell): these
  * fields are sealed like row data, whatever masking their messages already had.
  */
-const SEALED_FIELDS = ['error', 'warnings', 'headers'] as const;
+const SEALED_FIELDS = ['error', 'warnings', 'headers', 'doubts'] as const;
 const SEALED_MARK = 'sealed:';
 
 export class ImportStore {
@@ -167,17 +167,17 @@ export class ImportStore {
       cancelRequested: h.cancelRequested === '1',
       reportDir: h.reportDir,
       calls,
-      doubts: JSON.parse(h.doubts ?? '[]') as ImportMeta['doubts'],
+      doubts: JSON.parse(this.unseal(h.doubts) ?? '[]') as ImportMeta['doubts'],
       reviewRound: Number(h.reviewRound ?? 0),
     };
   }
 
   /** The reading plan, sealed: it holds sample values from the file (personal data). */
   async setPlan(id: string, plan: unknown, doubts: ImportMeta['doubts']) {
-    await this.redis.hset(this.keys.meta(id), {
-      plan: this.sealer.seal(plan),
-      doubts: JSON.stringify(doubts),
-    });
+    await this.redis.hset(
+      this.keys.meta(id),
+      this.sealFields({ plan: this.sealer.seal(plan), doubts: JSON.stringify(doubts) }),
+    );
   }
 
   async getPlan<T>(id: string): Promise<T | null> {

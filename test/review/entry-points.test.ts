@@ -16,7 +16,7 @@ let api: ApiHarness;
 let webhook: Webhook;
 beforeAll(async () => {
   webhook = await startWebhook();
-  api = await startApi({ env: { ALERT_WEBHOOK_URL: webhook.url } });
+  api = await startApi({ env: { ALERT_WEBHOOK_URL: webhook.url, OUTBOUND_ALLOW_PRIVATE: 'true' } });
 });
 afterAll(async () => {
   await api?.close();
