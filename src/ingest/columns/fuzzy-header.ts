@@ -82,7 +82,9 @@ export function canonicalWords(header: string): string[] {
   const words = joinInitials(spaced.split(/[^\p{L}\p{N}]+/u).filter((w) => w !== ''));
   const out = new Set<string>();
   for (const word of words) {
-    for (const w of (ABBREVIATIONS[word] ?? word).split(' ')) if (!FILLER.has(w)) out.add(w);
+    // Own keys only: a header word like `constructor` or `__proto__` must not reach Object.prototype.
+    const canonical = Object.hasOwn(ABBREVIATIONS, word) ? ABBREVIATIONS[word]! : word;
+    for (const w of canonical.split(' ')) if (!FILLER.has(w)) out.add(w);
   }
   return [...out].sort();
 }

@@ -103,7 +103,7 @@ function contactNumberIn(words: string[]): { number: number; rest: string[] } | 
   const at = digitAt >= 0 ? digitAt : ordinalAt;
   const word = words[at];
   if (word === undefined) return undefined;
-  const number = digitAt >= 0 ? Number(word) : (ORDINALS[word] ?? 0);
+  const number = digitAt >= 0 ? Number(word) : Object.hasOwn(ORDINALS, word) ? (ORDINALS[word] ?? 0) : 0;
   // "2nd" arrives as "2", "nd".
   const skip = ORDINAL_SUFFIXES.has(words[at + 1] ?? '') ? 2 : 1;
   return { number, rest: [...words.slice(0, at), ...words.slice(at + skip)] };

@@ -46,3 +46,16 @@ describe('matchFuzzy', () => {
     expect(fuzzy('Acct Cd')?.confidence ?? 0).toBeGreaterThan(fuzzy('Custmer Code')?.confidence ?? 1);
   });
 });
+
+describe('header words that name Object.prototype members', () => {
+  it('are plain words, never the prototype (a hostile header row must not break the reader)', () => {
+    expect(canonicalWords('constructor __proto__ hasOwnProperty')).toEqual([
+      'constructor',
+      'has',
+      'own',
+      'property',
+      'proto',
+    ]);
+    expect(canonicalWords('Customer constructor')).toEqual(['constructor', 'customer']);
+  });
+});
