@@ -72,7 +72,11 @@ describe('watched folder', () => {
       const failed = await eventually(
         async () => {
           const names = await list(dir, 'failed');
-          return names.some((n) => n.endsWith('__again.csv.duplicate.txt')) ? names : undefined;
+          // The note is written before the file is moved beside it: wait for both.
+          const settled =
+            names.some((n) => n.endsWith('__again.csv.duplicate.txt')) &&
+            names.some((n) => n.endsWith('__again.csv'));
+          return settled ? names : undefined;
         },
         60_000,
         'again.csv reported as duplicate',
