@@ -17,6 +17,9 @@ import { MappingProfiles } from './queue/mapping-profiles.js';
 import { loadSealer, type Sealer } from './queue/sealer.js';
 import { ImportService } from './sync/import-service.js';
 import { startWorkers, type EngineDeps, type Workers } from './sync/workers.js';
+import { startSweeper } from './retention/sweep.js';
+
+const HOUR_MS = 3600 * 1000;
 
 export type App = {
   config: Config;
@@ -128,6 +131,14 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
       engine,
       startWorkers(o = {}) {
         const w = startWorkers({ ...engine, concurrency: o.concurrency ?? engine.concurrency });
+        if (workers.length === 0) {
+          const stop = startSweeper(
+            { uploads: config.api.uploadDir, reports: config.paths.reportDir },
+            config.paths.fileRetentionDays * 24 * HOUR_MS,
+            logger,
+          );
+          closers.push(async () => stop());
+        }
         workers.push(w);
         return w;
       },

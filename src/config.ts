@@ -92,6 +92,8 @@ export const EnvSchema = z
     /** BullMQ job lock; a killed worker's rows go back to the queue after about this long. */
     WORKER_LOCK_MS: int(30_000, 1_000),
     JOB_RETENTION_SEC: int(7 * 24 * 3600, 60),
+    /** Uploads and report folders older than this are deleted (src/retention/sweep.ts). */
+    FILE_RETENTION_DAYS: int(30, 1),
     FINGERPRINT_TTL_DAYS: int(30, 1),
 
     REPORT_DIR: z.string().default('reports'),
@@ -147,6 +149,14 @@ export const EnvSchema = z
   .superRefine((env, ctx) => {
     for (const problem of parseApiKeys(env.API_KEYS).problems)
       ctx.addIssue({ code: 'custom', path: ['API_KEYS'], message: problem });
+    if (env.FILE_RETENTION_DAYS * 24 * 3600 < env.JOB_RETENTION_SEC) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['FILE_RETENTION_DAYS'],
+        message:
+          'must keep files at least as long as JOB_RETENTION_SEC keeps imports in Redis (their reports are downloaded through them)',
+      });
+    }
     if (env.DATA_KEY !== undefined) {
       const problem = weakDataKey(env.DATA_KEY);
       if (problem) ctx.addIssue({ code: 'custom', path: ['DATA_KEY'], message: problem });
@@ -282,6 +292,7 @@ function toConfig(env: Env) {
       reportDir: env.REPORT_DIR,
       stateDir: env.STATE_DIR,
       jobsDir: env.JOBS_DIR,
+      fileRetentionDays: env.FILE_RETENTION_DAYS,
       jobSourceRoots: (env.JOB_SOURCE_ROOTS ?? '.')
         .split(',')
         .map((r) => r.trim())
