@@ -15,8 +15,16 @@ beforeAll(async () => {
 afterAll(async () => api?.close());
 
 async function tree(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  return entries.filter((e) => e.isFile()).map((e) => relative(dir, join(e.parentPath, e.name)));
+  // Imports run while the tree is walked: a report's temp folder renamed into place mid-walk is ENOENT.
+  // Walk again; a folder cannot keep vanishing.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+      return entries.filter((e) => e.isFile()).map((e) => relative(dir, join(e.parentPath, e.name)));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || attempt >= 50) throw err;
+    }
+  }
 }
 
 const csv = (tag: string) => `Customer Code,Party Name,Pincode\nC-${tag},Abuse Test ${tag} Pvt Ltd,560001\n`;

@@ -39,7 +39,13 @@ describe('sync under faults', () => {
     expect(Object.values(meta.counts).reduce((a, b) => a + b, 0)).toBe(rows);
     const stats = harness.sandbox.stats();
     expect(stats.hungCreates).toBeGreaterThan(0);
-    expect(stats.requests.create?.['429'] ?? 0).toBeGreaterThan(0);
+    // The burst reached whatever was in flight: creates, or the lookups after hung creates. The first 429
+    // pauses every worker, so which of them took it is the machine's timing.
+    const throttled = Object.values(stats.requests).reduce(
+      (sum, byStatus) => sum + (byStatus['429'] ?? 0),
+      0,
+    );
+    expect(throttled).toBeGreaterThan(0);
     expect(stats.customers).toBe(rows);
     assertNoDuplicates(harness);
   });
