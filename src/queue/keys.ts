@@ -16,6 +16,8 @@ export function importKeys(prefix: string) {
     index: `${prefix}:imports`,
     /** String: the import under way for these bytes with these options (src/sync/import-service.ts). */
     activeFile: (fileHash: string, optionsHash: string) => `${prefix}:active-file:${fileHash}:${optionsHash}`,
+    /** String: who is approving or remapping a held import right now (src/sync/import-service.ts). */
+    review: (importId: string) => `${prefix}:import:${importId}:review`,
   };
 }
 

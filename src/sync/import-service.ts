@@ -22,6 +22,11 @@ export type ReviewAnswer =
   | { ok: false; reason: 'not-found' }
   | { ok: false; reason: 'not-held'; state: ImportMeta['state'] };
 
+/** A review action (a re-plan reads the file's first rows) holds its lock at most this long. */
+const REVIEW_LOCK_MS = 60_000;
+/** How long a second review action waits for the first. */
+const REVIEW_WAIT_MS = 65_000;
+
 export type SubmitRequest = {
   filePath: string;
   /** The name the user knows the file by (defaults to the path's base name). */
@@ -196,29 +201,33 @@ export class ImportService {
    * job), and the reading becomes the header set's saved profile.
    */
   async approve(id: string): Promise<ReviewAnswer> {
-    const meta = await this.store.get(id);
-    if (!meta) return { ok: false, reason: 'not-found' };
-    if (meta.state !== 'needs-review') return { ok: false, reason: 'not-held', state: meta.state };
-    const round = meta.reviewRound + 1;
-    await this.store.setOptions(id, { ...meta.options, approved: true });
-    await this.store.setState(id, 'queued', { reviewRound: round, approvedAt: new Date().toISOString() });
-    // The first import job is kept (JOB_RETENTION_SEC): a new id per approval, or BullMQ would ignore it.
-    await this.queues.imports.add(
-      JOB_NAMES.import,
-      { importId: id },
-      importJobOptions(this.settings, `${jobIds.import(id)}.${round}`),
-    );
-    return { ok: true, meta: { ...meta, state: 'queued' } };
+    return this.reviewing(id, async (meta) => {
+      const round = meta.reviewRound + 1;
+      await this.store.setOptions(id, { ...meta.options, approved: true });
+      await this.store.setState(id, 'queued', { reviewRound: round, approvedAt: new Date().toISOString() });
+      // The first import job is kept (JOB_RETENTION_SEC): a new id per approval, or BullMQ would ignore it.
+      await this.queues.imports.add(
+        JOB_NAMES.import,
+        { importId: id },
+        importJobOptions(this.settings, `${jobIds.import(id)}.${round}`),
+      );
+      return { ok: true, meta: { ...meta, state: 'queued' } };
+    });
   }
 
   /**
    * Corrects a held import's reading (header → field, null to ignore a column) and makes its plan again.
    * The import stays held: approving the new plan is a separate step.
    */
-  async remap(id: string, columns: ColumnOverrides): Promise<ReviewAnswer & { plan?: ReadingPlan }> {
-    const meta = await this.store.get(id);
-    if (!meta) return { ok: false, reason: 'not-found' };
-    if (meta.state !== 'needs-review') return { ok: false, reason: 'not-held', state: meta.state };
+  remap(id: string, columns: ColumnOverrides): Promise<ReviewAnswer & { plan?: ReadingPlan }> {
+    return this.reviewing(id, (meta) => this.replan(meta, columns));
+  }
+
+  private async replan(
+    meta: ImportMeta,
+    columns: ColumnOverrides,
+  ): Promise<ReviewAnswer & { plan?: ReadingPlan }> {
+    const id = meta.id;
     const map = { ...meta.options.map, ...columns };
     const file = await ingestFile(meta.filePath, {
       fileName: meta.fileName,
@@ -237,6 +246,29 @@ export class ImportService {
       file.plan.doubts.map(({ rule, message }) => ({ rule, message })),
     );
     return { ok: true, meta, plan: file.plan };
+  }
+
+  /**
+   * Runs one review action (approve, remap) on a held import, one at a time: two approvals at once (a
+   * double click, two people, the CLI beside the web page) would both see `needs-review` and both continue
+   * the import. The second waits for the first, then finds the import no longer held.
+   */
+  private async reviewing<T>(id: string, act: (meta: ImportMeta) => Promise<T>): Promise<T | ReviewAnswer> {
+    const key = importKeys(this.settings.prefix).review(id);
+    const owner = randomBytes(8).toString('hex');
+    const deadline = Date.now() + REVIEW_WAIT_MS;
+    while (!(await takeOwned(this.redis, key, owner, REVIEW_LOCK_MS))) {
+      if (Date.now() > deadline) throw new Error(`import ${id}: another review action is still running`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    try {
+      const meta = await this.store.get(id);
+      if (!meta) return { ok: false, reason: 'not-found' };
+      if (meta.state !== 'needs-review') return { ok: false, reason: 'not-held', state: meta.state };
+      return await act(meta);
+    } finally {
+      await releaseOwned(this.redis, key, owner);
+    }
   }
 
   /** Polls until the import ends, calling `onProgress` with each reading. */

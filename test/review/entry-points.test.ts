@@ -94,6 +94,40 @@ describe('HTTP API', () => {
     expect(codes()).toEqual(expect.arrayContaining(['OD-21', 'OD-22', 'OD-23']));
   });
 
+  it('two approvals at once continue the import exactly once', async () => {
+    // Headers of its own, so no earlier test's saved profile reads it: "Merkmal" is matched by content.
+    const csv =
+      'Party Name,Merkmal,Mobile\nKakinada Ports,MK-301,9848013301\nGuntur Chillies,MK-302,9848013302\nNellore Rice,MK-303,9848013303\n';
+    const upload = (await (await api.upload(csv, 'andhra.csv')).json()) as { importId: string };
+    const id = upload.importId;
+    await eventually(async () => {
+      const view = (await (await api.call(`/imports/${id}`)).json()) as { state: string };
+      return view.state === 'needs-review' ? view : undefined;
+    });
+    const writes = writeCalls(api.h.sandbox);
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, () => api.call(`/imports/${id}/approve`, { method: 'POST' })),
+    );
+    const statuses = answers.map((a) => a.status).sort();
+    expect(statuses).toEqual([202, 409, 409, 409, 409, 409]);
+    const done = await api.waitDone(id);
+    expect(done.state).toBe('done');
+    expect(done.counts.created).toBe(3);
+    expect(writeCalls(api.h.sandbox) - writes).toBe(3);
+    const meta = await api.h.app.imports.get(id);
+    expect(meta?.reviewRound).toBe(1);
+    // One approval, one continuation: the import job ran twice in all (the hold, then the approved run).
+    const jobs = await api.h.app.queues.imports.getJobs([
+      'completed',
+      'failed',
+      'active',
+      'waiting',
+      'delayed',
+    ]);
+    expect(jobs.filter((j) => j.name === 'import' && j.data.importId === id)).toHaveLength(2);
+    expect(codes().filter((c) => c.startsWith('MK-30'))).toHaveLength(3);
+  });
+
   it('documents the review routes in OpenAPI', async () => {
     const doc = (await (await api.call('/docs/json')).json()) as { paths: Record<string, unknown> };
     expect(Object.keys(doc.paths)).toEqual(
