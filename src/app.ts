@@ -117,6 +117,7 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
       resolve(config.paths.reportDir),
       redis,
       engine.profiles,
+      sealer,
     );
     const workers: Workers[] = [];
     return {

@@ -1,4 +1,5 @@
 /** What the API shows of an import: no server paths (file or report folder), links instead. */
+import { shownState } from '../domain/import-lifecycle.js';
 import type { ImportMeta } from '../queue/import-store.js';
 import type { ImportViewT } from './schemas.js';
 
@@ -20,7 +21,7 @@ export function importView(meta: ImportMeta): ImportViewT {
   return {
     id: meta.id,
     submittedBy: meta.submittedBy,
-    state: meta.state,
+    state: shownState(meta.state, meta.cancelRequested),
     fileName: meta.fileName,
     origin: meta.origin,
     options: {

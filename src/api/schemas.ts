@@ -1,7 +1,7 @@
 /** The API's request and response shapes, one zod schema each (fastify validates and documents them). */
 import { z } from 'zod';
 import { OUTCOMES, SYNC_MODES, MATCH_KEYS } from '../domain/types.js';
-import { IMPORT_STATES } from '../domain/import-lifecycle.js';
+import { SHOWN_STATES } from '../domain/import-lifecycle.js';
 
 export const ImportIdParams = z.object({
   id: z
@@ -40,7 +40,8 @@ export const ImportView = z.object({
   id: z.string(),
   /** The API key's name, `watch`, `schedule:<job>` or `cli`. */
   submittedBy: z.string(),
-  state: z.enum(IMPORT_STATES),
+  /** `cancelling`: cancel accepted, the rows already in flight are finishing (not a stored state). */
+  state: z.enum(SHOWN_STATES),
   fileName: z.string(),
   origin: z.string(),
   options: z.object({

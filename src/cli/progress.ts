@@ -1,5 +1,6 @@
 /** Import progress for people: a live bar on a terminal, a plain line every few seconds otherwise. */
 import cliProgress from 'cli-progress';
+import { shownState } from '../domain/import-lifecycle.js';
 import { OUTCOMES } from '../domain/types.js';
 import type { ImportMeta } from '../queue/import-store.js';
 
@@ -40,7 +41,7 @@ export function createProgress(
         const total = meta.total ?? meta.parsed;
         const enkash = rateText(rate(), true);
         stream.write(
-          `progress: ${meta.state}, ${meta.done}/${total}${meta.total === null ? '+' : ''} rows, ` +
+          `progress: ${shownState(meta.state, meta.cancelRequested)}, ${meta.done}/${total}${meta.total === null ? '+' : ''} rows, ` +
             `${rowsPerSec(meta, startMs).toFixed(0)} rows/s${countsText(meta) ? `, ${countsText(meta)}` : ''}` +
             `${enkash ? `; ${enkash}` : ''}\n`,
         );

@@ -53,3 +53,15 @@ export function canMove(from: ImportState, to: ImportState): boolean {
 export function statesLeadingTo(to: ImportState): ImportState[] {
   return IMPORT_STATES.filter((from) => from !== to && canMove(from, to));
 }
+
+/**
+ * What an import shows (API, page): its state, except that a cancelled import still finishing the rows
+ * already in a worker's hands shows `cancelling` from the moment the cancel is accepted. Derived, not
+ * stored: the jobs keep moving the import through its states as above, and it ends `cancelled`.
+ */
+export const SHOWN_STATES = [...IMPORT_STATES, 'cancelling'] as const;
+export type ShownState = (typeof SHOWN_STATES)[number];
+
+export function shownState(state: ImportState, cancelRequested: boolean): ShownState {
+  return cancelRequested && !isTerminal(state) ? 'cancelling' : state;
+}

@@ -32,6 +32,7 @@ import {
 } from '../queue/queues.js';
 import type { MappingProfiles } from '../queue/mapping-profiles.js';
 import type { Sealer } from '../queue/sealer.js';
+import { dropQueuedRows } from './cancel-rows.js';
 import { reviewGate } from './review-gate.js';
 import type { RowWork } from './row-sync.js';
 import { countCustomers, loadSnapshot, snapshotPages, type Snapshot } from './snapshot.js';
@@ -169,6 +170,8 @@ async function flushBatch(
         opts: rowJobOptions(deps.settings, importId, p.row.row),
       })),
     );
+    // A cancel that came after this batch was planned took out only the jobs queued before it.
+    if (!cancelled && (await deps.store.cancelRequested(importId))) await dropQueuedRows(deps, importId);
   }
   await deps.store.addCounts(importId, { parsed: batch.length });
   await deps.store.recordResults(importId, direct);

@@ -11,11 +11,13 @@ import { ingestFile } from '../ingest/ingest-file.js';
 import type { ReadingPlan } from '../ingest/plan/reading-plan.js';
 import { DEFAULT_READ_LIMITS } from '../ingest/read/limits.js';
 import type { MappingProfiles } from '../queue/mapping-profiles.js';
+import type { Sealer } from '../queue/sealer.js';
 import { openRegularFile } from '../ingest/read/safe-open.js';
 import { releaseOwned, takeOwned } from '../redis/owned-key.js';
 import type { ImportMeta, ImportOptions, ImportStore } from '../queue/import-store.js';
 import { importKeys } from '../queue/keys.js';
 import { JOB_NAMES, importJobOptions, jobIds, type QueueSettings, type Queues } from '../queue/queues.js';
+import { dropQueuedRows } from './cancel-rows.js';
 
 export type ReviewAnswer =
   | { ok: true; meta: ImportMeta }
@@ -99,6 +101,7 @@ export class ImportService {
     private readonly reportRoot: string,
     private readonly redis: Redis,
     private readonly profiles: MappingProfiles,
+    private readonly sealer: Sealer,
   ) {}
 
   /**
@@ -177,7 +180,9 @@ export class ImportService {
 
   /**
    * Cancels the rows not yet sent: they end `skipped`; rows already synced keep their outcome, and the
-   * import still ends with a full report (state `cancelled`).
+   * import still ends with a full report (state `cancelled`). The flag stops every row job not yet
+   * started from calling EnKash; the rows waiting in the queue are taken out and reported at once, so
+   * only the rows already in a worker's hands still complete (the import shows `cancelling` until then).
    */
   async cancel(id: string): Promise<boolean> {
     const state = await this.store.state(id);
@@ -188,6 +193,10 @@ export class ImportService {
       return true;
     }
     await this.store.set(id, { cancelRequested: 1 });
+    await dropQueuedRows(
+      { queues: this.queues, store: this.store, sealer: this.sealer, settings: this.settings },
+      id,
+    );
     return true;
   }
 

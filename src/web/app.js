@@ -11,6 +11,7 @@ const STATE_TEXT = {
   'needs-review': 'Waiting for your review: nothing written yet',
   done: 'Finished',
   failed: 'Could not be processed',
+  cancelling: 'Cancelling: finishing the rows already sent',
   cancelled: 'Cancelled',
 };
 const OUTCOME_TEXT = {

@@ -3,6 +3,7 @@ import {
   IMPORT_STATES,
   canMove,
   isTerminal,
+  shownState,
   statesLeadingTo,
   type ImportState,
 } from '../../src/domain/import-lifecycle.js';
@@ -40,5 +41,14 @@ describe('the import lifecycle', () => {
     const unknown = 'archived' as ImportState;
     expect(isTerminal(unknown)).toBe(false);
     expect(canMove(unknown, 'parsing')).toBe(false);
+  });
+
+  it('shows `cancelling` once a cancel is accepted until the import ends, then its own state', () => {
+    for (const state of ['queued', 'parsing', 'running', 'finalizing'] as const) {
+      expect(shownState(state, true)).toBe('cancelling');
+      expect(shownState(state, false)).toBe(state);
+    }
+    expect(shownState('cancelled', true)).toBe('cancelled');
+    expect(shownState('done', true)).toBe('done');
   });
 });
