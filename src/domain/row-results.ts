@@ -8,54 +8,70 @@ import {
   type ValidRow,
 } from './types.js';
 
-/** The result of a valid row with no EnKash error; its warnings go in `errors`. */
+/** The row's own columns: its number, its sheet (workbooks only) and the names that identify it. */
+function rowColumns(row: ParsedRow): Pick<RowResult, 'row' | 'sheet' | 'uniqueRefNo' | 'legalName'> {
+  const names =
+    row.kind === 'valid'
+      ? { uniqueRefNo: row.customer.uniqueRefNo ?? '', legalName: row.customer.legalName }
+      : { uniqueRefNo: row.uniqueRefNo, legalName: row.legalName };
+  return row.sheet === undefined ? { row: row.row, ...names } : { row: row.row, sheet: row.sheet, ...names };
+}
+
+/** The result of a valid row with no EnKash error; its warnings in `warnings`, never in `errors`. */
 export function validRowResult(row: ValidRow, outcome: Outcome, customerId: string): RowResult {
   return {
-    row: row.row,
-    uniqueRefNo: row.customer.uniqueRefNo ?? '',
-    legalName: row.customer.legalName,
+    ...rowColumns(row),
     outcome,
     customerId,
     attempts: 0,
     httpStatus: null,
     errorType: '',
-    errors: row.warnings.join('; '),
+    errors: '',
+    warnings: row.warnings.join('; '),
     requestId: '',
     changes: '',
   };
 }
 
+/** Every error of the row, and every warning its cells carry as well. */
 export function invalidRowResult(row: InvalidRow): RowResult {
   return {
-    row: row.row,
-    uniqueRefNo: row.uniqueRefNo,
-    legalName: row.legalName,
+    ...rowColumns(row),
     outcome: 'invalid',
     customerId: '',
     attempts: 0,
     httpStatus: null,
     errorType: row.errorType ?? 'INVALID_ROW',
     errors: row.errors.map(formatFieldError).join('; '),
+    warnings: (row.warnings ?? []).join('; '),
     requestId: '',
     changes: '',
   };
 }
 
-/** A row the mode or an existing customer leaves alone, with the reason. */
+/** A row the mode or an existing customer leaves alone: the reason is a note, not an error. */
 export function skippedRowResult(row: ValidRow, customerId: string, reason: string): RowResult {
-  return { ...validRowResult(row, 'skipped', customerId), errors: reason };
+  return withNote(validRowResult(row, 'skipped', customerId), reason);
 }
 
-/** A row not sent because its import was cancelled first; an invalid row keeps its own columns. */
+/**
+ * A row not sent because its import was cancelled first. An invalid row keeps its errors (they still need
+ * fixing) and its own columns; the cancellation is a note.
+ */
 export function cancelledRowResult(row: ParsedRow): RowResult {
   const result =
     row.kind === 'valid'
       ? validRowResult(row, 'skipped', '')
       : { ...invalidRowResult(row), outcome: 'skipped' as const, errorType: '' };
-  return { ...result, errors: CANCELLED_NOTE };
+  return withNote(result, CANCELLED_NOTE);
 }
 
 const CANCELLED_NOTE = 'import cancelled before this row was sent';
+
+/** The note first (it says why the row has its outcome), then the row's own warnings. */
+function withNote(result: RowResult, note: string): RowResult {
+  return { ...result, warnings: result.warnings ? `${note}; ${result.warnings}` : note };
+}
 
 /** `updated`, or `activated`/`deactivated` when only the status changes; `would-…` in a dry run. */
 export function updatedOutcome(

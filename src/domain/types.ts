@@ -84,20 +84,26 @@ export type DesiredStatus = 'ACTIVE' | 'INACTIVE';
 export type ValidRow = {
   kind: 'valid';
   row: number;
+  /** The workbook sheet the row was read from; absent for CSV files. */
+  sheet?: string;
   key: MatchKey;
   customer: CustomerCreate;
   status?: DesiredStatus;
-  /** Non-fatal notes (e.g. "Mobile 2 ignored: empty"), shown in the report. */
+  /** Non-fatal notes (e.g. "Mobile 2 ignored: empty"), shown in the report's `warnings` column. */
   warnings: string[];
 };
 
-/** A row that cannot be sent, with every reason. */
+/** A row that cannot be sent, with every reason (and every warning its cells also carry). */
 export type InvalidRow = {
   kind: 'invalid';
   row: number;
+  /** The workbook sheet the row was read from; absent for CSV files. */
+  sheet?: string;
   uniqueRefNo: string;
   legalName: string;
   errors: FieldError[];
+  /** Notes on cells that were read (a landline in a mobile column, …): reported beside the errors. */
+  warnings?: string[];
   /** For the report's errorType column; INVALID_ROW when absent. */
   errorType?: 'INVALID_ROW' | 'DUPLICATE_IN_FILE' | 'NO_MATCH_KEY';
 };
@@ -107,6 +113,7 @@ export type ParsedRow = ValidRow | InvalidRow;
 /** One line of results.csv, in this column order. */
 export const RESULT_COLUMNS = [
   'row',
+  'sheet',
   'uniqueRefNo',
   'legalName',
   'outcome',
@@ -115,12 +122,15 @@ export const RESULT_COLUMNS = [
   'httpStatus',
   'errorType',
   'errors',
+  'warnings',
   'requestId',
   'changes',
 ] as const;
 
 export type RowResult = {
   row: number;
+  /** The workbook sheet the row was read from; absent (an empty cell) for CSV files. */
+  sheet?: string;
   uniqueRefNo: string;
   legalName: string;
   outcome: Outcome;
@@ -130,8 +140,13 @@ export type RowResult = {
   httpStatus: number | null;
   /** EnKash's errorType, or ours: INVALID_ROW, DUPLICATE_IN_FILE, NETWORK_ERROR, TIMEOUT, … */
   errorType: string;
-  /** Human-readable reasons, joined with "; ". */
+  /** What is wrong with the row (ours or EnKash's), every problem, joined with "; ". Only errors. */
   errors: string;
+  /**
+   * Notes that did not stop the row, joined with "; ": a landline in a mobile column, a contact skipped,
+   * why a row was skipped. An invalid row keeps its warnings too.
+   */
+  warnings: string;
   /** EnKash's requestId of the failing call: what EnKash support asks for. */
   requestId: string;
   /** For updates (and dry runs): `field: "before" → "after"`, joined with "; ". */

@@ -81,6 +81,8 @@ export async function ingestFile(path: string, options: IngestOptions): Promise<
   const warnings = columnWarnings(columns);
   const labels = fieldLabels(columns);
 
+  // Each row's sheet, for the report's `sheet` column: a workbook's sheet name, nothing for a CSV file.
+  const rowSheet = source.info.format === 'xlsx' ? source.info.sheet : undefined;
   async function* events(): AsyncGenerator<IngestEvent> {
     const duplicates = new DuplicateTracker(columns);
     // Readers leave blank rows out (exceljs never sees them): the gaps in row numbers are the blank rows.
@@ -90,6 +92,7 @@ export async function ingestFile(path: string, options: IngestOptions): Promise<
       if (isBlankRow(raw)) return { kind: 'blank', row: raw.row };
       if (isTotalsRow(raw, columns)) return { kind: 'totals', row: raw.row };
       const parsed = toParsedRow(raw, columns, { matchKey: options.matchKey, companyId: options.companyId });
+      if (rowSheet !== undefined) parsed.sheet = rowSheet;
       return { kind: 'row', parsed: parsed.kind === 'valid' ? duplicates.check(parsed) : parsed };
     };
     const rest: AsyncIterable<RawRow> = { [Symbol.asyncIterator]: () => iterator };

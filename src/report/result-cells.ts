@@ -38,9 +38,13 @@ export function isRowToFix(result: RowResult): boolean {
   return result.outcome === 'invalid' || (result.outcome === 'failed' && !isRetryableFailure(result));
 }
 
-/** The result in {@link RESULT_COLUMNS} order; numbers stay numbers, a missing HTTP status is empty. */
+/**
+ * The result in {@link RESULT_COLUMNS} order; numbers stay numbers, a missing HTTP status is empty, and so
+ * is a column the result does not have (`sheet` for a CSV file, `warnings` in a result recorded before
+ * that column existed).
+ */
 export function resultCells(result: RowResult): CsvCell[] {
-  return RESULT_COLUMNS.map((column) => result[column]);
+  return RESULT_COLUMNS.map((column) => result[column] ?? (column === 'httpStatus' ? null : ''));
 }
 
 /**

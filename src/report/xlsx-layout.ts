@@ -1,6 +1,7 @@
 /** How results.xlsx looks: column widths, fills, and the limits Excel puts on a sheet and a cell. */
 import type ExcelJS from 'exceljs';
 import { RESULT_COLUMNS, type Outcome, type RowResult } from '../domain/types.js';
+import { resultCells } from './result-cells.js';
 
 /** Excel's rows per sheet; past it the results continue on "Results 2", "Results 3", … */
 export const EXCEL_MAX_ROWS = 1_048_576;
@@ -15,6 +16,7 @@ const NUMBER_COLUMNS: ReadonlySet<ResultColumn> = new Set(['row', 'attempts', 'h
 /** Widths in Excel's character units: wide enough for typical values, not for the longest. */
 const WIDTHS: Record<ResultColumn, number> = {
   row: 8,
+  sheet: 16,
   uniqueRefNo: 18,
   legalName: 36,
   outcome: 12,
@@ -23,6 +25,7 @@ const WIDTHS: Record<ResultColumn, number> = {
   httpStatus: 11,
   errorType: 22,
   errors: 70,
+  warnings: 50,
   requestId: 38,
   changes: 70,
 };
@@ -38,7 +41,7 @@ export const RESULT_SHEET_COLUMNS: Partial<ExcelJS.Column>[] = RESULT_COLUMNS.ma
   ...(NUMBER_COLUMNS.has(key) ? {} : { style: { numFmt: '@' } }),
 }));
 
-/** The last column's letter (A–Z is enough for our 11 columns). */
+/** The last column's letter (A–Z is enough for our 13 columns). */
 export const LAST_COLUMN = String.fromCharCode(64 + RESULT_COLUMNS.length);
 
 function solid(argb: string): ExcelJS.Fill {
@@ -65,8 +68,5 @@ export function xlsxText(value: string): string {
 
 /** The row's cell values in column order: numbers as numbers, everything else a string, never a formula. */
 export function resultSheetValues(result: RowResult): (string | number | null)[] {
-  return RESULT_COLUMNS.map((column) => {
-    const value = result[column];
-    return typeof value === 'string' ? xlsxText(value) : value;
-  });
+  return resultCells(result).map((value) => (typeof value === 'string' ? xlsxText(value) : value));
 }

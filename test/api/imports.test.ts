@@ -10,7 +10,7 @@ beforeAll(async () => {
 afterAll(async () => api?.close());
 
 const RESULTS_HEADER =
-  'row,uniqueRefNo,legalName,outcome,customerId,attempts,httpStatus,errorType,errors,requestId,changes';
+  'row,sheet,uniqueRefNo,legalName,outcome,customerId,attempts,httpStatus,errorType,errors,warnings,requestId,changes';
 
 describe('POST /imports → poll → reports (end to end, real Redis, sandbox and HTTP)', () => {
   let importId = '';

@@ -13,7 +13,7 @@ import { startApi, type ApiHarness } from '../api/helpers.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const RESULTS_HEADER =
-  'row,uniqueRefNo,legalName,outcome,customerId,attempts,httpStatus,errorType,errors,requestId,changes';
+  'row,sheet,uniqueRefNo,legalName,outcome,customerId,attempts,httpStatus,errorType,errors,warnings,requestId,changes';
 
 let api: ApiHarness;
 let context: BrowserContext | undefined;

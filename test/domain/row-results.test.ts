@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import {
   cancelledRowResult,
   failedRowResult,
+  invalidRowResult,
   skippedRowResult,
+  validRowResult,
   updatedOutcome,
 } from '../../src/domain/row-results.js';
 import type { InvalidRow, ValidRow } from '../../src/domain/types.js';
@@ -19,7 +21,8 @@ const invalid: InvalidRow = {
   row: 8,
   uniqueRefNo: 'C-8',
   legalName: 'Eight',
-  errors: [],
+  errors: [{ column: 'Code', field: 'uniqueRefNo', value: '', problem: 'also appears in row 2' }],
+  warnings: ['Mobile: "022 2345 6789" looks like a landline'],
   errorType: 'DUPLICATE_IN_FILE',
 };
 
@@ -34,20 +37,40 @@ describe('row results', () => {
     expect(updatedOutcome(0, 'deactivate', true)).toBe('would-deactivate');
   });
 
-  it('says why a row was skipped or cancelled, keeping the row and its names', () => {
+  it('says why a row was skipped or cancelled, as a note before its warnings, keeping its errors', () => {
     expect(skippedRowResult(valid, 'KC1', 'create-only mode')).toMatchObject({
       row: 7,
       outcome: 'skipped',
       customerId: 'KC1',
-      errors: 'create-only mode',
+      errors: '',
+      warnings: 'create-only mode; Mobile 2 ignored: empty',
     });
     expect(cancelledRowResult(invalid)).toMatchObject({
       row: 8,
       uniqueRefNo: 'C-8',
       outcome: 'skipped',
       errorType: '',
-      errors: 'import cancelled before this row was sent',
+      errors: 'Code: also appears in row 2',
+      warnings: 'import cancelled before this row was sent; Mobile: "022 2345 6789" looks like a landline',
     });
+  });
+
+  it('keeps warnings out of errors: a valid row has them in warnings, an invalid row has both', () => {
+    expect(validRowResult(valid, 'created', 'KC7')).toMatchObject({
+      errors: '',
+      warnings: 'Mobile 2 ignored: empty',
+    });
+    expect(invalidRowResult(invalid)).toMatchObject({
+      outcome: 'invalid',
+      errors: 'Code: also appears in row 2',
+      warnings: 'Mobile: "022 2345 6789" looks like a landline',
+    });
+  });
+
+  it('carries the sheet a row was read from, and none for a CSV row', () => {
+    expect(validRowResult({ ...valid, sheet: 'Debtors' }, 'created', 'KC7').sheet).toBe('Debtors');
+    expect(invalidRowResult({ ...invalid, sheet: 'Debtors' }).sheet).toBe('Debtors');
+    expect(validRowResult(valid, 'created', 'KC7')).not.toHaveProperty('sheet');
   });
 
   it('puts a failure in the row line with its attempts', () => {

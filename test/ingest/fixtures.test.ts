@@ -28,6 +28,7 @@ const Refused = z.strictObject({ refused: z.string().min(1) });
 const Outcomes = z.strictObject({
   rows: z.record(RowNumber, z.enum(['valid', 'invalid'])),
   errors: z.record(RowNumber, z.array(z.string().min(1)).min(1)).optional(),
+  rowWarnings: z.record(RowNumber, z.array(z.string().min(1)).min(1)).optional(),
   errorTypes: z.record(RowNumber, z.string()).optional(),
   values: z.record(RowNumber, z.record(z.string(), z.union([z.string(), z.boolean(), z.null()]))).optional(),
   blankRowsSkipped: z.number().int().min(0),
@@ -50,7 +51,9 @@ const ResultRow = z.object({
   row: RowNumber,
   outcome: z.string(),
   errorType: z.string(),
+  sheet: z.string(),
   errors: z.string(),
+  warnings: z.string(),
 });
 type ResultRow = z.infer<typeof ResultRow>;
 const Summary = z.object({
@@ -177,10 +180,15 @@ describe('fixtures/ingest', () => {
       for (const [row, type] of Object.entries(expected.errorTypes ?? {})) {
         expect(byRow.get(row)?.errorType, `row ${row}`).toBe(type);
       }
-      // An invalid row always says why; a valid row without a note listed here has none.
+      for (const [row, parts] of Object.entries(expected.rowWarnings ?? {})) {
+        for (const part of parts) expect(byRow.get(row)?.warnings, `row ${row}`).toContain(part);
+      }
+      // An invalid row always says why; a valid row has no errors (its notes are warnings); a row without
+      // a warning listed here has none.
       for (const r of rows) {
         if (r.outcome === 'invalid') expect(r.errors, `row ${r.row}`).not.toBe('');
-        else if (!expected.errors?.[r.row]) expect(r.errors, `row ${r.row}`).toBe('');
+        else expect(r.errors, `row ${r.row}`).toBe('');
+        if (!expected.rowWarnings?.[r.row]) expect(r.warnings, `row ${r.row}`).toBe('');
       }
       expect(summary.rowsRead).toBe(rows.length);
       expect(summary.blankRowsSkipped).toBe(expected.blankRowsSkipped);
@@ -188,6 +196,17 @@ describe('fixtures/ingest', () => {
       const warnings = summary.warnings.join('\n');
       for (const w of expected.warningsContain ?? []) expect(warnings).toContain(w);
       for (const w of expected.warningsNotContain ?? []) expect(warnings).not.toContain(w);
+    });
+
+    it('names the sheet each row was read from (none for a CSV file)', async () => {
+      const { rows } = await runValidate(c);
+      const xlsx = c.file.endsWith('.xlsx');
+      for (const r of rows) {
+        if (!xlsx) expect(r.sheet, `row ${r.row}`).toBe('');
+        else if (c.options?.sheet)
+          expect(r.sheet.toLowerCase(), `row ${r.row}`).toBe(c.options.sheet.toLowerCase());
+        else expect(r.sheet, `row ${r.row}`).not.toBe('');
+      }
     });
 
     it('reports each problem once', async () => {

@@ -46,9 +46,10 @@ describe('sortBatch', () => {
   it('reports every row skipped after a cancel, invalid ones included', () => {
     const plan = sortBatch([valid(2, 'C-2'), invalid], new Set(), true, hash);
     expect(plan.pending).toEqual([]);
-    expect(plan.direct.map((r) => [r.row, r.outcome, r.errorType, r.errors])).toEqual([
-      [2, 'skipped', '', 'import cancelled before this row was sent'],
-      [3, 'skipped', '', 'import cancelled before this row was sent'],
+    // The invalid row keeps its errors: they still need fixing; the cancellation is a note.
+    expect(plan.direct.map((r) => [r.row, r.outcome, r.errorType, r.errors, r.warnings])).toEqual([
+      [2, 'skipped', '', '', 'import cancelled before this row was sent'],
+      [3, 'skipped', '', 'GSTIN: "X" is not a GSTIN', 'import cancelled before this row was sent'],
     ]);
   });
 });
@@ -98,7 +99,12 @@ describe('settleBySnapshot', () => {
     const { queue } = settleBySnapshot(rows, lookup, 'update-only', direct);
     expect(direct).toMatchObject([
       { row: 2, outcome: 'unchanged' },
-      { row: 3, outcome: 'skipped', errors: 'not found in EnKash; update-only mode creates nothing' },
+      {
+        row: 3,
+        outcome: 'skipped',
+        errors: '',
+        warnings: 'not found in EnKash; update-only mode creates nothing',
+      },
     ]);
     expect(queue.map((p) => p.keyHash)).toEqual(['h:C-4']);
   });

@@ -45,6 +45,7 @@ describe('import retention', () => {
         httpStatus: 200,
         errorType: '',
         errors: '',
+        warnings: '',
         requestId: '',
         changes: '',
       },

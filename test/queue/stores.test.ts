@@ -35,6 +35,7 @@ function result(row: number, outcome: RowResult['outcome'] = 'created'): RowResu
     httpStatus: 200,
     errorType: '',
     errors: '',
+    warnings: '',
     requestId: '',
     changes: '',
   };

@@ -17,6 +17,7 @@ export function result(row: number, outcome: Outcome, extra: Partial<RowResult> 
     httpStatus: outcome === 'failed' ? 500 : null,
     errorType: outcome === 'invalid' ? 'INVALID_ROW' : outcome === 'failed' ? 'INTERNAL_ERROR' : '',
     errors: outcome === 'invalid' || outcome === 'failed' ? `problem on row ${row}` : '',
+    warnings: '',
     requestId: outcome === 'failed' ? `req-${row}` : '',
     changes: '',
     ...extra,

@@ -31,6 +31,7 @@ export class DuplicateTracker {
     return {
       kind: 'invalid',
       row: row.row,
+      ...(row.sheet === undefined ? {} : { sheet: row.sheet }),
       uniqueRefNo: row.customer.uniqueRefNo ?? '',
       legalName: row.customer.legalName,
       errorType: 'DUPLICATE_IN_FILE',
@@ -42,6 +43,8 @@ export class DuplicateTracker {
           problem: `also appears in row ${first}; each customer must appear once (row ${first} is synced, this row is not)`,
         },
       ],
+      // The row's own notes stay with it: every problem of a row is reported.
+      ...(row.warnings.length > 0 ? { warnings: row.warnings } : {}),
     };
   }
 

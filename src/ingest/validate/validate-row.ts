@@ -192,6 +192,8 @@ function invalid(row: number, r: RowReader, map: ColumnMap, v: Values): InvalidR
     // Left to right, as the user reads the row in Excel; problems with no column of their own go last.
     errors: r.errors.sort((a, b) => columnOrder(map, a.column) - columnOrder(map, b.column)),
   };
+  // Every problem of the row: a warning (a landline in a mobile column) is not hidden by an error elsewhere.
+  if (r.warnings.length > 0) invalidRow.warnings = r.warnings;
   // A row whose only fault is the missing key is counted apart: the fix is in the file's design, not a cell.
   if (r.errors.length === 1 && r.errors[0]?.problem.startsWith(NO_KEY_PREFIX))
     invalidRow.errorType = 'NO_MATCH_KEY';
