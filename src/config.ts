@@ -8,6 +8,7 @@ import { parseApiKeys } from './domain/api-keys.js';
 import { DEFAULT_REPORT_TIMEZONE, isTimeZone } from './report/local-time.js';
 import { PATTERNS } from './contract/enkash-api.js';
 import { MATCH_KEYS, SYNC_MODES } from './domain/types.js';
+import { isLocalHost, weakDataKey } from './env-checks.js';
 
 /** Credentials the sandbox accepts by default; a real EnKash deployment must set its own. */
 export const SANDBOX_DEFAULTS = {
@@ -194,38 +195,6 @@ export const EnvSchema = z
 
 export type Env = z.output<typeof EnvSchema>;
 
-/** EnKash's own domains (enkash.in, enkash.com and their subdomains). */
-export function isEnkashHost(url: string): boolean {
-  return /(^|\.)enkash\.(in|com)$/i.test(new URL(url).hostname);
-}
-
-/**
- * A host only this machine or its own network names: localhost (and *.localhost), a loopback address, or
- * a one-label name (a compose or Kubernetes service such as `sandbox`). Everything else may be EnKash.
- */
-export function isLocalHost(url: string): boolean {
-  const host = new URL(url).hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  if (host === 'localhost' || host.endsWith('.localhost') || host === '::1') return true;
-  if (/^127\.\d+\.\d+\.\d+$/.test(host)) return true;
-  return !host.includes('.') && !host.includes(':');
-}
-
-/**
- * DATA_KEY seals personal data in Redis: exactly 32 bytes written as standard base64 (no character
- * silently dropped), and not a made-up value (all one byte, a short repeated pattern, or ASCII text such
- * as a password base64-encoded: 32 random bytes are all printable ASCII about once in 10^13).
- */
-export function weakDataKey(text: string): string | null {
-  const hint = 'generate one with: openssl rand -base64 32';
-  if (!/^[A-Za-z0-9+/]{43}=$/.test(text)) {
-    return `must be exactly 32 bytes written in base64 (44 characters ending in "="); ${hint}`;
-  }
-  const bytes = Buffer.from(text, 'base64');
-  if (new Set(bytes).size < 16) return `is too regular to be a random key; ${hint}`;
-  if (bytes.every((b) => b >= 0x20 && b <= 0x7e)) return `is text, not a random key; ${hint}`;
-  return null;
-}
-
 export type Config = ReturnType<typeof toConfig>;
 
 /**
@@ -242,6 +211,10 @@ export function defaultConcurrency(ratePerSec: number | null): number {
 export const FIXED_RATE_DEFAULT_PER_SEC = 10;
 
 function toConfig(env: Env) {
+  /** The ceiling (adaptive) or the rate (fixed); null: no ceiling. */
+  const ratePerSec = env.ENKASH_RATE_ADAPTIVE
+    ? (env.ENKASH_RATE_LIMIT_PER_SEC ?? null)
+    : (env.ENKASH_RATE_LIMIT_PER_SEC ?? FIXED_RATE_DEFAULT_PER_SEC);
   return {
     redis: { url: env.REDIS_URL, prefix: env.REDIS_PREFIX },
     enkash: {
@@ -253,10 +226,7 @@ function toConfig(env: Env) {
       password: env.ENKASH_PASSWORD,
       companyId: env.ENKASH_COMPANY_ID,
       parentCompanyId: env.ENKASH_PARENT_COMPANY_ID,
-      /** The ceiling (adaptive) or the rate (fixed); null: no ceiling. */
-      ratePerSec: env.ENKASH_RATE_ADAPTIVE
-        ? (env.ENKASH_RATE_LIMIT_PER_SEC ?? null)
-        : (env.ENKASH_RATE_LIMIT_PER_SEC ?? FIXED_RATE_DEFAULT_PER_SEC),
+      ratePerSec,
       rateAdaptive: env.ENKASH_RATE_ADAPTIVE,
       timeoutMs: env.ENKASH_TIMEOUT_MS,
       rateMarginMs: env.ENKASH_RATE_MARGIN_MS,
@@ -269,13 +239,7 @@ function toConfig(env: Env) {
       breakerMaxOpenMs: Math.max(env.ENKASH_BREAKER_MAX_OPEN_MS, env.ENKASH_BREAKER_OPEN_MS),
     },
     sync: {
-      concurrency:
-        env.WORKER_CONCURRENCY ??
-        defaultConcurrency(
-          env.ENKASH_RATE_ADAPTIVE
-            ? (env.ENKASH_RATE_LIMIT_PER_SEC ?? null)
-            : (env.ENKASH_RATE_LIMIT_PER_SEC ?? FIXED_RATE_DEFAULT_PER_SEC),
-        ),
+      concurrency: env.WORKER_CONCURRENCY ?? defaultConcurrency(ratePerSec),
       mode: env.SYNC_MODE,
       matchKey: env.MATCH_KEY,
       attempts: env.RETRY_ATTEMPTS,

@@ -32,19 +32,12 @@ export const OUTCOMES = [
 ] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
-/** Outcomes after which `sync` exits 0. */
-export const SUCCESS_OUTCOMES: ReadonlySet<Outcome> = new Set([
-  'created',
-  'updated',
-  'unchanged',
-  'activated',
-  'deactivated',
-  'valid',
-  'would-create',
-  'would-update',
-  'would-activate',
-  'would-deactivate',
-]);
+/** Outcomes that leave a row to fix (`invalid`) or to retry (`failed`): `sync` then exits 1, not 0. */
+const TO_FIX_OR_RETRY = ['invalid', 'failed'] as const satisfies readonly Outcome[];
+
+export function hasRowsToFixOrRetry(counts: Readonly<Record<Outcome, number>>): boolean {
+  return TO_FIX_OR_RETRY.some((o) => counts[o] > 0);
+}
 
 export const SYNC_MODES = ['upsert', 'create-only', 'update-only'] as const;
 export type SyncMode = (typeof SYNC_MODES)[number];

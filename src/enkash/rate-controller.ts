@@ -75,17 +75,17 @@ export type RateState = {
   updatedAtMs: number;
 };
 
+/**
+ * What every process counts between ticks, summed across processes in Redis: slots granted (`sent`),
+ * slot requests that had to wait because demand exceeded the rate (`starved`), 2xx answers (`ok`),
+ * 429s (`throttled`), and 5xx answers and timeouts (`failed`).
+ */
+export const TICK_COUNTS = ['sent', 'starved', 'ok', 'throttled', 'failed'] as const;
+export type TickCounts = Record<(typeof TICK_COUNTS)[number], number>;
+
 /** What every process saw since the last tick, summed. */
-export type RateObservation = {
+export type RateObservation = TickCounts & {
   nowMs: number;
-  /** Slots granted. */
-  sent: number;
-  /** Slot requests that had to wait: demand exceeded the rate. */
-  starved: number;
-  ok: number;
-  throttled: number;
-  /** 5xx answers and timeouts. */
-  failed: number;
   /** Epoch ms of the first 429 of the tick (0: none). */
   firstThrottleAtMs: number;
   retryAfterMs: number;

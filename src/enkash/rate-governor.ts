@@ -17,6 +17,7 @@ import type { EnkashKeys } from './keys.js';
 import {
   BUCKET_MS,
   STALE_STATE_MS,
+  TICK_COUNTS,
   TICK_MS,
   decideRate,
   initialRateState,
@@ -24,6 +25,7 @@ import {
   type RateObservation,
   type RateSettings,
   type RateState,
+  type TickCounts,
 } from './rate-controller.js';
 
 /** Kept this long after the last change: long enough to outlive any pause between runs. */
@@ -149,11 +151,7 @@ export class RateGovernor {
     this.latencies = [];
     const fields: Array<string | number> = [];
     const add = (field: string, n: number) => n > 0 && fields.push(field, Math.round(n));
-    add('sent', counts.sent);
-    add('starved', counts.starved);
-    add('ok', counts.ok);
-    add('throttled', counts.throttled);
-    add('failed', counts.failed);
+    for (const name of TICK_COUNTS) add(name, counts[name]);
     if (latencyMs !== null) {
       add('latencyWeighted', latencyMs * (counts.ok + counts.failed));
       add('latencyCount', counts.ok + counts.failed);
@@ -195,28 +193,12 @@ export class RateGovernor {
   }
 }
 
-type Counts = {
-  sent: number;
-  starved: number;
-  ok: number;
-  throttled: number;
-  failed: number;
-  firstThrottleAtMs: number;
-  retryAfterMs: number;
-  buckets: Map<string, number>;
-};
+type Counts = TickCounts &
+  Pick<RateObservation, 'firstThrottleAtMs' | 'retryAfterMs'> & { buckets: Map<string, number> };
 
 function freshCounts(): Counts {
-  return {
-    sent: 0,
-    starved: 0,
-    ok: 0,
-    throttled: 0,
-    failed: 0,
-    firstThrottleAtMs: 0,
-    retryAfterMs: 0,
-    buckets: new Map(),
-  };
+  const zero = Object.fromEntries(TICK_COUNTS.map((name) => [name, 0])) as TickCounts;
+  return { ...zero, firstThrottleAtMs: 0, retryAfterMs: 0, buckets: new Map() };
 }
 
 function toObservation(flat: string[], nowMs: number): RateObservation {
@@ -226,13 +208,10 @@ function toObservation(flat: string[], nowMs: number): RateObservation {
   const okBuckets: Record<string, number> = {};
   for (const [name, n] of fields) if (name.startsWith('b')) okBuckets[name.slice(1)] = n;
   const latencyCount = get('latencyCount');
+  const counts = Object.fromEntries(TICK_COUNTS.map((name) => [name, get(name)])) as TickCounts;
   return {
+    ...counts,
     nowMs,
-    sent: get('sent'),
-    starved: get('starved'),
-    ok: get('ok'),
-    throttled: get('throttled'),
-    failed: get('failed'),
     firstThrottleAtMs: get('firstThrottleAtMs'),
     retryAfterMs: get('retryAfterMs'),
     latencyMs: latencyCount > 0 ? get('latencyWeighted') / latencyCount : null,

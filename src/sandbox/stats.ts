@@ -14,86 +14,81 @@ export type EndpointName = (typeof ENDPOINTS)[number];
 export const HUNG = 'hung';
 
 export class StatsRecorder {
-  private requests = emptyRequests();
-  private total = 0;
-  private tokenRequests = 0;
-  private hungCreates = 0;
-  private maxPerSecond = 0;
-  private inFlight = 0;
-  private maxInFlight = 0;
+  private c = freshCounts();
   private readonly lastSecond = new TimeWindow();
-  /** Epoch ms before which a 429 already sent told the client not to come back. */
-  private retryAfterEpochMs = 0;
-  /** Monotonic ms of the 429 that began the current throttled period. */
-  private throttledSinceMs = 0;
-  private beforeRetryAfter = 0;
-  private latestBeforeRetryAfterMs = 0;
 
   /**
    * Counted on arrival, whatever the answer will be. `nowMs` is monotonic; `epochMs` is compared with the
    * Retry-After times announced so far.
    */
   arrive(endpoint: EndpointName, nowMs: number, epochMs = Date.now()): void {
-    this.total++;
-    this.inFlight++;
-    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
-    if (endpoint === 'token') this.tokenRequests++;
-    if (epochMs < this.retryAfterEpochMs) {
-      this.beforeRetryAfter++;
-      this.latestBeforeRetryAfterMs = Math.max(this.latestBeforeRetryAfterMs, nowMs - this.throttledSinceMs);
+    const c = this.c;
+    c.total++;
+    c.inFlight++;
+    c.maxInFlight = Math.max(c.maxInFlight, c.inFlight);
+    if (endpoint === 'token') c.tokenRequests++;
+    if (epochMs < c.retryAfterEpochMs) {
+      c.beforeRetryAfter++;
+      c.latestBeforeRetryAfterMs = Math.max(c.latestBeforeRetryAfterMs, nowMs - c.throttledSinceMs);
     }
     this.lastSecond.evict(nowMs, 1000);
     this.lastSecond.push(nowMs);
-    this.maxPerSecond = Math.max(this.maxPerSecond, this.lastSecond.size);
+    c.maxPerSecond = Math.max(c.maxPerSecond, this.lastSecond.size);
   }
 
   answered(endpoint: EndpointName, status: number | typeof HUNG): void {
-    this.inFlight = Math.max(0, this.inFlight - 1);
-    const byStatus = (this.requests[endpoint] ??= {});
+    this.c.inFlight = Math.max(0, this.c.inFlight - 1);
+    const byStatus = (this.c.requests[endpoint] ??= {});
     const key = String(status);
     byStatus[key] = (byStatus[key] ?? 0) + 1;
   }
 
   hungCreate(): void {
-    this.hungCreates++;
+    this.c.hungCreates++;
   }
 
   /** A 429 went out telling the client to wait until `untilEpochMs`. */
   throttled(untilEpochMs: number, nowMs: number, epochMs = Date.now()): void {
-    if (epochMs >= this.retryAfterEpochMs) this.throttledSinceMs = nowMs;
-    this.retryAfterEpochMs = Math.max(this.retryAfterEpochMs, untilEpochMs);
+    if (epochMs >= this.c.retryAfterEpochMs) this.c.throttledSinceMs = nowMs;
+    this.c.retryAfterEpochMs = Math.max(this.c.retryAfterEpochMs, untilEpochMs);
   }
 
   snapshot(customers: number): SandboxStats {
+    const c = this.c;
     return {
-      requests: structuredClone(this.requests),
-      total: this.total,
-      maxPerSecond: this.maxPerSecond,
-      maxInFlight: this.maxInFlight,
-      tokenRequests: this.tokenRequests,
+      requests: structuredClone(c.requests),
+      total: c.total,
+      maxPerSecond: c.maxPerSecond,
+      maxInFlight: c.maxInFlight,
+      tokenRequests: c.tokenRequests,
       customers,
-      hungCreates: this.hungCreates,
-      requestsBeforeRetryAfter: this.beforeRetryAfter,
-      latestBeforeRetryAfterMs: Math.round(this.latestBeforeRetryAfterMs),
+      hungCreates: c.hungCreates,
+      requestsBeforeRetryAfter: c.beforeRetryAfter,
+      latestBeforeRetryAfterMs: Math.round(c.latestBeforeRetryAfterMs),
     };
   }
 
   reset(): void {
-    this.requests = emptyRequests();
-    this.total = 0;
-    this.tokenRequests = 0;
-    this.hungCreates = 0;
-    this.maxPerSecond = 0;
-    this.inFlight = 0;
-    this.maxInFlight = 0;
+    this.c = freshCounts();
     this.lastSecond.clear();
-    this.retryAfterEpochMs = 0;
-    this.throttledSinceMs = 0;
-    this.beforeRetryAfter = 0;
-    this.latestBeforeRetryAfterMs = 0;
   }
 }
 
-function emptyRequests(): Record<string, Record<string, number>> {
-  return Object.fromEntries(ENDPOINTS.map((e) => [e, {}]));
+/** Everything counted since the sandbox started or its stats were last reset. */
+function freshCounts() {
+  return {
+    requests: Object.fromEntries(ENDPOINTS.map((e) => [e, {}])) as Record<string, Record<string, number>>,
+    total: 0,
+    tokenRequests: 0,
+    hungCreates: 0,
+    maxPerSecond: 0,
+    inFlight: 0,
+    maxInFlight: 0,
+    /** Epoch ms before which a 429 already sent told the client not to come back. */
+    retryAfterEpochMs: 0,
+    /** Monotonic ms of the 429 that began the current throttled period. */
+    throttledSinceMs: 0,
+    beforeRetryAfter: 0,
+    latestBeforeRetryAfterMs: 0,
+  };
 }

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../config.js';
-import { SUCCESS_OUTCOMES, OUTCOMES } from '../../domain/types.js';
+import { hasRowsToFixOrRetry } from '../../domain/types.js';
 import type { Runtime } from '../runtime.js';
 import {
   findJob,
@@ -25,23 +25,23 @@ export function registerJobs(program: Command): void {
       // Listing talks to Redis only: no EnKash, so no sandbox and no banner about one.
       await withRuntime(false, (rt) => list(rt, defs), false);
     });
-  jobs
-    .command('run')
-    .description('Run a job now (in this process) and wait for it; prints the counts and the report')
-    .argument('<name>', 'the job name')
-    .action(async (name: string) => {
-      const job = await definition(name);
-      await withRuntime(true, (rt) => runNow(rt, job, 'run'));
-    });
-  jobs
-    .command('approve')
-    .description('Write the file of a run held for approval by its guardrails')
-    .argument('<name>', 'the job name')
-    .action(async (name: string) => {
-      const job = await definition(name);
-      await withRuntime(true, (rt) => runNow(rt, job, 'approve'));
-    });
+  for (const what of ['run', 'approve'] as const) {
+    jobs
+      .command(what)
+      .description(RUN_NOW[what])
+      .argument('<name>', 'the job name')
+      .action(async (name: string) => {
+        const job = await definition(name);
+        await withRuntime(true, (rt) => runNow(rt, job, what));
+      });
+  }
 }
+
+/** The two commands that write a job's file now, in this process, and wait for it. */
+const RUN_NOW = {
+  run: 'Run a job now (in this process) and wait for it; prints the counts and the report',
+  approve: 'Write the file of a run held for approval by its guardrails',
+} as const;
 
 async function definition(name: string): Promise<JobDefinition> {
   const dir = loadConfig().paths.jobsDir;
@@ -100,7 +100,7 @@ async function list({ app, config }: Runtime, defs: JobDefinition[]): Promise<nu
   }
 }
 
-async function runNow({ app }: Runtime, job: JobDefinition, what: 'run' | 'approve'): Promise<number> {
+async function runNow({ app }: Runtime, job: JobDefinition, what: keyof typeof RUN_NOW): Promise<number> {
   const runner = new JobRunner(app);
   console.error(`${what === 'run' ? 'running' : 'approving'} ${job.name} …`);
   const result: RunResult = what === 'run' ? await runner.run(job) : await runner.approve(job);
@@ -119,8 +119,7 @@ async function runNow({ app }: Runtime, job: JobDefinition, what: 'run' | 'appro
   console.log(`  ${countsText(meta) || 'nothing to do'}`);
   if (meta.reportDir) console.log(`  report: ${meta.reportDir}`);
   // As `sync`: 1 when any row is invalid or failed, so a cron wrapper notices.
-  const bad = OUTCOMES.some((o) => !SUCCESS_OUTCOMES.has(o) && o !== 'skipped' && meta.counts[o] > 0);
-  return meta.state === 'failed' ? 2 : bad ? 1 : 0;
+  return meta.state === 'failed' ? 2 : hasRowsToFixOrRetry(meta.counts) ? 1 : 0;
 }
 
 function localTime(date: Date, timeZone: string): string {

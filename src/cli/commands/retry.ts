@@ -9,9 +9,8 @@ import type { Command } from 'commander';
 import { UserError } from '../../domain/errors.js';
 import { isTerminal } from '../../domain/import-lifecycle.js';
 import { isRetryableFailure } from '../../report/result-cells.js';
-import { startRuntime } from '../runtime.js';
+import { follow, followedExit, withFollowSession } from '../follow-import.js';
 import { EXIT_HELD, heldText } from '../review.js';
-import { follow, printOutcome } from './sync.js';
 
 export function registerRetry(program: Command): void {
   program
@@ -24,18 +23,8 @@ export function registerRetry(program: Command): void {
     });
 }
 
-async function retry(importId: string, localWorker: boolean): Promise<number> {
-  const runtime = await startRuntime({
-    allowEmbeddedSandbox: localWorker,
-    say: (l) => console.error(l),
-    quiet: true,
-  });
-  const { app, config } = runtime;
-  const abort = new AbortController();
-  const onSignal = () => abort.abort();
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  try {
+function retry(importId: string, localWorker: boolean): Promise<number> {
+  return withFollowSession(localWorker, async ({ app, config, stopped }) => {
     const meta = await app.imports.get(importId);
     if (!meta) {
       throw new UserError(
@@ -76,21 +65,11 @@ async function retry(importId: string, localWorker: boolean): Promise<number> {
       `import ${submitted.importId}: ${rows.length} failed row(s) of ${importId} again` +
         (toFix > 0 ? ` (${toFix} row(s) to fix are left out: see errors.csv)` : ''),
     );
-    const done = await follow(app, submitted.importId, abort.signal);
+    const done = await follow(app, submitted.importId, stopped);
     if (done.state === 'needs-review') {
       console.error(heldText(submitted.importId));
       return EXIT_HELD;
     }
-    if (abort.signal.aborted && !isTerminal(done.state)) {
-      console.error(
-        `interrupted: import ${submitted.importId} goes on in Redis; run \`customer-sync worker\` to finish it`,
-      );
-      return 2;
-    }
-    return printOutcome(done);
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-    await runtime.close();
-  }
+    return followedExit(done, stopped);
+  });
 }

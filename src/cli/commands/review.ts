@@ -10,7 +10,7 @@ import { isTerminal } from '../../domain/import-lifecycle.js';
 import { MATCH_KEYS } from '../../domain/types.js';
 import { ingestFile } from '../../ingest/ingest-file.js';
 import { planWithCounts } from '../../ingest/plan/reading-plan.js';
-import { MappingProfiles } from '../../queue/mapping-profiles.js';
+import { MappingProfiles, type MappingProfile } from '../../queue/mapping-profiles.js';
 import { countsText } from '../progress.js';
 import { collectMap, EXIT_HELD, MAP_HELP, mapOption, printPlan } from '../review.js';
 import { startRuntime } from '../runtime.js';
@@ -75,30 +75,40 @@ export function registerReview(program: Command): void {
     });
   mappings
     .command('show')
-    .argument('<id>', 'a profile id (or its unique beginning)')
+    .argument('<id>', PROFILE_ID)
     .description('one profile: header → field')
     .action(async (id: string) => {
-      process.exitCode = await withProfiles(async (profiles) => {
-        const p = await profiles.find(id);
-        if (!p) throw new UserError(`no saved mapping "${id}" (customer-sync mappings list shows them)`);
+      process.exitCode = await withProfile(id, async (p) => {
         console.log(`${p.headerSet}: saved ${p.savedAt} by import ${p.importId} (${p.fileName})`);
         for (const [header, field] of Object.entries(p.columns))
           console.log(`  ${header} → ${field ?? '(unused)'}`);
-        return 0;
       });
     });
   mappings
     .command('forget')
-    .argument('<id>', 'a profile id (or its unique beginning)')
+    .argument('<id>', PROFILE_ID)
     .description('remove a profile: the next file of that shape is read, and reviewed, afresh')
     .action(async (id: string) => {
-      process.exitCode = await withProfiles(async (profiles) => {
-        const p = await profiles.find(id);
-        if (!p || !(await profiles.forget(p.headerSet))) throw new UserError(`no saved mapping "${id}"`);
+      process.exitCode = await withProfile(id, async (p, profiles) => {
+        if (!(await profiles.forget(p.headerSet))) throw new UserError(`no saved mapping "${id}"`);
         console.log(`forgot ${p.headerSet} (${p.fileName})`);
-        return 0;
       });
     });
+}
+
+const PROFILE_ID = 'a profile id (or its unique beginning)';
+
+/** One saved profile, found by its id or the id's unique beginning, or a message naming the list. */
+function withProfile(
+  id: string,
+  fn: (profile: MappingProfile, profiles: MappingProfiles) => Promise<void>,
+): Promise<number> {
+  return withProfiles(async (profiles) => {
+    const p = await profiles.find(id);
+    if (!p) throw new UserError(`no saved mapping "${id}" (customer-sync mappings list shows them)`);
+    await fn(p, profiles);
+    return 0;
+  });
 }
 
 async function withProfiles(fn: (profiles: MappingProfiles) => Promise<number>): Promise<number> {

@@ -2,12 +2,10 @@ import { realpath } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { UserError } from '../../domain/errors.js';
-import { isTerminal } from '../../domain/import-lifecycle.js';
-import { SUCCESS_OUTCOMES, SYNC_MODES, OUTCOMES, MATCH_KEYS } from '../../domain/types.js';
-import type { ImportMeta } from '../../queue/import-store.js';
-import { countsText, createProgress, type RateLine } from '../progress.js';
+import { SYNC_MODES, MATCH_KEYS } from '../../domain/types.js';
 import { checkColumnOptions } from '../check-columns.js';
-import type { App } from '../../app.js';
+import { follow, followedExit, withFollowSession } from '../follow-import.js';
+import { wholeNumber } from '../whole-number.js';
 import {
   askApproval,
   collectMap,
@@ -18,7 +16,6 @@ import {
   mapOption,
   printPlan,
 } from '../review.js';
-import { startRuntime } from '../runtime.js';
 
 type SyncFlags = {
   mode?: (typeof SYNC_MODES)[number];
@@ -70,22 +67,9 @@ async function runSync(file: string, flags: SyncFlags): Promise<number> {
     throw new UserError(`${file}: no such file`);
   });
   const map = mapOption(flags.map);
-  const concurrency = flags.concurrency === undefined ? undefined : Number(flags.concurrency);
-  if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1)) {
-    throw new UserError(`--concurrency must be a whole number ≥ 1, not "${flags.concurrency}"`);
-  }
+  const concurrency = wholeNumber('--concurrency', flags.concurrency, 1);
   await checkColumnOptions(flags);
-  const runtime = await startRuntime({
-    allowEmbeddedSandbox: flags.localWorker,
-    say: (l) => console.error(l),
-    quiet: true,
-  });
-  const { app, config } = runtime;
-  const abort = new AbortController();
-  const onSignal = () => abort.abort();
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  try {
+  return withFollowSession(flags.localWorker, async ({ app, config, stopped }) => {
     if (flags.localWorker) app.startWorkers(concurrency === undefined ? {} : { concurrency });
     const importId = await app.imports.submit({
       filePath,
@@ -106,7 +90,7 @@ async function runSync(file: string, flags: SyncFlags): Promise<number> {
     console.error(
       `import ${importId}: ${basename(filePath)}${flags.dryRun ? ' (dry run: nothing is written)' : ''}`,
     );
-    let meta = await follow(app, importId, abort.signal);
+    let meta = await follow(app, importId, stopped);
     while (meta.state === 'needs-review') {
       printPlan(await app.imports.plan(importId));
       if (!interactive() || !(await askApproval('Write with this reading?'))) {
@@ -114,57 +98,9 @@ async function runSync(file: string, flags: SyncFlags): Promise<number> {
         return EXIT_HELD;
       }
       await app.imports.approve(importId);
-      meta = await follow(app, importId, abort.signal);
+      meta = await follow(app, importId, stopped);
     }
     if (meta.state === 'done') printPlan(await app.imports.plan(importId));
-    if (abort.signal.aborted && !isTerminal(meta.state)) {
-      console.error(
-        `interrupted: import ${importId} goes on in Redis; run \`customer-sync worker\` to finish it`,
-      );
-      return 2;
-    }
-    return printOutcome(meta);
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-    await runtime.close();
-  }
-}
-
-/** Shows an import's progress until it ends (or waits for review); shared by `sync` and `retry`. */
-export async function follow(app: App, importId: string, signal: AbortSignal): Promise<ImportMeta> {
-  // The shared rate, read once a second beside the import's own progress.
-  let rate: RateLine | undefined;
-  const readRate = () =>
-    void app.client
-      .rateStatus()
-      .then((s) => (rate = s))
-      .catch(() => undefined);
-  readRate();
-  const rateTimer = setInterval(readRate, 1000);
-  const progress = createProgress(process.stderr, () => rate);
-  const meta = await app.imports
-    .waitFor(importId, (m) => progress.update(m), { signal })
-    .finally(() => clearInterval(rateTimer));
-  progress.stop();
-  return meta;
-}
-
-export function printOutcome(meta: ImportMeta): number {
-  if (meta.state === 'failed') {
-    console.error(`customer-sync: ${meta.error ?? 'the import failed'}`);
-    return 2;
-  }
-  const lines = [
-    `${meta.fileName}: ${meta.total ?? meta.done} rows — ${countsText(meta) || 'nothing to do'}`,
-    ...(meta.error ? [`the file could not be read to the end: ${meta.error}`] : []),
-    `report: ${meta.reportDir}`,
-    `  results.csv, results.xlsx, summary.json, errors.csv (rows to fix and upload again), ` +
-      `failed.csv (rows that failed on EnKash's side, to retry)`,
-    ...(meta.counts.failed > 0 ? [`retry the failed rows: customer-sync retry ${meta.id}`] : []),
-  ];
-  console.log(lines.join('\n'));
-  if (meta.error) return 2;
-  const bad = OUTCOMES.some((o) => !SUCCESS_OUTCOMES.has(o) && o !== 'skipped' && meta.counts[o] > 0);
-  return bad ? 1 : 0;
+    return followedExit(meta, stopped);
+  });
 }

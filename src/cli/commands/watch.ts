@@ -1,11 +1,9 @@
 import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { SYNC_MODES, MATCH_KEYS } from '../../domain/types.js';
-import { FolderWatcher } from '../../watch/folder-watcher.js';
 import { checkColumnOptions } from '../check-columns.js';
-import { startRuntime } from '../runtime.js';
+import { runService, startWatcher } from '../service.js';
 import { registerWatchForget } from './watch-forget.js';
-import { untilSignal } from '../../schedule/until-signal.js';
 
 type WatchFlags = {
   mode?: (typeof SYNC_MODES)[number];
@@ -27,32 +25,18 @@ export function registerWatch(program: Command): void {
     .option('--no-local-worker', 'only submit; running `customer-sync worker` processes do the work')
     .action(async (dir: string, flags: WatchFlags) => {
       await checkColumnOptions(flags);
-      const runtime = await startRuntime({
-        allowEmbeddedSandbox: flags.localWorker,
-        say: (l) => console.error(l),
-        redisWait: 'keep-trying',
-      });
-      const { app, config, logger } = runtime;
-      if (flags.localWorker) app.startWorkers();
-      const watcher = new FolderWatcher(app, {
-        dir,
-        stableMs: config.watch.stableMs,
-        rescanMs: config.watch.rescanMs,
-        requireMarker: config.watch.requireMarker,
-        importOptions: {
+      await runService('watch', flags.localWorker, async ({ app, config }, onStop) => {
+        if (flags.localWorker) app.startWorkers();
+        const watcher = await startWatcher(app, config, dir, {
           mode: flags.mode ?? config.sync.mode,
           dryRun: false,
           matchKey: flags.matchKey ?? config.sync.matchKey,
           ...(flags.preset ? { preset: flags.preset } : {}),
           ...(flags.mapping ? { mapping: resolve(flags.mapping) } : {}),
-        },
+        });
+        onStop(() => watcher.close());
+        console.error(`watching ${resolve(dir)}/inbox (Ctrl-C to stop)`);
       });
-      await watcher.start();
-      console.error(`watching ${resolve(dir)}/inbox (Ctrl-C to stop)`);
-      const signal = await untilSignal();
-      logger.info({ event: 'watch_stopping', signal }, 'stopping');
-      await watcher.close();
-      await runtime.close();
     });
   registerWatchForget(watch);
 }

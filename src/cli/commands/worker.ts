@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { UserError } from '../../domain/errors.js';
 import { startRuntime } from '../runtime.js';
+import { wholeNumber } from '../whole-number.js';
 
 export function registerWorker(program: Command): void {
   program
@@ -8,10 +8,7 @@ export function registerWorker(program: Command): void {
     .description('Run a long-lived worker that syncs queued imports (any number, on any hosts)')
     .option('--concurrency <n>', 'rows in flight in this process (default: WORKER_CONCURRENCY)')
     .action(async (flags: { concurrency?: string }) => {
-      const concurrency = flags.concurrency === undefined ? undefined : Number(flags.concurrency);
-      if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1)) {
-        throw new UserError(`--concurrency must be a whole number ≥ 1, not "${flags.concurrency}"`);
-      }
+      const concurrency = wholeNumber('--concurrency', flags.concurrency, 1);
       const runtime = await startRuntime({ allowEmbeddedSandbox: false, redisWait: 'keep-trying' });
       const { app, logger, config } = runtime;
       const workers = app.startWorkers(concurrency === undefined ? {} : { concurrency });
