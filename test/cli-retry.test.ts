@@ -2,56 +2,22 @@
  * Rows that failed on EnKash's side land in failed.csv, not errors.csv, and `customer-sync retry` syncs
  * exactly those again: real CLI processes, real Redis, the sandbox over HTTP.
  */
-import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSandbox } from '../src/sandbox/index.js';
-import type { Sandbox } from '../src/sandbox/types.js';
-import { REPO_ROOT, credentials } from './helpers/engine.js';
-import { deletePrefix, randomPrefix, testRedis } from './helpers/redis.js';
+import { describe, expect, it } from 'vitest';
+import { REPO_ROOT } from './helpers/engine.js';
+import { useCliSession } from './helpers/cli-session.js';
 
-const prefix = randomPrefix();
-let dir: string;
-let sandbox: Sandbox;
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'cs-retry-'));
-  sandbox = await startSandbox({ port: 0, credentials: credentials() });
+const session = useCliSession({
+  name: 'cs-retry-',
+  env: (sandbox) => ({
+    ENKASH_BASE_URL: sandbox.url,
+    RETRY_ATTEMPTS: '1',
+    ENKASH_BREAKER_THRESHOLD: '0',
+  }),
+  timeoutMs: 120_000,
 });
-afterAll(async () => {
-  await sandbox.close();
-  const redis = testRedis();
-  await deletePrefix(redis, prefix);
-  await redis.quit();
-  await rm(dir, { recursive: true, force: true });
-});
-
-function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    execFile(
-      process.execPath,
-      ['--import', 'tsx', join(REPO_ROOT, 'src/cli/main.ts'), ...args],
-      {
-        cwd: REPO_ROOT,
-        env: {
-          ...process.env,
-          REDIS_PREFIX: prefix,
-          STATE_DIR: join(dir, 'state'),
-          REPORT_DIR: join(dir, 'reports'),
-          ENKASH_BASE_URL: sandbox.url,
-          RETRY_ATTEMPTS: '1',
-          ENKASH_BREAKER_THRESHOLD: '0',
-          LOG_LEVEL: 'warn',
-        },
-        timeout: 120_000,
-      },
-      (err, stdout, stderr) =>
-        done({ code: err ? Number((err as { code?: number }).code) : 0, stdout, stderr }),
-    );
-  });
-}
+const { cli } = session;
 
 const lines = async (path: string) =>
   (await readFile(path, 'utf8'))
@@ -62,7 +28,7 @@ const lines = async (path: string) =>
 describe('failed.csv and customer-sync retry', () => {
   it('5xx rows go to failed.csv (not errors.csv); retry syncs only them, in a new linked import', async () => {
     // Writes fail (500) while reads work, so the import gets as far as sending every row.
-    sandbox.setFaults({ failWriteRate: 1 });
+    session.sandbox.setFaults({ failWriteRate: 1 });
     const first = await cli(['sync', join(REPO_ROOT, 'fixtures/demo/customers.csv')]);
     expect(first.code, first.stderr).toBe(1);
     expect(first.stdout).toContain('failed 12');
@@ -75,12 +41,12 @@ describe('failed.csv and customer-sync retry', () => {
     expect(failed[1]).toMatch(/row 2: .*\(HTTP 5\d\d\)/);
     expect(await lines(join(reportDir, 'errors.csv'))).toHaveLength(1);
 
-    sandbox.setFaults({ failWriteRate: 0 });
+    session.sandbox.setFaults({ failWriteRate: 0 });
     const again = await cli(['retry', importId!]);
     expect(again.code, again.stderr).toBe(0);
     expect(again.stderr).toContain(`12 failed row(s) of ${importId} again`);
     expect(again.stdout).toContain('created 12');
-    expect(sandbox.customers()).toHaveLength(12);
+    expect(session.sandbox.customers()).toHaveLength(12);
 
     const nothing = await cli(['retry', /^report: .*\/(imp-[^/\s]+)$/m.exec(again.stdout)?.[1] ?? '']);
     expect(nothing.code, `${again.stdout}\n${nothing.stderr}`).toBe(0);

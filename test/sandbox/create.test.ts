@@ -1,24 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PATTERNS, SEED_PATTERNS } from '../../src/contract/enkash-api.js';
 import type { Sandbox } from '../../src/sandbox/types.js';
-import {
-  CREDENTIALS,
-  call,
-  customerOf,
-  errorOf,
-  getToken,
-  startTestSandbox,
-  validCustomer,
-} from './helpers.js';
+import { CREDENTIALS, call, customerOf, errorOf, useTestSandbox, validCustomer } from './helpers.js';
 
 describe('sandbox: POST /api/v0/customer', () => {
   let sandbox: Sandbox;
   let token: string;
-  beforeAll(async () => {
-    sandbox = await startTestSandbox();
-    token = await getToken(sandbox);
-  });
-  afterAll(() => sandbox.close());
+  useTestSandbox((started) => ({ sandbox, token } = started));
 
   const create = (body: unknown) => call(sandbox, 'POST', '/api/v0/customer', { token, body });
 
@@ -162,11 +150,7 @@ describe('sandbox: POST /api/v0/customer', () => {
 describe('sandbox: uniqueRefNo uniqueness (option)', () => {
   let sandbox: Sandbox;
   let token: string;
-  beforeAll(async () => {
-    sandbox = await startTestSandbox({ uniqueRefNo: true });
-    token = await getToken(sandbox);
-  });
-  afterAll(() => sandbox.close());
+  useTestSandbox((started) => ({ sandbox, token } = started), { uniqueRefNo: true });
 
   it('answers 422 UNPROCESSABLE_REQUEST when the uniqueRefNo is taken, on create and on PATCH', async () => {
     const create = (uniqueRefNo: string) =>

@@ -2,6 +2,7 @@
  * Plain-fetch helpers for the sandbox tests: real HTTP over loopback, answers checked against the same
  * contract schemas the EnKash client uses (src/contract/enkash-api.ts).
  */
+import { afterAll, beforeAll } from 'vitest';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,6 +27,33 @@ export const CREDENTIALS: SandboxCredentials = {
 
 export function startTestSandbox(options: Partial<SandboxOptions> = {}): Promise<Sandbox> {
   return startSandbox({ port: 0, credentials: CREDENTIALS, ...options });
+}
+
+/**
+ * For the describe block it is called in: a sandbox started before its tests (with `options`) and a
+ * token for it, handed to `use`; the sandbox is closed after them.
+ */
+export function useTestSandbox(
+  use: (started: { sandbox: Sandbox; token: string }) => void,
+  options: Partial<SandboxOptions> = {},
+): void {
+  let sandbox: Sandbox | undefined;
+  beforeAll(async () => {
+    sandbox = await startTestSandbox(options);
+    use({ sandbox, token: await getToken(sandbox) });
+  });
+  afterAll(() => sandbox?.close());
+}
+
+/** A call to the sandbox's own admin endpoints (`/__sandbox/<path>`): a body makes it a JSON POST. */
+export async function admin(sandbox: Sandbox, method: 'GET' | 'POST', path: string, body?: unknown) {
+  const response = await fetch(`${sandbox.url}/__sandbox/${path}`, {
+    method,
+    ...(body !== undefined
+      ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }
+      : {}),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
 export function basicAuth(clientId = CREDENTIALS.clientId, secret = CREDENTIALS.clientSecret): string {

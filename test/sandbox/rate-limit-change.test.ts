@@ -1,17 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseRateSchedule } from '../../src/sandbox/rate-schedule.js';
 import type { Sandbox } from '../../src/sandbox/types.js';
-import { call, getToken, startTestSandbox, waitFor } from './helpers.js';
+import { admin, call, useTestSandbox, waitFor } from './helpers.js';
 
-async function rateLimit(sandbox: Sandbox, body?: unknown) {
-  const response = await fetch(`${sandbox.url}/__sandbox/rate-limit`, {
-    method: body === undefined ? 'GET' : 'POST',
-    ...(body !== undefined
-      ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }
-      : {}),
-  });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-}
+const rateLimit = (sandbox: Sandbox, body?: unknown) =>
+  admin(sandbox, body === undefined ? 'GET' : 'POST', 'rate-limit', body);
 
 /** How many of `n` searches sent at once the sandbox admits. */
 async function admittedOf(sandbox: Sandbox, token: string, n: number): Promise<number> {
@@ -24,11 +17,7 @@ async function admittedOf(sandbox: Sandbox, token: string, n: number): Promise<n
 describe('sandbox: the rate limit changes while running', () => {
   let sandbox: Sandbox;
   let token: string;
-  beforeAll(async () => {
-    sandbox = await startTestSandbox();
-    token = await getToken(sandbox);
-  });
-  afterAll(() => sandbox.close());
+  useTestSandbox((started) => ({ sandbox, token } = started));
 
   it('POST /__sandbox/rate-limit sets the limit now; the next requests are held to it', async () => {
     const set = await rateLimit(sandbox, { ratePerSec: 3 });

@@ -6,9 +6,9 @@
  * latest time any answer announced, measured from when that answer arrived (an upper bound of the
  * sandbox's own).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../src/sandbox/types.js';
-import { call, getToken, startTestSandbox, type Reply } from './helpers.js';
+import { call, useTestSandbox, type Reply } from './helpers.js';
 
 /** Long enough that two requests on a loaded machine still arrive inside it. */
 const THROTTLED_MS = 2_000;
@@ -16,11 +16,7 @@ const THROTTLED_MS = 2_000;
 describe('sandbox statistics: requests before Retry-After', () => {
   let sandbox: Sandbox;
   let token: string;
-  beforeAll(async () => {
-    sandbox = await startTestSandbox();
-    token = await getToken(sandbox);
-  });
-  afterAll(() => sandbox.close());
+  useTestSandbox((started) => ({ sandbox, token } = started));
 
   const search = () => call(sandbox, 'POST', '/api/v0/customer/search?limit=1', { token, body: {} });
 

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../src/sandbox/types.js';
 import {
   call,
@@ -9,6 +9,7 @@ import {
   payloadOf,
   searchOf,
   startTestSandbox,
+  useTestSandbox,
   waitFor,
 } from './helpers.js';
 
@@ -17,11 +18,7 @@ const MISSING_ID = 'KC00000000000000';
 describe('sandbox: PATCH /api/v0/customer/{customerId}', () => {
   let sandbox: Sandbox;
   let token: string;
-  beforeAll(async () => {
-    sandbox = await startTestSandbox();
-    token = await getToken(sandbox);
-  });
-  afterAll(() => sandbox.close());
+  useTestSandbox((started) => ({ sandbox, token } = started));
 
   const patch = (customerId: string, body: unknown, query = '') =>
     call(sandbox, 'PATCH', `/api/v0/customer/${customerId}${query}`, { token, body });
@@ -118,11 +115,7 @@ describe('sandbox: PATCH /api/v0/customer/{customerId}', () => {
 describe('sandbox: activate, deactivate, delete', () => {
   let sandbox: Sandbox;
   let token: string;
-  beforeAll(async () => {
-    sandbox = await startTestSandbox();
-    token = await getToken(sandbox);
-  });
-  afterAll(() => sandbox.close());
+  useTestSandbox((started) => ({ sandbox, token } = started));
 
   it('deactivates and activates, with or without a JSON body', async () => {
     const customer = await createCustomer(sandbox, token);
