@@ -4,10 +4,8 @@
  * A 401 is answered by one fresh token and one more try; a 429 pauses every process and is thrown.
  * Other retries belong to the sync engine, as its row-error policy decides (src/sync/row-error-policy.ts).
  */
-import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import type { Config } from '../config.js';
-import type { Logger } from '../logger.js';
 import {
   API_PATHS,
   CustomerResponseSchema,
@@ -32,9 +30,9 @@ import {
 } from './errors.js';
 import { CircuitBreaker } from './circuit-breaker.js';
 import { HttpTransport, type HttpAnswer, type HttpMethod } from './http-transport.js';
-import { enkashKeys } from './keys.js';
-import { RateGovernor, type RateStatus } from './rate-governor.js';
-import { RateLimiter } from './rate-limiter.js';
+import type { RateGovernor, RateStatus } from './rate-governor.js';
+import { startRateBudget, type RateBudgetDeps } from './rate-budget.js';
+import type { RateLimiter } from './rate-limiter.js';
 import { TokenProvider, type TokenSealer } from './token-provider.js';
 
 /** One HTTP exchange, for metrics. `status` is null when no HTTP answer came (timeout, network). */
@@ -49,18 +47,10 @@ export type SearchResult = { data: CustomerResponse[]; recordsCount: number };
 /** The page is both the payload and spread at the top level, so `page.data` reads naturally. */
 export type SearchAnswer = EnkashResult<SearchResult> & SearchResult;
 
-export type EnkashClientDeps = {
-  config: Config['enkash'];
-  redis: Redis;
-  prefix: string;
-  logger: Logger;
+export type EnkashClientDeps = RateBudgetDeps & {
   onCall?: (call: CallRecord) => void;
-  /** Overrides `config.rateMarginMs`, added to the rate window to absorb jitter (rate-limiter.ts). */
-  rateSafetyMarginMs?: number;
   /** Seals the shared OAuth token in Redis (the App passes its DATA_KEY sealer). */
   sealer?: TokenSealer;
-  /** The adaptive rate changed (any process's decision, seen by this one). */
-  onRateChange?: (status: RateStatus) => void;
 };
 
 type Envelope<P> = { errorResponse?: ErrorResponse | null; payload?: P | null };
@@ -103,40 +93,7 @@ export class EnkashClient {
     const { config, redis, prefix, logger } = deps;
     if (!config.baseUrl) throw new Error('EnkashClient needs an EnKash base URL (ENKASH_BASE_URL)');
     this.config = config;
-    const adaptive = config.rateAdaptive !== false || config.ratePerSec === null;
-    let lastRate = Infinity;
-    this.governor = adaptive
-      ? new RateGovernor({
-          redis,
-          keys: enkashKeys(prefix),
-          settings: { ceiling: config.ratePerSec },
-          onChange: (status) => {
-            // Raises come every tick while the rate climbs; cuts are what an operator looks for.
-            const cut = status.ratePerSec < lastRate;
-            lastRate = status.ratePerSec;
-            const fields = { event: 'enkash_rate_changed', ...status };
-            if (cut) logger.info(fields, `EnKash rate: ${status.reason}`);
-            else logger.debug(fields, `EnKash rate: ${status.reason}`);
-            deps.onRateChange?.(status);
-          },
-          onError: (err) =>
-            logger.warn({ event: 'enkash_rate_tick_failed', err: err.message }, 'adaptive rate: tick failed'),
-        })
-      : undefined;
-    this.limiter = new RateLimiter({
-      redis,
-      prefix,
-      ratePerSec: this.governor
-        ? Math.max(1, Math.floor(this.governor.ratePerSec))
-        : (config.ratePerSec ?? 10),
-      ...(this.governor ? { governor: this.governor } : {}),
-      safetyMarginMs: deps.rateSafetyMarginMs ?? config.rateMarginMs,
-      onSlotLost: ({ ageMs }) =>
-        logger.warn(
-          { event: 'enkash_rate_slot_lost', ageMs },
-          'a rate slot aged out before its request could leave (a stalled process or a slow Redis): waiting for a new one',
-        ),
-    });
+    ({ governor: this.governor, limiter: this.limiter } = startRateBudget(deps));
     this.breaker = new CircuitBreaker({
       redis,
       prefix,

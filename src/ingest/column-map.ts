@@ -23,34 +23,26 @@ export const CUSTOMER_FIELDS = [
 ] as const;
 export type CustomerField = (typeof CUSTOMER_FIELDS)[number];
 
-/** One key contact's columns. `firstName` + `lastName` are joined when there is no `name` column. */
-export type ContactColumns = {
-  name?: ColumnRef;
-  firstName?: ColumnRef;
-  lastName?: ColumnRef;
-  mobile?: ColumnRef;
-  email?: ColumnRef;
-};
+/** The parts of a key contact a column can feed. */
+export const CONTACT_PARTS = ['name', 'firstName', 'lastName', 'mobile', 'email'] as const;
+export type ContactPart = (typeof CONTACT_PARTS)[number];
 
-/** Where a column's reading came from, best first; `fuzzy` and `content` are guesses (see the plan). */
-export const MATCH_SOURCES = [
-  'exact',
-  'mapping',
-  'saved-mapping',
-  'preset',
-  'synonym',
-  'fuzzy',
-  'content',
-] as const;
+/** One key contact's columns. `firstName` + `lastName` are joined when there is no `name` column. */
+export type ContactColumns = Partial<Record<ContactPart, ColumnRef>>;
+
+/** Where a column's reading came from, when a name, a file or a table says so; best first. */
+export const KNOWN_SOURCES = ['exact', 'mapping', 'saved-mapping', 'preset', 'synonym'] as const;
+export type KnownSource = (typeof KNOWN_SOURCES)[number];
+/** Readings guessed from the header's words or the column's values: the plan's doubt rules weigh these. */
+export const GUESS_SOURCES = ['fuzzy', 'content'] as const;
+export const MATCH_SOURCES = [...KNOWN_SOURCES, ...GUESS_SOURCES] as const;
 export type MatchSource = (typeof MATCH_SOURCES)[number];
 
 /**
  * One used column's reading: `target` is a field (`uniqueRefNo`), `address`, or a contact part as
  * `contact.mobile` (contact 1) / `contact2.mobile`; `rule` says which fuzzy or content rule matched.
  */
-export type ColumnMatch = {
-  index: number;
-  header: string;
+export type ColumnMatch = ColumnRef & {
   target: string;
   source: MatchSource;
   confidence: number;

@@ -3,13 +3,13 @@
  * name that is not there is reported at once, with the headers that are.
  */
 import { UserError } from '../../domain/errors.js';
-import type { ColumnRef, ContactColumns, CustomerField } from '../column-map.js';
+import { CONTACT_PARTS, type ColumnRef, type ContactColumns, type CustomerField } from '../column-map.js';
 import { CUSTOMER_FIELDS } from '../column-map.js';
 import type { ColumnSpec, ContactSpec, MappingFile } from './mapping-file.js';
 import { matchHeader, type MatchIndex } from './match-header.js';
 import { columnIndex, columnLetter, headerKey } from './normalise-header.js';
 import { emptySelection, type Selection } from './select-columns.js';
-import { CONTACT_PARTS, type Target } from './targets.js';
+import type { Target } from './targets.js';
 import { quoteHeaders } from './no-columns-error.js';
 
 export type MappedColumns = {

@@ -3,7 +3,7 @@
  * known synonym, the field's own name, a fuzzy guess) and a confidence. Confidence is a fixed score per
  * source and rule, not a probability: it orders the plan and tells the doubt rules what was guessed.
  */
-import { CUSTOMER_FIELDS, type ColumnMatch, type ColumnRef, type MatchSource } from '../column-map.js';
+import { CUSTOMER_FIELDS, type ColumnMatch, type ColumnRef, type KnownSource } from '../column-map.js';
 import type { MappedColumns } from './apply-mapping.js';
 import { buildIndex, matchHeader, type MatchIndex } from './match-header.js';
 import type { MappingFile } from './mapping-file.js';
@@ -12,7 +12,7 @@ import type { Preset } from './presets.js';
 import type { ColumnCandidates, Selection } from './select-columns.js';
 import { TEMPLATE_COLUMNS } from './template-columns.js';
 
-export const SOURCE_CONFIDENCE: Readonly<Record<Exclude<MatchSource, 'fuzzy' | 'content'>, number>> = {
+export const SOURCE_CONFIDENCE: Readonly<Record<KnownSource, number>> = {
   exact: 1,
   mapping: 1,
   'saved-mapping': 1,

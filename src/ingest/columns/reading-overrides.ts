@@ -4,10 +4,15 @@
  * (./mapping-file.ts) so one code path applies them all.
  */
 import { UserError } from '../../domain/errors.js';
-import { CUSTOMER_FIELDS, type CustomerField, type MatchSource } from '../column-map.js';
+import {
+  CONTACT_PARTS,
+  CUSTOMER_FIELDS,
+  type ContactPart,
+  type CustomerField,
+  type MatchSource,
+} from '../column-map.js';
 import type { ContactSpec, MappingFile } from './mapping-file.js';
 import { headerKey } from './normalise-header.js';
-import { CONTACT_PARTS, type ContactPart } from './targets.js';
 
 /** header as written → field name, or null to leave the column unused. */
 export type ColumnOverrides = Record<string, string | null>;

@@ -3,11 +3,17 @@
  * leftmost (so of two "GSTIN" columns the first is used). Address takes every street column left to
  * right, then every city column. Contacts are grouped by number, each part chosen like a field.
  */
-import type { ColumnMap, ColumnRef, ContactColumns, CustomerField } from '../column-map.js';
+import {
+  CONTACT_PARTS,
+  type ColumnMap,
+  type ColumnRef,
+  type ContactColumns,
+  type CustomerField,
+} from '../column-map.js';
 import { CUSTOMER_FIELDS } from '../column-map.js';
 import { TIER_PENALTY, type Candidate } from './match-header.js';
 import { headerKey } from './normalise-header.js';
-import { CONTACT_PARTS, contactPartOf, contactTarget, type Target } from './targets.js';
+import { contactPartOf, contactTarget, type Target } from './targets.js';
 
 export type ColumnCandidates = { ref: ColumnRef; candidates: Candidate[] };
 

@@ -5,10 +5,7 @@
  *   {@link headerKey}, so case, spacing and punctuation never matter.
  * - rank: a synonym's position in its target's list; lower is preferred when several columns match.
  */
-import type { CustomerField } from '../column-map.js';
-
-export const CONTACT_PARTS = ['name', 'firstName', 'lastName', 'mobile', 'email'] as const;
-export type ContactPart = (typeof CONTACT_PARTS)[number];
+import type { ContactPart, CustomerField } from '../column-map.js';
 
 export type ContactTarget = `contact.${ContactPart}`;
 

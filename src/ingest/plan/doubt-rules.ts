@@ -14,7 +14,7 @@
  * "Exactly" means by a name someone wrote down: the field's own name, a synonym list, a preset, a mapping
  * file, `--map`, or a saved mapping. An approved import (`--yes`, `approve`) is not evaluated again.
  */
-import type { ColumnMap } from '../column-map.js';
+import { GUESS_SOURCES, type ColumnMap } from '../column-map.js';
 import type { ReadingPlan } from './reading-plan.js';
 
 export const DOUBT_RULES = ['no-match-key', 'key-guessed', 'sheets-differ', 'unconfirmed-guess'] as const;
@@ -32,7 +32,7 @@ const KEY_TARGETS: ReadonlySet<string> = new Set([
   'accountNumber',
 ]);
 
-const GUESSES: ReadonlySet<string> = new Set(['fuzzy', 'content']);
+const GUESSES: ReadonlySet<string> = new Set(GUESS_SOURCES);
 
 const quote = (headers: readonly string[]) => headers.map((h) => `"${h}"`).join(', ');
 
