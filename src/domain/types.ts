@@ -46,6 +46,8 @@ export type SyncMode = (typeof SYNC_MODES)[number];
 export type FieldError = {
   /** The column header as written in the file (or the EnKash field name when no column maps to it). */
   column: string;
+  /** The column's letter in the file (`D`, `AA`); absent when no column maps to the field. */
+  letter?: string;
   /** The EnKash field, e.g. `panOrGstin`, `customerKeyContacts[0].mobile`. */
   field: string;
   /** The value as read from the file (before normalisation), '' when empty. */
@@ -54,9 +56,23 @@ export type FieldError = {
   problem: string;
 };
 
-/** `GSTIN/UIN: "27AAACE1234" has 11 characters; a GSTIN has 15` */
+/**
+ * A column in the file's words beside EnKash's: `GSTIN/UIN (column D, panOrGstin)`. The user finds it by
+ * its header and letter; EnKash's field name is what EnKash support and results.csv's columns use. With
+ * no column in the file the field's name alone (`legalName`); a header that is the field's name is not
+ * repeated (`uniqueRefNo (column A)`).
+ */
+export function columnLabel(column: string, letter: string | undefined, field: string): string {
+  const at = letter === undefined ? '' : `${letter.includes(',') ? 'columns' : 'column'} ${letter}`;
+  const parts = [at, column === field ? '' : field];
+  const detail = parts.filter((p) => p !== '').join(', ');
+  return detail === '' ? column : `${column} (${detail})`;
+}
+
+/** `GSTIN/UIN (column D, panOrGstin): "27AAACE1234" has 11 characters; a GSTIN has 15` */
 export function formatFieldError(e: FieldError): string {
-  return e.value === '' ? `${e.column}: ${e.problem}` : `${e.column}: "${e.value}" ${e.problem}`;
+  const where = columnLabel(e.column, e.letter, e.field);
+  return e.value === '' ? `${where}: ${e.problem}` : `${where}: "${e.value}" ${e.problem}`;
 }
 
 /** The fields a row can be matched to its EnKash customer by (`MATCH_KEY`, `--match-key`). */

@@ -3,8 +3,9 @@
  * map columns to EnKash fields, then stream every row as valid, invalid, blank or totals. Used by the
  * sync engine's import job and by the offline `validate` command alike, so both see the same rows.
  */
-import type { ParsedRow, MatchKeyField } from '../domain/types.js';
-import type { ColumnMap } from './column-map.js';
+import { columnLabel, type ParsedRow, type MatchKeyField } from '../domain/types.js';
+import type { ColumnMap, ColumnRef } from './column-map.js';
+import { columnLetter } from './read/column-letter.js';
 import { detectColumns, findHeaderRow, isBlankRow, isTotalsRow } from './columns/index.js';
 import { loadMappingFile, type MappingFile } from './columns/mapping-file.js';
 import { getPreset } from './columns/preset-lookup.js';
@@ -44,7 +45,10 @@ export type IngestedFile = {
   columns: ColumnMap;
   /** Column warnings for the report: unused columns, where the column map came from. */
   warnings: string[];
-  /** EnKash field → the header as written in the file, to put EnKash's messages in the user's words. */
+  /**
+   * EnKash field → its column in the user's words beside EnKash's (`GSTIN/UIN (column D, panOrGstin)`), to
+   * put EnKash's messages about a field where the user will look.
+   */
   labels: Record<string, string>;
   /** How the file is read, made before any row is: see src/ingest/plan/reading-plan.ts. */
   plan: ReadingPlan;
@@ -148,20 +152,26 @@ function columnWarnings(columns: ColumnMap): string[] {
   return warnings;
 }
 
+/** `GSTIN/UIN (column D, panOrGstin)`; several columns (the address parts) joined with ` + `. */
+function labelOf(refs: readonly ColumnRef[], field: string): string {
+  const headers = refs.map((r) => r.header).join(' + ');
+  return columnLabel(headers, refs.map((r) => columnLetter(r.index)).join(', '), field);
+}
+
 function fieldLabels(columns: ColumnMap): Record<string, string> {
   const labels: Record<string, string> = {};
-  for (const [field, ref] of Object.entries(columns.fields)) if (ref) labels[field] = ref.header;
-  const panOrGstin = columns.fields.gstin ?? columns.fields.pan ?? columns.fields.panOrGstin;
-  if (panOrGstin) labels.panOrGstin = panOrGstin.header;
-  if (columns.address.length > 0) labels.address = columns.address.map((c) => c.header).join(' + ');
+  const put = (field: string, ref: ColumnRef | undefined) => {
+    if (ref) labels[field] = labelOf([ref], field);
+  };
+  for (const [field, ref] of Object.entries(columns.fields)) put(field, ref);
+  put('panOrGstin', columns.fields.gstin ?? columns.fields.pan ?? columns.fields.panOrGstin);
+  if (columns.address.length > 0) labels.address = labelOf(columns.address, 'address');
   columns.contacts.forEach((c, i) => {
-    const name = c.name ?? c.firstName;
-    if (name) labels[`customerKeyContacts[${i}].name`] = name.header;
-    if (c.mobile) labels[`customerKeyContacts[${i}].mobile`] = c.mobile.header;
-    if (c.email) labels[`customerKeyContacts[${i}].email`] = c.email.header;
+    put(`customerKeyContacts[${i}].name`, c.name ?? c.firstName);
+    put(`customerKeyContacts[${i}].mobile`, c.mobile);
+    put(`customerKeyContacts[${i}].email`, c.email);
   });
-  if (!labels.contactNumber && columns.contacts[0]?.mobile)
-    labels.contactNumber = columns.contacts[0].mobile.header;
+  if (!labels.contactNumber) put('contactNumber', columns.contacts[0]?.mobile);
   return labels;
 }
 

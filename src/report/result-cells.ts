@@ -49,8 +49,9 @@ export function resultCells(result: RowResult): CsvCell[] {
 
 /**
  * errors.csv's Error text: the row number first (the file the user re-uploads has no row column), then
- * the reasons; for a failed call also EnKash's error type and the requestId its support asks for.
- * `row 14: GSTIN/UIN: "27AAACE1234" has 11 characters; a GSTIN has 15`
+ * the reasons; for a failed call also EnKash's error type and the requestId its support asks for; then
+ * the row's warnings, so every problem of the row is in front of whoever fixes it.
+ * `row 14: GSTIN/UIN (column D, panOrGstin): "27AAACE1234" has 11 characters; a GSTIN has 15`
  */
 export function errorText(result: RowResult): string {
   const reasons = result.errors || result.errorType || result.outcome;
@@ -60,5 +61,6 @@ export function errorText(result: RowResult): string {
     if (result.httpStatus !== null) parts.push(`(HTTP ${result.httpStatus})`);
     if (result.requestId) parts.push(`(requestId ${result.requestId})`);
   }
+  if (result.warnings) parts.push(`(warnings: ${result.warnings})`);
   return parts.join(' ');
 }

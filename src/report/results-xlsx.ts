@@ -8,11 +8,12 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { RESULT_COLUMNS, type RowResult } from '../domain/types.js';
 import type { SummaryLine } from './summary-sheet.js';
+import type { ReportColumn } from './types.js';
 import {
   EXCEL_MAX_ROWS,
   LAST_COLUMN,
   OUTCOME_FILLS,
-  RESULT_SHEET_COLUMNS,
+  resultSheetColumns,
   resultSheetValues,
   xlsxText,
 } from './xlsx-layout.js';
@@ -21,12 +22,17 @@ import { waitForZip } from './zip-backpressure.js';
 /** How often (in rows) to let the zip catch up: often enough to bound memory, rare enough to be free. */
 const DRAIN_EVERY_ROWS = 256;
 
-export type ResultsXlsxOptions = { maxRowsPerSheet?: number };
+export type ResultsXlsxOptions = {
+  maxRowsPerSheet?: number;
+  /** The file's columns: the Results header names the file's own beside ours. */
+  columns?: readonly ReportColumn[];
+};
 
 export class ResultsXlsxWriter {
   private readonly workbook: ExcelJS.stream.xlsx.WorkbookWriter;
   private readonly out: WriteStream;
   private readonly maxRows: number;
+  private readonly columns: readonly ReportColumn[] | undefined;
   private sheet: ExcelJS.Worksheet | undefined;
   private sheets = 0;
   private rowsInSheet = 0;
@@ -37,6 +43,7 @@ export class ResultsXlsxWriter {
     options: ResultsXlsxOptions = {},
   ) {
     this.maxRows = Math.min(options.maxRowsPerSheet ?? EXCEL_MAX_ROWS, EXCEL_MAX_ROWS);
+    this.columns = options.columns;
     this.out = createWriteStream(path, { flags: 'wx' });
     this.out.on('error', (err) => (this.writeError ??= err));
     // useStyles: without it exceljs silently drops every font and fill.
@@ -78,7 +85,7 @@ export class ResultsXlsxWriter {
         row.commit();
       } else {
         const value = typeof line.value === 'string' ? xlsxText(line.value) : line.value;
-        sheet.addRow([line.label, value]).commit();
+        sheet.addRow([xlsxText(line.label), value]).commit();
       }
     }
     sheet.commit();
@@ -105,7 +112,7 @@ export class ResultsXlsxWriter {
     const name = this.sheets === 1 ? 'Results' : `Results ${this.sheets}`;
     const sheet = this.workbook.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1 }] });
     // Setting columns with headers writes the header row; it must be committed before any data row.
-    sheet.columns = RESULT_SHEET_COLUMNS;
+    sheet.columns = resultSheetColumns(this.columns);
     const header = sheet.getRow(1);
     header.font = { bold: true };
     header.commit();

@@ -65,6 +65,21 @@ function timingLines(s: ReportSummary): SummaryLine[] {
   ];
 }
 
+/** Each column of the file beside the EnKash field it feeds: `GSTIN/UIN (column D)` → `panOrGstin`. */
+function columnLines(s: ReportSummary): SummaryLine[] {
+  const columns = s.columns ?? [];
+  if (columns.length === 0) return [];
+  return [
+    { kind: 'heading', label: 'Columns of the file' },
+    ...columns.map((c): SummaryLine => ({
+      kind: 'value',
+      label: `${c.header || '(no header)'} (column ${c.column})`,
+      value: c.field ?? 'not used',
+    })),
+    { kind: 'gap' },
+  ];
+}
+
 function noteLines(s: ReportSummary, extras: SummaryExtras): SummaryLine[] {
   const options = Object.entries(s.options);
   const warnings = [...s.warnings, ...extras.reportWarnings];
@@ -87,6 +102,7 @@ export function summaryLines(s: ReportSummary, counts: OutcomeCounts, extras: Su
     gap,
     ...timingLines(s),
     gap,
+    ...columnLines(s),
     ...noteLines(s, extras),
   ];
 }

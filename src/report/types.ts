@@ -27,7 +27,16 @@ export type ReportSummary = {
   enkashCalls?: Record<string, number>;
   /** How the file was read (src/ingest/plan/reading-plan.ts): sheets, header row, columns, doubts. */
   plan?: object;
+  /**
+   * The file's columns beside EnKash's fields, in file order: `{ column: 'D', header: 'GSTIN/UIN', field:
+   * 'panOrGstin' }`, `field` null for a column not read. results.xlsx heads its identifying columns with
+   * these names and the Summary sheet lists them; results.csv keeps its stable column names.
+   */
+  columns?: ReportColumn[];
 };
+
+/** One column of the user's file and the EnKash field it feeds (null: not read). */
+export type ReportColumn = { column: string; header: string; field: string | null };
 
 export type ReportInput = {
   /** The report folder. It appears whole or not at all (written beside it, then renamed). */

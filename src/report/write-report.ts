@@ -96,6 +96,7 @@ async function writeInto(temp: string, input: ReportInput, options: ReportOption
   const failed = await ErrorSpool.create(join(temp, FAILED_SPOOL_NAME));
   const xlsx = new ResultsXlsxWriter(join(temp, REPORT_FILE_NAMES.resultsXlsx), {
     maxRowsPerSheet: options.xlsxMaxRowsPerSheet,
+    ...(input.summary.columns ? { columns: input.summary.columns } : {}),
   });
   try {
     return await writeAll(temp, input, { csv, xlsx, spool, failed });

@@ -2,6 +2,7 @@
 import type ExcelJS from 'exceljs';
 import { RESULT_COLUMNS, type Outcome, type RowResult } from '../domain/types.js';
 import { resultCells } from './result-cells.js';
+import type { ReportColumn } from './types.js';
 
 /** Excel's rows per sheet; past it the results continue on "Results 2", "Results 3", … */
 export const EXCEL_MAX_ROWS = 1_048_576;
@@ -30,16 +31,33 @@ const WIDTHS: Record<ResultColumn, number> = {
   changes: 70,
 };
 
+/** Result columns that repeat a cell of the user's file: headed with the file's own name beside ours. */
+const FROM_FILE: ReadonlySet<ResultColumn> = new Set(['uniqueRefNo', 'legalName']);
+
+/**
+ * The Results sheet's header for a column: results.csv's name, or for a column read from the file the
+ * file's header(s) beside it, `Customer Code (uniqueRefNo)`, so a person finds it in their own words.
+ */
+export function resultSheetHeader(key: ResultColumn, columns: readonly ReportColumn[] = []): string {
+  if (!FROM_FILE.has(key)) return key;
+  const headers = [
+    ...new Set(columns.filter((c) => c.field === key && c.header !== '').map((c) => c.header)),
+  ];
+  return headers.length === 0 ? key : `${headers.join(' / ')} (${key})`;
+}
+
 /**
  * Text columns get the Text number format (`@`) as well as a string value: a string starting with `=` is
  * already text, and with `@` Excel keeps it text even after the user edits the cell and presses Enter.
  */
-export const RESULT_SHEET_COLUMNS: Partial<ExcelJS.Column>[] = RESULT_COLUMNS.map((key) => ({
-  header: key,
-  key,
-  width: WIDTHS[key],
-  ...(NUMBER_COLUMNS.has(key) ? {} : { style: { numFmt: '@' } }),
-}));
+export function resultSheetColumns(columns?: readonly ReportColumn[]): Partial<ExcelJS.Column>[] {
+  return RESULT_COLUMNS.map((key) => ({
+    header: xlsxText(resultSheetHeader(key, columns)),
+    key,
+    width: WIDTHS[key],
+    ...(NUMBER_COLUMNS.has(key) ? {} : { style: { numFmt: '@' } }),
+  }));
+}
 
 /** The last column's letter (A–Z is enough for our 13 columns). */
 export const LAST_COLUMN = String.fromCharCode(64 + RESULT_COLUMNS.length);

@@ -4,6 +4,7 @@
  */
 import type { Logger } from '../logger.js';
 import { cellText } from '../ingest/ingest-file.js';
+import { fileColumns } from '../ingest/plan/file-columns.js';
 import { planWithCounts, type ReadingPlan } from '../ingest/plan/reading-plan.js';
 import { openRowSource } from '../ingest/read/open-file.js';
 import type { ImportMeta, ImportStore } from '../queue/import-store.js';
@@ -24,6 +25,7 @@ export async function runFinalizeJob(deps: FinalizeDeps, importId: string): Prom
   const summary = summaryOf(meta, finishedAt);
   if (deps.reportTimezone) summary.timezone = deps.reportTimezone;
   if (plan) {
+    summary.columns = fileColumns(plan);
     const read = { rows: summary.rowsRead, blank: meta.blankRows, totals: meta.totalsRows };
     summary.plan = planWithCounts(plan, meta.options.dryRun ? { ...read, counts: meta.counts } : read);
   }

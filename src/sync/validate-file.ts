@@ -10,6 +10,7 @@ import type { ReportFiles, ReportSummary } from '../report/types.js';
 import { writeReport } from '../report/write-report.js';
 import { cellText, ingestFile } from '../ingest/ingest-file.js';
 import { reportOptions } from '../report/types.js';
+import { fileColumns } from '../ingest/plan/file-columns.js';
 
 export type ValidateOptions = {
   sheet?: string;
@@ -37,6 +38,7 @@ export async function validateFile(path: string, options: ValidateOptions): Prom
     blankRowsSkipped: 0,
     totalsRowsSkipped: 0,
     warnings: file.warnings,
+    columns: fileColumns(file.plan),
     timings: { queuedAt: startedAt, startedAt, finishedAt: startedAt, durationMs: 0 },
     ...(options.timezone ? { timezone: options.timezone } : {}),
   };

@@ -21,7 +21,9 @@ const invalid: InvalidRow = {
   row: 8,
   uniqueRefNo: 'C-8',
   legalName: 'Eight',
-  errors: [{ column: 'Code', field: 'uniqueRefNo', value: '', problem: 'also appears in row 2' }],
+  errors: [
+    { column: 'Code', letter: 'A', field: 'uniqueRefNo', value: '', problem: 'also appears in row 2' },
+  ],
   warnings: ['Mobile: "022 2345 6789" looks like a landline'],
   errorType: 'DUPLICATE_IN_FILE',
 };
@@ -50,7 +52,7 @@ describe('row results', () => {
       uniqueRefNo: 'C-8',
       outcome: 'skipped',
       errorType: '',
-      errors: 'Code: also appears in row 2',
+      errors: 'Code (column A, uniqueRefNo): also appears in row 2',
       warnings: 'import cancelled before this row was sent; Mobile: "022 2345 6789" looks like a landline',
     });
   });
@@ -62,7 +64,7 @@ describe('row results', () => {
     });
     expect(invalidRowResult(invalid)).toMatchObject({
       outcome: 'invalid',
-      errors: 'Code: also appears in row 2',
+      errors: 'Code (column A, uniqueRefNo): also appears in row 2',
       warnings: 'Mobile: "022 2345 6789" looks like a landline',
     });
   });

@@ -25,7 +25,15 @@ describe('ingestFile', () => {
     const file = await ingestFile(path, { fileName: 'two-sheets.xlsx', matchKey: 'uniqueRefNo' });
     expect(file.source.info.sheet).toBe('Debtors');
     const [first] = await events(path, 'two-sheets.xlsx');
-    expect(first).toMatchObject({ kind: 'row', parsed: { kind: 'valid', row: 2 } });
+    // The row carries its sheet, for the report's `sheet` column.
+    expect(first).toMatchObject({ kind: 'row', parsed: { kind: 'valid', row: 2, sheet: 'Debtors' } });
+    // EnKash's field errors are put in the file's words beside EnKash's: header, letter, field.
+    expect(file.labels).toMatchObject({
+      legalName: 'Party Name (column A, legalName)',
+      uniqueRefNo: 'Customer Code (column B, uniqueRefNo)',
+      contactNumber: 'Mobile No. (column C, contactNumber)',
+      'customerKeyContacts[0].mobile': 'Mobile No. (column C, customerKeyContacts[0].mobile)',
+    });
     if (first?.kind === 'row' && first.parsed.kind === 'valid') {
       expect(first.parsed.customer.customerKeyContacts[0]?.mobile).toBe('9876543210');
     }

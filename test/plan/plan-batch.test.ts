@@ -29,7 +29,7 @@ const invalid: InvalidRow = {
   row: 3,
   uniqueRefNo: 'C-3',
   legalName: 'Bad Row',
-  errors: [{ column: 'GSTIN', field: 'panOrGstin', value: 'X', problem: 'is not a GSTIN' }],
+  errors: [{ column: 'GSTIN', letter: 'C', field: 'panOrGstin', value: 'X', problem: 'is not a GSTIN' }],
 };
 
 const hash = (key: { field: string; value: string }) => `h:${key.value}`;
@@ -40,7 +40,7 @@ describe('sortBatch', () => {
     expect(plan.pending).toEqual([{ row: valid(2, 'C-2'), keyHash: 'h:C-2' }]);
     expect(plan.direct).toHaveLength(1);
     expect(plan.direct[0]).toMatchObject({ row: 3, outcome: 'invalid', errorType: 'INVALID_ROW' });
-    expect(plan.direct[0]?.errors).toBe('GSTIN: "X" is not a GSTIN');
+    expect(plan.direct[0]?.errors).toBe('GSTIN (column C, panOrGstin): "X" is not a GSTIN');
   });
 
   it('reports every row skipped after a cancel, invalid ones included', () => {
@@ -49,7 +49,13 @@ describe('sortBatch', () => {
     // The invalid row keeps its errors: they still need fixing; the cancellation is a note.
     expect(plan.direct.map((r) => [r.row, r.outcome, r.errorType, r.errors, r.warnings])).toEqual([
       [2, 'skipped', '', '', 'import cancelled before this row was sent'],
-      [3, 'skipped', '', 'GSTIN: "X" is not a GSTIN', 'import cancelled before this row was sent'],
+      [
+        3,
+        'skipped',
+        '',
+        'GSTIN (column C, panOrGstin): "X" is not a GSTIN',
+        'import cancelled before this row was sent',
+      ],
     ]);
   });
 });

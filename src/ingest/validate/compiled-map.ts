@@ -4,7 +4,7 @@
  * it (a column map is built once per import and never changed afterwards).
  */
 import type { MatchKey } from '../../domain/types.js';
-import type { ColumnMap } from '../column-map.js';
+import type { ColumnMap, ColumnRef } from '../column-map.js';
 import { buildStatusWords, type StatusWords } from './normalise.js';
 
 export type ContactFields = { name: string; mobile: string; email: string };
@@ -15,7 +15,7 @@ export type CompiledMap = {
   /** Per contact column group: `customerKeyContacts[i].name` etc., for FieldError.field. */
   contactFields: ContactFields[];
   /** Payload fields with an EnKash pattern, and the column to name when one fails (pattern-guard.ts). */
-  guarded: ReadonlyArray<readonly [GuardedField, string]>;
+  guarded: ReadonlyArray<readonly [GuardedField, ColumnRef | undefined]>;
 };
 
 export type GuardedField =
@@ -42,32 +42,32 @@ export function compileMap(map: ColumnMap): CompiledMap {
 }
 
 /**
- * The column a match key came from, as the file names it (the EnKash field name when none is mapped).
+ * The column a match key came from (undefined when none is mapped: then the EnKash field names it).
  * A panOrGstin key of 15 characters came from the GSTIN column, one of 10 from the PAN column.
  */
-export function keyColumn(map: ColumnMap, key: MatchKey): string {
+export function keyColumn(map: ColumnMap, key: MatchKey): ColumnRef | undefined {
   const f = map.fields;
   switch (key.field) {
     case 'uniqueRefNo':
-      return f.uniqueRefNo?.header ?? 'uniqueRefNo';
+      return f.uniqueRefNo;
     case 'accountNumber':
-      return f.accountNumber?.header ?? 'accountNumber';
+      return f.accountNumber;
     case 'panOrGstin': {
       const own = key.value.length === 15 ? f.gstin : f.pan;
-      return (own ?? f.panOrGstin ?? f.gstin ?? f.pan)?.header ?? 'panOrGstin';
+      return own ?? f.panOrGstin ?? f.gstin ?? f.pan;
     }
   }
 }
 
-function guardedColumns(map: ColumnMap): Array<readonly [GuardedField, string]> {
+function guardedColumns(map: ColumnMap): Array<readonly [GuardedField, ColumnRef | undefined]> {
   const f = map.fields;
   return [
-    ['panOrGstin', (f.gstin ?? f.pan ?? f.panOrGstin)?.header ?? 'panOrGstin'],
-    ['contactNumber', (f.contactNumber ?? map.contacts[0]?.mobile)?.header ?? 'contactNumber'],
-    ['accountNumber', f.accountNumber?.header ?? 'accountNumber'],
-    ['ifsc', f.ifsc?.header ?? 'ifsc'],
-    ['pinCode', f.pinCode?.header ?? 'pinCode'],
+    ['panOrGstin', f.gstin ?? f.pan ?? f.panOrGstin],
+    ['contactNumber', f.contactNumber ?? map.contacts[0]?.mobile],
+    ['accountNumber', f.accountNumber],
+    ['ifsc', f.ifsc],
+    ['pinCode', f.pinCode],
     // The company id comes from the ENKASH_COMPANY_ID setting, not from the file.
-    ['companyId', 'companyId'],
+    ['companyId', undefined],
   ];
 }

@@ -22,7 +22,7 @@ export function readContacts(r: RowReader, m: CompiledMap, legalName: string): K
   const contacts: KeyContact[] = [];
   if (groups.length === 0) {
     r.fail(
-      PRIMARY_MOBILE,
+      undefined,
       PRIMARY_MOBILE,
       '',
       'no column holds a contact mobile number; EnKash needs a key contact with a mobile for every customer',
@@ -54,11 +54,13 @@ function readContact(
   let contactName = name;
   if (contactName === '') {
     contactName = legalName;
-    const column = (cols.name ?? cols.firstName ?? cols.mobile)?.header ?? fields.name;
-    r.warn(column, '', `no contact name for contact ${index + 1}; the customer name is used instead`);
+    // No name column: the note points at the contact's mobile, where the user sees the contact.
+    const nameColumn = cols.name ?? cols.firstName;
+    const [column, field] = nameColumn ? [nameColumn, fields.name] : [cols.mobile, fields.mobile];
+    r.warn(column, field, '', `no contact name for contact ${index + 1}; the customer name is used instead`);
   }
   const contact: KeyContact = { name: contactName, mobile, legalName, deleted: false };
-  checkPattern(r, cols.mobile?.header ?? fields.mobile, fields.mobile, 'mobile', mobile);
+  checkPattern(r, cols.mobile, fields.mobile, 'mobile', mobile);
   if (email !== '') contact.email = email;
   return contact;
 }
@@ -71,7 +73,7 @@ function noMobile(
   name: string,
   email: string,
 ): void {
-  const column = cols.mobile?.header ?? fields.mobile;
+  const column = cols.mobile;
   if (index === 0) {
     const need = 'EnKash needs a mobile number for the key contact of every customer';
     const text = r.textOf(cols.mobile);
@@ -82,7 +84,12 @@ function noMobile(
     r.fail(column, fields.mobile, text, problem);
   } else if (name !== '' || email !== '') {
     const who = name === '' ? email : name;
-    r.warn(column, '', `contact ${index + 1} (${who}) skipped: no mobile number, which EnKash requires`);
+    r.warn(
+      column,
+      fields.mobile,
+      '',
+      `contact ${index + 1} (${who}) skipped: no mobile number, which EnKash requires`,
+    );
   }
 }
 

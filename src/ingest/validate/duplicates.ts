@@ -9,6 +9,7 @@
  */
 import type { MatchKey, ParsedRow, ValidRow } from '../../domain/types.js';
 import type { ColumnMap } from '../column-map.js';
+import { columnLetter } from '../read/column-letter.js';
 import { keyColumn } from './compiled-map.js';
 import { KeyIndex } from './key-index.js';
 
@@ -27,7 +28,7 @@ export class DuplicateTracker {
   check(row: ValidRow): ParsedRow {
     const first = this.firstRows[row.key.field].firstRowOr(row.key.value.toUpperCase(), row.row);
     if (first === undefined) return row;
-    const column = this.map ? keyColumn(this.map, row.key) : row.key.field;
+    const ref = this.map ? keyColumn(this.map, row.key) : undefined;
     return {
       kind: 'invalid',
       row: row.row,
@@ -37,7 +38,8 @@ export class DuplicateTracker {
       errorType: 'DUPLICATE_IN_FILE',
       errors: [
         {
-          column,
+          column: ref?.header ?? row.key.field,
+          ...(ref ? { letter: columnLetter(ref.index) } : {}),
           field: row.key.field,
           value: row.key.value,
           problem: `also appears in row ${first}; each customer must appear once (row ${first} is synced, this row is not)`,

@@ -7,6 +7,7 @@
  * EnKash's rule named, instead of by EnKash with a 400.
  */
 import { PATTERNS, type CustomerCreate, type PatternName } from '../../contract/enkash-api.js';
+import type { ColumnRef } from '../column-map.js';
 import type { CompiledMap } from './compiled-map.js';
 import type { RowReader } from './row-reader.js';
 
@@ -31,7 +32,7 @@ export function guardPatterns(customer: CustomerCreate, r: RowReader, compiled: 
 /** Records a problem when `value` does not match EnKash's pattern `pattern` as a whole. */
 export function checkPattern(
   r: RowReader,
-  column: string,
+  column: ColumnRef | undefined,
   field: string,
   pattern: PatternName,
   value: string,

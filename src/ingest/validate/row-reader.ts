@@ -1,10 +1,12 @@
 /**
  * Reads the cells of one row through {@link checkCell}, collecting every problem and note with the
- * column named as the file writes it. One reader per row: a row reports all of its problems at once.
+ * column named as the file writes it, its letter, and the EnKash field it feeds. One reader per row: a row
+ * reports all of its problems (and all of its notes) at once.
  */
-import type { FieldError } from '../../domain/types.js';
+import { columnLabel, type FieldError } from '../../domain/types.js';
 import type { ColumnRef } from '../column-map.js';
 import type { RawValue } from '../raw-row.js';
+import { columnLetter } from '../read/column-letter.js';
 import { cellText } from './cell-text.js';
 import { checkCell, type FieldKind } from './field-rules.js';
 import type { StatusWords } from './normalise.js';
@@ -33,10 +35,10 @@ export class RowReader {
     if (ref === undefined) return '';
     const cell = checkCell(kind, this.values[ref.index], this.words);
     if (!cell.ok) {
-      this.fail(ref.header, field, cell.text, cell.problem);
+      this.fail(ref, field, cell.text, cell.problem);
       return undefined;
     }
-    if (cell.warning !== undefined) this.warn(ref.header, cell.text, cell.warning);
+    if (cell.warning !== undefined) this.warn(ref, field, cell.text, cell.warning);
     return typeof cell.value === 'string' ? cell.value : String(cell.value);
   }
 
@@ -46,11 +48,16 @@ export class RowReader {
     return cellText(this.values[ref.index], 'text').text.trim();
   }
 
-  fail(column: string, field: string, value: string, problem: string): void {
-    this.errors.push({ column, field, value: shown(value), problem });
+  /** A problem with the cell of `ref` (no column: the field has none in the file, named by `field`). */
+  fail(ref: ColumnRef | undefined, field: string, value: string, problem: string): void {
+    const error: FieldError = { column: ref?.header ?? field, field, value: shown(value), problem };
+    if (ref !== undefined) error.letter = columnLetter(ref.index);
+    this.errors.push(error);
   }
 
-  warn(column: string, value: string, message: string): void {
-    this.warnings.push(value === '' ? `${column}: ${message}` : `${column}: "${shown(value)}" ${message}`);
+  /** A note on the cell of `ref`, worded like an error: `Mobile (column F, …): "…" message`. */
+  warn(ref: ColumnRef | undefined, field: string, value: string, message: string): void {
+    const where = columnLabel(ref?.header ?? field, ref && columnLetter(ref.index), field);
+    this.warnings.push(value === '' ? `${where}: ${message}` : `${where}: "${shown(value)}" ${message}`);
   }
 }

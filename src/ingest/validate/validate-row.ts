@@ -113,8 +113,8 @@ function readLegalName(r: RowReader, map: ColumnMap): string | undefined {
   if (name !== '') return name;
   const text = r.textOf(ref);
   const need = 'EnKash requires a customer name';
-  if (ref === undefined) r.fail('legalName', 'legalName', '', `no column holds the customer name; ${need}`);
-  else r.fail(ref.header, 'legalName', text, `${text === '' ? 'is empty' : 'counts as empty'}; ${need}`);
+  if (ref === undefined) r.fail(ref, 'legalName', '', `no column holds the customer name; ${need}`);
+  else r.fail(ref, 'legalName', text, `${text === '' ? 'is empty' : 'counts as empty'}; ${need}`);
   return undefined;
 }
 
@@ -128,7 +128,7 @@ function readPanOrGstin(r: RowReader, map: ColumnMap): string | undefined {
   if (gstin !== '' && pan !== '' && panOfGstin(gstin) !== pan) {
     const gstinColumn = f.gstin?.header ?? 'GSTIN';
     const problem = `does not match the PAN inside ${gstinColumn} "${gstin}" (${panOfGstin(gstin)})`;
-    r.fail(f.pan?.header ?? 'PAN', 'panOrGstin', r.textOf(f.pan), problem);
+    r.fail(f.pan, 'panOrGstin', r.textOf(f.pan), problem);
     return undefined;
   }
   return gstin || pan || either;
@@ -155,7 +155,7 @@ function readMatchKey(r: RowReader, map: ColumnMap, field: MatchKeyField, v: Val
   }
   const f = map.fields;
   const ref = field === 'panOrGstin' ? (f.gstin ?? f.pan ?? f.panOrGstin) : f[field];
-  r.fail(ref?.header ?? field, field, '', NO_KEY[field]);
+  r.fail(ref, field, '', NO_KEY[field]);
   return undefined;
 }
 

@@ -28,9 +28,22 @@ describe('DuplicateTracker', () => {
       errorType: 'DUPLICATE_IN_FILE',
     });
     expect(messages(again)).toEqual([
-      'Customer Code: "C-001" also appears in row 5; each customer must appear once (row 5 is synced, this row is not)',
+      'Customer Code (column A, uniqueRefNo): "C-001" also appears in row 5; each customer must appear once (row 5 is synced, this row is not)',
     ]);
     expect(tracker.size).toBe(2);
+  });
+
+  it("keeps the row's warnings and its sheet: every problem of the row is reported", () => {
+    const tracker = new DuplicateTracker(TALLY_MAP);
+    tracker.check(parse(2, {}));
+    const noted = { ...parse(3, { 'Contact Person': '' }), sheet: 'Debtors' };
+    expect(noted.warnings).toHaveLength(1);
+    expect(tracker.check(noted)).toMatchObject({
+      kind: 'invalid',
+      sheet: 'Debtors',
+      errorType: 'DUPLICATE_IN_FILE',
+      warnings: noted.warnings,
+    });
   });
 
   it('compares codes case-insensitively', () => {
@@ -45,7 +58,7 @@ describe('DuplicateTracker', () => {
     expect(tracker.check(parse(2, { 'Customer Code': '27AAPFU0939F1ZV' })).kind).toBe('valid');
     expect(tracker.check(parse(3, noCode)).kind).toBe('valid');
     expect(messages(tracker.check(parse(4, noCode)))).toEqual([
-      'GSTIN/UIN: "27AAPFU0939F1ZV" also appears in row 3; each customer must appear once (row 3 is synced, this row is not)',
+      'GSTIN/UIN (column C, panOrGstin): "27AAPFU0939F1ZV" also appears in row 3; each customer must appear once (row 3 is synced, this row is not)',
     ]);
   });
 

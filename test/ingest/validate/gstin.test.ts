@@ -117,6 +117,7 @@ describe('PAN consistent with GSTIN', () => {
       expect(parsed.errors).toEqual([
         {
           column: 'PAN/IT No.',
+          letter: 'D',
           field: 'panOrGstin',
           value: 'AAGCB7383J',
           problem: 'does not match the PAN inside GSTIN/UIN "27AAPFU0939F1ZV" (AAPFU0939F)',

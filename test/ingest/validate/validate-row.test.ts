@@ -149,9 +149,9 @@ describe('toParsedRow: a valid row', () => {
       ),
     );
     expect(row.warnings).toEqual([
-      'A/c No.: "50100123456789" was stored as a number in the file: if the account number began with 0, Excel dropped it; check it against the bank record',
-      'Mobile No.: "98765 43210 / 91234 56780" holds 2 numbers; the first (9876543210) is used and the rest ignored',
-      'E-Mail: "a@gmial.com" domain gmial.com may be a misspelling of gmail.com',
+      'A/c No. (column R, accountNumber): "50100123456789" was stored as a number in the file: if the account number began with 0, Excel dropped it; check it against the bank record',
+      'Mobile No. (column F, customerKeyContacts[0].mobile): "98765 43210 / 91234 56780" holds 2 numbers; the first (9876543210) is used and the rest ignored',
+      'E-Mail (column G, customerKeyContacts[0].email): "a@gmial.com" domain gmial.com may be a misspelling of gmail.com',
     ]);
   });
 });
@@ -172,12 +172,12 @@ describe('toParsedRow: key contacts', () => {
       },
     ]);
     expect(row.warnings).toEqual([
-      'Mobile No.: no contact name for contact 1; the customer name is used instead',
+      'Mobile No. (column F, customerKeyContacts[0].mobile): no contact name for contact 1; the customer name is used instead',
     ]);
     const emptyCell = valid(toParsedRow(tallyRow(2, { 'Contact Person': '' }), TALLY_MAP, byCode));
     expect(emptyCell.customer.customerKeyContacts[0]?.name).toBe('Ganesh Traders Pvt Ltd');
     expect(emptyCell.warnings).toEqual([
-      'Contact Person: no contact name for contact 1; the customer name is used instead',
+      'Contact Person (column E, customerKeyContacts[0].name): no contact name for contact 1; the customer name is used instead',
     ]);
   });
 
@@ -214,7 +214,7 @@ describe('toParsedRow: key contacts', () => {
     const skipped = valid(toParsedRow(tallyRow(2, { 'Contact Person 2': 'Sunita Rao' }), TALLY_MAP, byCode));
     expect(skipped.customer.customerKeyContacts).toHaveLength(1);
     expect(skipped.warnings).toEqual([
-      'Mobile No. 2: contact 2 (Sunita Rao) skipped: no mobile number, which EnKash requires',
+      'Mobile No. 2 (column I, customerKeyContacts[1].mobile): contact 2 (Sunita Rao) skipped: no mobile number, which EnKash requires',
     ]);
   });
 
@@ -224,16 +224,18 @@ describe('toParsedRow: key contacts', () => {
       TALLY_MAP,
       byCode,
     );
-    expect(messages(parsed)).toEqual(['Mobile No. 2: "91234" has 5 digits; a mobile number has 10']);
+    expect(messages(parsed)).toEqual([
+      'Mobile No. 2 (column I, customerKeyContacts[1].mobile): "91234" has 5 digits; a mobile number has 10',
+    ]);
     expect(parsed.kind === 'invalid' && parsed.errors[0]?.field).toBe('customerKeyContacts[1].mobile');
   });
 
   it('requires a mobile for the primary contact', () => {
     expect(messages(toParsedRow(tallyRow(2, { 'Mobile No.': '' }), TALLY_MAP, byCode))).toEqual([
-      'Mobile No.: is empty; EnKash needs a mobile number for the key contact of every customer',
+      'Mobile No. (column F, customerKeyContacts[0].mobile): is empty; EnKash needs a mobile number for the key contact of every customer',
     ]);
     expect(messages(toParsedRow(tallyRow(2, { 'Mobile No.': 'N/A' }), TALLY_MAP, byCode))).toEqual([
-      'Mobile No.: "N/A" counts as empty; EnKash needs a mobile number for the key contact of every customer',
+      'Mobile No. (column F, customerKeyContacts[0].mobile): "N/A" counts as empty; EnKash needs a mobile number for the key contact of every customer',
     ]);
     const noContacts = mapFor(TALLY_HEADERS, { fields: { legalName: 'Name', uniqueRefNo: 'Customer Code' } });
     expect(messages(toParsedRow(tallyRow(2), noContacts, byCode))).toEqual([
@@ -246,12 +248,12 @@ describe('toParsedRow: problems', () => {
   it('names the column as written, the value as read, and what is expected', () => {
     expect(
       messages(toParsedRow(tallyRow(2, { 'GSTIN/UIN': '27AAACE1234', 'PAN/IT No.': '' }), TALLY_MAP, byCode)),
-    ).toEqual(['GSTIN/UIN: "27AAACE1234" has 11 characters; a GSTIN has 15']);
+    ).toEqual(['GSTIN/UIN (column C, panOrGstin): "27AAACE1234" has 11 characters; a GSTIN has 15']);
     expect(messages(toParsedRow(tallyRow(2, { 'Mobile No.': '98765' }), TALLY_MAP, byCode))).toEqual([
-      'Mobile No.: "98765" has 5 digits; a mobile number has 10',
+      'Mobile No. (column F, customerKeyContacts[0].mobile): "98765" has 5 digits; a mobile number has 10',
     ]);
     expect(messages(toParsedRow(tallyRow(2, { 'IFS Code': 'HDFC0001' }), TALLY_MAP, byCode))).toEqual([
-      'IFS Code: "HDFC0001" must be 4 letters, 0, then 6 letters or digits (e.g. HDFC0001234)',
+      'IFS Code (column Q, ifsc): "HDFC0001" must be 4 letters, 0, then 6 letters or digits (e.g. HDFC0001234)',
     ]);
   });
 
@@ -274,16 +276,29 @@ describe('toParsedRow: problems', () => {
     expect(parsed).toMatchObject({ kind: 'invalid', row: 9, uniqueRefNo: 'C-001', legalName: '' });
     expect(parsed.kind === 'invalid' && parsed.errorType).toBeFalsy();
     expect(messages(parsed)).toEqual([
-      'Name: is empty; EnKash requires a customer name',
-      'GSTIN/UIN: "27AAPFU0939F1ZX" fails the GSTIN check (the last character is computed from the other 14): a character is mistyped',
-      'Mobile No.: "9.87654E+09" is in scientific notation: Excel shortened this number when the file was saved as CSV and the remaining digits are lost; format the column as Text in Excel, re-enter the values and save again',
-      'E-Mail: "ravi at ganesh" is not an e-mail address: it has no @',
-      'Address 1: Excel error #N/A in this cell; fix the formula or type the value',
-      'Pincode: "4110" has 4 digits; a PIN code has 6',
-      'IFS Code: "HDFCO001234" has the letter O as 5th character; an IFSC has the digit 0 there (e.g. HDFC0001234)',
-      'A/c No.: "1234567890123456" digits lost by Excel: this column holds a number with more than 15 digits, which Excel cannot store exactly; format the column as Text and re-enter the value',
-      'Status: "maybe" is not a status: write Active or Inactive',
+      'Name (column B, legalName): is empty; EnKash requires a customer name',
+      'GSTIN/UIN (column C, panOrGstin): "27AAPFU0939F1ZX" fails the GSTIN check (the last character is computed from the other 14): a character is mistyped',
+      'Mobile No. (column F, customerKeyContacts[0].mobile): "9.87654E+09" is in scientific notation: Excel shortened this number when the file was saved as CSV and the remaining digits are lost; format the column as Text in Excel, re-enter the values and save again',
+      'E-Mail (column G, customerKeyContacts[0].email): "ravi at ganesh" is not an e-mail address: it has no @',
+      'Address 1 (column K, address): Excel error #N/A in this cell; fix the formula or type the value',
+      'Pincode (column N, pinCode): "4110" has 4 digits; a PIN code has 6',
+      'IFS Code (column Q, ifsc): "HDFCO001234" has the letter O as 5th character; an IFSC has the digit 0 there (e.g. HDFC0001234)',
+      'A/c No. (column R, accountNumber): "1234567890123456" digits lost by Excel: this column holds a number with more than 15 digits, which Excel cannot store exactly; format the column as Text and re-enter the value',
+      'Status (column S, status): "maybe" is not a status: write Active or Inactive',
     ]);
+  });
+
+  it('keeps every warning of an invalid row: a landline in the mobile column beside a bad GSTIN', () => {
+    const cells = { 'GSTIN/UIN': '27AAACE1234', 'Mobile No.': '(022) 2345 6789' };
+    expect(toParsedRow(tallyRow(2, cells), TALLY_MAP, byCode)).toMatchObject({
+      kind: 'invalid',
+      errors: [{ column: 'GSTIN/UIN', letter: 'C', field: 'panOrGstin', value: '27AAACE1234' }],
+      warnings: [
+        expect.stringMatching(
+          /^Mobile No\. \(column F, customerKeyContacts\[0\]\.mobile\): "\(022\) 2345 6789" looks like a landline/,
+        ),
+      ],
+    });
   });
 
   it('carries the code and name as read for the report', () => {
@@ -297,7 +312,7 @@ describe('toParsedRow: problems', () => {
 
   it('refuses a placeholder legal name, showing what was written', () => {
     expect(messages(toParsedRow(tallyRow(2, { Name: 'N/A' }), TALLY_MAP, byCode))).toEqual([
-      'Name: "N/A" counts as empty; EnKash requires a customer name',
+      'Name (column B, legalName): "N/A" counts as empty; EnKash requires a customer name',
     ]);
   });
 
@@ -312,7 +327,7 @@ describe('toParsedRow: problems', () => {
   it('reports a valid GSTIN EnKash refuses (Ladakh) precisely', () => {
     const parsed = toParsedRow(tallyRow(2, { 'GSTIN/UIN': '38AAPFU0939F1ZS' }), TALLY_MAP, byCode);
     expect(messages(parsed)).toEqual([
-      'GSTIN/UIN: "38AAPFU0939F1ZS" is a valid GSTIN that EnKash\'s panOrGstin pattern refuses: state code 38 (Ladakh); EnKash accepts only 01 to 37',
+      'GSTIN/UIN (column C, panOrGstin): "38AAPFU0939F1ZS" is a valid GSTIN that EnKash\'s panOrGstin pattern refuses: state code 38 (Ladakh); EnKash accepts only 01 to 37',
     ]);
   });
 });
@@ -341,7 +356,7 @@ describe('toParsedRow: match key', () => {
       byCode,
     );
     expect(messages(parsed)).toEqual([
-      'Customer Code: no match key: give a Customer Code or a GSTIN/PAN so this customer can be found again',
+      'Customer Code (column A, uniqueRefNo): no match key: give a Customer Code or a GSTIN/PAN so this customer can be found again',
     ]);
     expect(parsed.kind === 'invalid' && parsed.errorType).toBe('NO_MATCH_KEY');
   });
@@ -352,7 +367,9 @@ describe('toParsedRow: match key', () => {
       TALLY_MAP,
       byCode,
     );
-    expect(messages(parsed)).toEqual(['GSTIN/UIN: "27AAACE1234" has 11 characters; a GSTIN has 15']);
+    expect(messages(parsed)).toEqual([
+      'GSTIN/UIN (column C, panOrGstin): "27AAACE1234" has 11 characters; a GSTIN has 15',
+    ]);
   });
 
   it('matches by GSTIN/PAN or by account number when the import says so, without falling back', () => {
@@ -367,7 +384,7 @@ describe('toParsedRow: match key', () => {
     expect(
       messages(toParsedRow(tallyRow(2, { 'A/c No.': '' }), TALLY_MAP, { matchKey: 'accountNumber' })),
     ).toEqual([
-      'A/c No.: no match key: this import matches customers by bank account number; give one so this customer can be found again',
+      'A/c No. (column R, accountNumber): no match key: this import matches customers by bank account number; give one so this customer can be found again',
     ]);
   });
 });
