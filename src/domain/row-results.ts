@@ -1,6 +1,7 @@
 /** Building a row's result line: one place, so sync, validate and cancel write rows alike. */
 import {
   formatFieldError,
+  WRITE_OUTCOMES,
   type InvalidRow,
   type Outcome,
   type ParsedRow,
@@ -81,14 +82,8 @@ export function updatedOutcome(
 ): Outcome {
   const outcome =
     fieldsChanged === 0 && status ? (status === 'activate' ? 'activated' : 'deactivated') : 'updated';
-  return dryRun ? DRY_RUN_OUTCOMES[outcome] : outcome;
+  return dryRun ? WRITE_OUTCOMES[outcome] : outcome;
 }
-
-const DRY_RUN_OUTCOMES = {
-  activated: 'would-activate',
-  deactivated: 'would-deactivate',
-  updated: 'would-update',
-} as const satisfies Record<string, Outcome>;
 
 /** Why a row is reported `created` although this attempt did not see EnKash say so. */
 export const CREATED_NOTES = {

@@ -13,6 +13,19 @@
  */
 import type { CustomerCreate } from '../contract/enkash-api.js';
 
+/**
+ * The outcomes that wrote to EnKash, each beside the one a dry run reports instead: dry runs speak in the
+ * conditional, since nothing was written, nothing was `created`.
+ */
+export const WRITE_OUTCOMES = {
+  created: 'would-create',
+  updated: 'would-update',
+  activated: 'would-activate',
+  deactivated: 'would-deactivate',
+} as const;
+export type WriteOutcome = keyof typeof WRITE_OUTCOMES;
+export const WOULD_WRITE_OUTCOMES = Object.values(WRITE_OUTCOMES);
+
 export const OUTCOMES = [
   'created',
   'updated',
@@ -24,11 +37,7 @@ export const OUTCOMES = [
   'skipped',
   /** Only from `validate` (no EnKash call made): the row would be sent. */
   'valid',
-  // Dry runs speak in the conditional: nothing was written, so nothing was `created`.
-  'would-create',
-  'would-update',
-  'would-activate',
-  'would-deactivate',
+  ...WOULD_WRITE_OUTCOMES,
 ] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 

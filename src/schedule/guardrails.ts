@@ -3,7 +3,7 @@
  * of the account's customers, or that reads far fewer rows than the last good run (a truncated export, the
  * wrong company's file), waits for a person to approve it.
  */
-import type { Outcome } from '../domain/types.js';
+import { WOULD_WRITE_OUTCOMES, WRITE_OUTCOMES, type Outcome, type WriteOutcome } from '../domain/types.js';
 
 export type Guardrails = { maxChangeShare?: number | undefined; minRowsShare?: number | undefined };
 
@@ -18,15 +18,9 @@ export type GuardrailInput = {
 export type GuardrailDecision = { hold: false } | { hold: true; reason: string };
 
 // Guardrails judge a dry run, whose outcomes are conditional; a real run's are counted too, to be safe.
-const CHANGING: Outcome[] = [
-  'would-create',
-  'would-update',
-  'would-activate',
-  'would-deactivate',
-  'created',
-  'updated',
-  'activated',
-  'deactivated',
+const CHANGING: readonly Outcome[] = [
+  ...WOULD_WRITE_OUTCOMES,
+  ...(Object.keys(WRITE_OUTCOMES) as WriteOutcome[]),
 ];
 
 export function checkGuardrails(g: Guardrails, input: GuardrailInput): GuardrailDecision {

@@ -10,7 +10,7 @@
  * Pure: built from what the reader saw (source info, column map, sample rows). Counts are added later.
  */
 import { createHash } from 'node:crypto';
-import type { MatchKeyField } from '../../domain/types.js';
+import { WOULD_WRITE_OUTCOMES, type MatchKeyField } from '../../domain/types.js';
 import type { ColumnMap, MatchSource } from '../column-map.js';
 import { columnLetter, headerKey } from '../columns/normalise-header.js';
 import { sampleText } from '../columns/content-kind.js';
@@ -37,14 +37,7 @@ export type PlanColumn = {
 };
 
 /** Outcomes a plan expects; dry runs report the same names. */
-export const EXPECTED_OUTCOMES = [
-  'would-create',
-  'would-update',
-  'would-activate',
-  'would-deactivate',
-  'unchanged',
-  'invalid',
-] as const;
+export const EXPECTED_OUTCOMES = [...WOULD_WRITE_OUTCOMES, 'unchanged', 'invalid'] as const;
 export type ExpectedOutcome = (typeof EXPECTED_OUTCOMES)[number];
 
 export type ReadingPlan = {
