@@ -8,6 +8,7 @@ import type { Config } from './config.js';
 import { EnkashClient, type CallRecord } from './enkash/client.js';
 import type { Logger } from './logger.js';
 import { CustomerRegistry } from './queue/customer-registry.js';
+import { DiffStore } from './queue/diff-store.js';
 import { ImportStore } from './queue/import-store.js';
 import { KeyLock } from './queue/key-lock.js';
 import { accountNamespace } from './queue/keys.js';
@@ -16,6 +17,7 @@ import { isRedisConnectionError, openRedis, type RedisWait } from './queue/redis
 import { MappingProfiles } from './queue/mapping-profiles.js';
 import { loadSealer, type Sealer } from './queue/sealer.js';
 import { ImportService } from './sync/import-service.js';
+import { RevertService } from './sync/revert-service.js';
 import { startWorkers, type EngineDeps, type Workers } from './sync/workers.js';
 import { startSweeper } from './retention/sweep.js';
 
@@ -30,6 +32,8 @@ export type App = {
   store: ImportStore;
   queues: Queues;
   imports: ImportService;
+  /** Undo of an import (src/sync/revert-service.ts). */
+  reverts: RevertService;
   engine: EngineDeps;
   startWorkers(options?: { concurrency?: number }): Workers;
   /** Calls `listener` after every EnKash HTTP exchange of this process (metrics); returns an unsubscribe. */
@@ -109,6 +113,7 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
       lockMs: config.sync.lockMs,
       reportTimezone: config.reportTimezone,
       profiles: new MappingProfiles(redis, prefix),
+      diffs: new DiffStore(redis, prefix, sealer),
     };
     const imports = new ImportService(
       store,
@@ -119,6 +124,7 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
       engine.profiles,
       sealer,
     );
+    const reverts = new RevertService(store, queues, settings, resolve(config.paths.reportDir), redis);
     const workers: Workers[] = [];
     return {
       config,
@@ -129,6 +135,7 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
       store,
       queues,
       imports,
+      reverts,
       engine,
       startWorkers(o = {}) {
         const w = startWorkers({ ...engine, concurrency: o.concurrency ?? engine.concurrency });

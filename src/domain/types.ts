@@ -35,6 +35,11 @@ export const OUTCOMES = [
   'invalid',
   'failed',
   'skipped',
+  /**
+   * Only from a revert: EnKash holds another value than the reverted import wrote (changed since, by a
+   * later import or in EnKash's screens); nothing was written for the row.
+   */
+  'conflict',
   /** Only from `validate` (no EnKash call made): the row would be sent. */
   'valid',
   ...WOULD_WRITE_OUTCOMES,

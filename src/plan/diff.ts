@@ -27,7 +27,8 @@ export type CustomerDiff = {
 
 const CASE_INSENSITIVE: ReadonlySet<UpdatableField> = new Set(['panOrGstin', 'ifsc']);
 
-function comparable(field: UpdatableField, value: string | null | undefined): string {
+/** A field's value as compared: trimmed; PAN/GSTIN and IFSC upper-cased; a phone number's last 10 digits. */
+export function comparable(field: UpdatableField, value: string | null | undefined): string {
   const v = (value ?? '').trim();
   if (CASE_INSENSITIVE.has(field)) return v.toUpperCase();
   if (field === 'contactNumber') return lastTenDigits(v);
@@ -39,15 +40,16 @@ function lastTenDigits(value: string): string {
   return digits.length > 10 ? digits.slice(-10) : digits;
 }
 
-type ContactLike = { name?: string | null; mobile?: string | null; email?: string | null };
+export type ContactLike = { name?: string | null; mobile?: string | null; email?: string | null };
 
-function contactKey(c: ContactLike): string {
+/** A key contact as compared: name, mobile's last 10 digits, e-mail lower-cased. */
+export function contactKey(c: ContactLike): string {
   return [(c.name ?? '').trim(), lastTenDigits(c.mobile ?? ''), (c.email ?? '').trim().toLowerCase()].join(
     '|',
   );
 }
 
-function isDeleted(c: { deleted?: boolean | string | null }): boolean {
+export function isDeleted(c: { deleted?: boolean | string | null }): boolean {
   return c.deleted === true || c.deleted === 'true';
 }
 

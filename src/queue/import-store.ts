@@ -27,6 +27,8 @@ export type ImportOptions = {
   reportDir: string;
   /** The import this one retries the failed rows of. */
   retryOf?: string;
+  /** A revert: the import whose writes it undoes (src/sync/revert-job.ts). */
+  revertOf?: string;
   /** Only these rows are synced (retry-failed); other rows are left out of the report. */
   onlyRows?: number[];
   /** Corrections to the reading, header → field or null (`--map`, `PUT /imports/{id}/mapping`). */
@@ -38,7 +40,8 @@ export type ImportOptions = {
 export type ImportMeta = {
   id: string;
   state: ImportState;
-  kind: 'sync' | 'validate';
+  /** `revert`: reads no file; undoes what another import wrote. */
+  kind: 'sync' | 'validate' | 'revert';
   origin: string;
   fileName: string;
   filePath: string;
@@ -144,7 +147,7 @@ export class ImportStore {
       submittedBy: h.submittedBy ?? h.origin ?? 'cli',
       joinedBy,
       state: h.state as ImportState,
-      kind: (h.kind ?? 'sync') as 'sync' | 'validate',
+      kind: (h.kind ?? 'sync') as ImportMeta['kind'],
       origin: h.origin ?? 'cli',
       fileName: h.fileName ?? '',
       filePath: h.filePath ?? '',
@@ -208,7 +211,9 @@ export class ImportStore {
   async setState(id: string, state: ImportState, extra: Record<string, string | number> = {}) {
     const m = this.redis.multi().hset(this.keys.meta(id), this.sealFields({ state, ...extra }));
     if (isTerminal(state)) {
-      m.expire(this.keys.meta(id), this.retentionSec).expire(this.keys.results(id), this.retentionSec);
+      m.expire(this.keys.meta(id), this.retentionSec)
+        .expire(this.keys.results(id), this.retentionSec)
+        .expire(this.keys.diffs(id), this.retentionSec);
     }
     await m.exec();
   }
@@ -291,6 +296,7 @@ export class ImportStore {
     await this.redis
       .multi()
       .expire(this.keys.results(id), this.retentionSec)
+      .expire(this.keys.diffs(id), this.retentionSec)
       .expire(this.keys.meta(id), this.retentionSec)
       .exec();
   }

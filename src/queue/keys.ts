@@ -12,6 +12,8 @@ export function importKeys(prefix: string) {
     meta: (importId: string) => `${prefix}:import:${importId}`,
     /** Hash: row number → sealed row result. */
     results: (importId: string) => `${prefix}:import:${importId}:results`,
+    /** Hash: row number → sealed RowDiff, what the row's job wrote (src/queue/diff-store.ts). */
+    diffs: (importId: string) => `${prefix}:import:${importId}:diffs`,
     /** ZSET: import ids by creation time. */
     index: `${prefix}:imports`,
     /** String: the import under way for these bytes with these options (src/sync/import-service.ts). */

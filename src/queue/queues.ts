@@ -22,7 +22,15 @@ export const RowJobSchema = z.object({
 });
 export type RowJobData = z.infer<typeof RowJobSchema>;
 
-export const JOB_NAMES = { import: 'import', finalize: 'finalize', row: 'row' } as const;
+export const JOB_NAMES = {
+  import: 'import',
+  finalize: 'finalize',
+  row: 'row',
+  /** Imports queue: plans a revert of another import (src/sync/revert-job.ts). */
+  revert: 'revert',
+  /** Rows queue: puts one row of a reverted import back (src/sync/revert-row.ts). */
+  revertRow: 'revert-row',
+} as const;
 
 /** BullMQ ids must not contain ':' nor be all digits. */
 export const jobIds = {

@@ -8,8 +8,8 @@ export type ReportSummary = {
   fileName: string;
   /** Where the import came from: cli, api, watch, schedule. */
   origin: string;
-  /** `sync` or `validate`. */
-  kind: 'sync' | 'validate';
+  /** `sync`, `validate` or `revert`. */
+  kind: 'sync' | 'validate' | 'revert';
   dryRun: boolean;
   /** The import's options (mode, matchKey, preset, mapping, sheet, …); no secrets. */
   options: Record<string, unknown>;

@@ -7,7 +7,7 @@
  */
 import type { Job } from 'bullmq';
 import { cancelledRowResult } from '../domain/row-results.js';
-import type { RowResult } from '../domain/types.js';
+import type { RowResult, ValidRow } from '../domain/types.js';
 import type { ImportStore } from '../queue/import-store.js';
 import {
   JOB_NAMES,
@@ -18,7 +18,6 @@ import {
   type Queues,
 } from '../queue/queues.js';
 import type { Sealer } from '../queue/sealer.js';
-import type { RowWork } from './row-sync.js';
 
 /** Job states a row job waits in before a worker takes it (active jobs are locked and stay). */
 const WAITING_STATES = ['waiting', 'prioritized', 'delayed'] as const;
@@ -66,8 +65,8 @@ async function takeOut(deps: CancelDeps, id: string): Promise<RowResult | null> 
   return (await deps.queues.rows.remove(id)) === 1 ? result : null;
 }
 
-/** The line of a row whose job was taken out unsent. */
+/** The line of a row whose job was taken out unsent (a sync row's work and a revert row's both name it). */
 function cancelledResult(job: Job, sealer: Sealer): RowResult {
   const { work } = RowJobSchema.parse(job.data);
-  return cancelledRowResult(sealer.open<RowWork>(work).row);
+  return cancelledRowResult(sealer.open<{ row: ValidRow }>(work).row);
 }

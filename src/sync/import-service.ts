@@ -18,6 +18,7 @@ import type { ImportMeta, ImportOptions, ImportStore } from '../queue/import-sto
 import { importKeys } from '../queue/keys.js';
 import { JOB_NAMES, importJobOptions, jobIds, type QueueSettings, type Queues } from '../queue/queues.js';
 import { dropQueuedRows } from './cancel-rows.js';
+import { claimOnce } from './claim-once.js';
 
 export type ReviewAnswer =
   | { ok: true; meta: ImportMeta }
@@ -112,18 +113,10 @@ export class ImportService {
   async submitOnce(request: SubmitRequest): Promise<Submitted> {
     const key = await this.activeKey(request);
     const id = newImportId();
-    for (let tries = 0; tries < 3; tries++) {
-      if (await takeOwned(this.redis, key, id, this.settings.retentionSec * 1000)) {
-        await this.submitAs(id, request);
-        return { importId: id, duplicate: false };
-      }
-      const other = await this.redis.get(key);
-      const state = other ? await this.store.state(other) : null;
-      if (other && state && !isTerminal(state)) return { importId: other, duplicate: true };
-      // The other import is over (or gone): the file may be imported again.
-      if (other) await releaseOwned(this.redis, key, other);
-    }
-    throw new Error('could not claim the file for import (too much contention)');
+    const other = await claimOnce(this.redis, this.store, key, id, this.settings.retentionSec * 1000);
+    if (other) return { importId: other, duplicate: true };
+    await this.submitAs(id, request);
+    return { importId: id, duplicate: false };
   }
 
   /** The import of these bytes with these options under way now, if any (what submitOnce would join). */

@@ -11,19 +11,17 @@ import type { CustomerResponse, CustomerSearch } from '../contract/enkash-api.js
 import type { EnkashClient } from '../enkash/client.js';
 import { EnkashError } from '../enkash/errors.js';
 import { type MatchKey, type RowResult, type SyncMode, type ValidRow } from '../domain/types.js';
-import {
-  CREATED_NOTES,
-  failedRowResult,
-  skippedRowResult,
-  updatedOutcome,
-  validRowResult,
-  type RowFailure,
-} from '../domain/row-results.js';
+import { CREATED_NOTES, skippedRowResult, updatedOutcome, validRowResult } from '../domain/row-results.js';
 import { decide, type RowAction } from '../plan/decide.js';
 import { formatChanges } from '../plan/diff.js';
 import { fingerprint } from '../plan/fingerprint.js';
+import { rowDiffOf } from '../plan/row-diff-of.js';
+import type { RowDiff } from '../domain/row-diff.js';
 import { createdBy, type CustomerRegistry, type RegistryEntry } from '../queue/customer-registry.js';
 import { LeaseLostError, type KeyLock } from '../queue/key-lock.js';
+import { AmbiguousKeyError, KeyBusyError } from './row-failure.js';
+
+export { AmbiguousKeyError, KeyBusyError, failedResult } from './row-failure.js';
 
 export type RowWork = {
   importId: string;
@@ -51,27 +49,31 @@ export type RowContext = {
   signal?: AbortSignal;
 };
 
-/** The customer is being synced by another job right now: try again shortly. */
-export class KeyBusyError extends Error {
-  constructor() {
-    super('another job is syncing this customer');
-    this.name = 'KeyBusyError';
-  }
-}
-
 export type RowSyncOutput = {
   result: RowResult;
   calls: Record<string, number>;
   /** What to remember once the result is recorded (a create: until then the registry names the job). */
   remember?: RegistryEntry;
+  /** What the row wrote in EnKash, kept for a revert (recorded before the result). */
+  diff?: RowDiff;
 };
 
 export async function syncRow(deps: RowDeps, work: RowWork, ctx: RowContext): Promise<RowSyncOutput> {
-  const lease = await deps.locks.lease(work.keyHash, ctx.runId);
+  return withLease(deps, work.keyHash, ctx, (locked) => syncLocked(deps, work, locked));
+}
+
+/** Runs `fn` holding the customer's lock; its signal aborts when the lease is lost. */
+export async function withLease<T>(
+  deps: Pick<RowDeps, 'locks'>,
+  keyHash: string,
+  ctx: RowContext,
+  fn: (ctx: RowContext) => Promise<T>,
+): Promise<T> {
+  const lease = await deps.locks.lease(keyHash, ctx.runId);
   if (!lease) throw new KeyBusyError();
   try {
     const signal = ctx.signal ? AbortSignal.any([ctx.signal, lease.signal]) : lease.signal;
-    return await syncLocked(deps, work, { ...ctx, signal });
+    return await fn({ ...ctx, signal });
   } catch (err) {
     // Whatever failed after the lease was lost (an aborted call), the row is another run's now.
     if (lease.lost && !ctx.signal?.aborted) throw new LeaseLostError();
@@ -108,6 +110,29 @@ async function syncLocked(deps: RowDeps, work: RowWork, ctx: RowContext): Promis
   );
   const action = decide(work.row, existing, work.mode);
   if (work.dryRun) return { result: dryRunResult(work, action), calls: calls.counts };
+  const output = await write(deps, work, ctx, { action, existing, known, creating, fp, calls });
+  const diff = rowDiffOf(identityOf(work), action, existing, output.result);
+  return diff ? { ...output, diff } : output;
+}
+
+function identityOf(work: RowWork) {
+  const { row, customer, key } = { row: work.row.row, customer: work.row.customer, key: work.row.key };
+  const identity = { row, key, keyHash: work.keyHash, legalName: customer.legalName };
+  return { ...identity, uniqueRefNo: customer.uniqueRefNo ?? '' };
+}
+
+type Decided = {
+  action: RowAction;
+  existing: CustomerResponse | null;
+  known: RegistryEntry | null;
+  creating: boolean;
+  fp: string;
+  calls: Calls;
+};
+
+/** Writes what was decided; a row an earlier attempt or run already created is reported `created`. */
+async function write(deps: RowDeps, work: RowWork, ctx: RowContext, d: Decided): Promise<RowSyncOutput> {
+  const { action, existing, known, creating, fp, calls } = d;
   const { result, remember } = await execute(deps, work, action, fp, { ...ctx, creating }, calls);
   if (known?.fingerprint === createdBy(ctx.jobId) && action.kind === 'unchanged') {
     // An earlier run of this job created the customer and stopped before recording the row.
@@ -185,20 +210,6 @@ export async function findByKey(
     );
   }
   return page.data[0] ?? null;
-}
-
-/** Two EnKash customers share the row's match key: a person must decide which one is meant. */
-export class AmbiguousKeyError extends Error {
-  constructor(
-    readonly key: MatchKey,
-    readonly customerIds: string[],
-  ) {
-    super(
-      `${customerIds.length} EnKash customers share ${key.field} "${key.value}" (${customerIds.join(', ')}); ` +
-        `merge or correct them in EnKash, then sync again`,
-    );
-    this.name = 'AmbiguousKeyError';
-  }
 }
 
 async function execute(
@@ -310,26 +321,4 @@ function dryRunResult(work: RowWork, action: RowAction): RowResult {
     case 'skip':
       return skippedRowResult(work.row, action.customerId, action.reason);
   }
-}
-
-/** The final result of a row whose attempts failed, in the user's column names. */
-export function failedResult(work: RowWork, err: unknown, attempts: number): RowResult {
-  return failedRowResult(work.row, attempts, failureOf(work, err));
-}
-
-function failureOf(work: RowWork, err: unknown): RowFailure {
-  const none = { httpStatus: null, requestId: '' };
-  if (err instanceof AmbiguousKeyError) return { ...none, errorType: 'AMBIGUOUS_MATCH', errors: err.message };
-  if (err instanceof EnkashError) {
-    const fieldMessages = err.fieldErrors.map(
-      (f) => `${work.labels[f.field] ?? f.field}: EnKash says ${f.message}`,
-    );
-    return {
-      httpStatus: err.httpStatus,
-      errorType: err.errorType,
-      errors: fieldMessages.length > 0 ? fieldMessages.join('; ') : err.message,
-      requestId: err.requestId,
-    };
-  }
-  return { ...none, errorType: 'INTERNAL_ERROR', errors: err instanceof Error ? err.message : String(err) };
 }

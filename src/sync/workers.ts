@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { DelayedError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
+import type { RowDiff } from '../domain/row-diff.js';
 import type { RowResult } from '../domain/types.js';
 import { isTerminal } from '../domain/import-lifecycle.js';
 import { cancelledRowResult } from '../domain/row-results.js';
@@ -15,14 +16,16 @@ import type { RegistryEntry } from '../queue/customer-registry.js';
 import type { ImportStore } from '../queue/import-store.js';
 import type { KeyLock } from '../queue/key-lock.js';
 import { JOB_NAMES, QUEUE_NAMES, ImportJobSchema, RowJobSchema, jobIds } from '../queue/queues.js';
-import { enqueueFinalize, runImportJob, type ImportDeps } from './import-job.js';
+import { enqueueFinalize, runImportJob } from './import-job.js';
+import { runRevertJob, type RevertDeps } from './revert-job.js';
+import { revertRow, type RevertWork } from './revert-row.js';
 import { runFinalizeJob } from './finalize-job.js';
 import { failedResult, syncRow, type RowWork } from './row-sync.js';
 import { asksBreaker, bullmqFailureIsFinal, decideOnError, type ErrorDecision } from './row-error-policy.js';
 import { backoffDelayMs } from '../enkash/errors.js';
 import { isRedisConnectionError } from '../queue/redis-connection.js';
 
-export type EngineDeps = ImportDeps & {
+export type EngineDeps = RevertDeps & {
   store: ImportStore;
   locks: KeyLock;
   connection: Redis;
@@ -74,6 +77,7 @@ export function startWorkers(deps: EngineDeps): Workers {
       const { importId } = ImportJobSchema.parse(job.data);
       try {
         if (job.name === JOB_NAMES.finalize) await runFinalizeJob(deps, importId);
+        else if (job.name === JOB_NAMES.revert) await runRevertJob(deps, importId);
         else await runImportJob(deps, importId, signal);
       } catch (err) {
         if (signal?.aborted) await handBack(job, token);
@@ -116,21 +120,26 @@ async function processRow(
 ): Promise<string> {
   const data = RowJobSchema.parse(job.data);
   if (await deps.store.hasResult(data.importId, data.row)) return 'already-done';
-  const work = deps.sealer.open<RowWork>(data.work);
+  const work = deps.sealer.open<RowWork | RevertWork>(data.work);
   let result: RowResult;
   let calls: Record<string, number> = {};
   let remember: RegistryEntry | undefined;
+  let diff: RowDiff | undefined;
   if (await deps.store.cancelRequested(data.importId)) {
     result = cancelledRowResult(work.row);
   } else {
     try {
-      ({ result, calls, remember } = await syncRow(deps, work, {
+      const ctx = {
         // The row, not the BullMQ job: any run of this row (a retry, a re-queued copy) is the same work.
         jobId: jobIds.row(data.importId, data.row),
         runId: `${job.id ?? ''}:${token ?? randomUUID()}`,
         attemptsMade: job.attemptsMade,
         signal,
-      }));
+      };
+      ({ result, calls, remember, diff } =
+        job.name === JOB_NAMES.revertRow
+          ? await revertRow(deps, work as RevertWork, ctx)
+          : await syncRow(deps, work as RowWork, ctx));
     } catch (err) {
       const attempt = { made: job.attemptsMade, waits: job.attemptsStarted - job.attemptsMade - 1 };
       const rowJob = {
@@ -159,6 +168,8 @@ async function processRow(
       );
     }
   }
+  // Before the result: once a row has its result, a revert may read what it wrote.
+  if (diff) await deps.diffs.record(data.importId, diff);
   await finish(deps, data.importId, result, calls);
   // Only now: until the row is recorded, the registry names the job that created the customer.
   if (remember) await deps.registry.put(work.keyHash, remember);
