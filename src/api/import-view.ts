@@ -13,6 +13,7 @@ export function importLinks(id: string) {
     'errors.csv': `${self}/errors.csv`,
     'failed.csv': `${self}/failed.csv`,
     retryFailed: `${self}/retry-failed`,
+    revert: `${self}/revert`,
   };
 }
 
@@ -21,6 +22,7 @@ export function importView(meta: ImportMeta): ImportViewT {
   return {
     id: meta.id,
     submittedBy: meta.submittedBy,
+    kind: meta.kind,
     state: shownState(meta.state, meta.cancelRequested),
     fileName: meta.fileName,
     origin: meta.origin,
@@ -31,6 +33,7 @@ export function importView(meta: ImportMeta): ImportViewT {
       ...(o.preset ? { preset: o.preset } : {}),
       ...(o.sheet ? { sheet: o.sheet } : {}),
       ...(o.retryOf ? { retryOf: o.retryOf } : {}),
+      ...(o.revertOf ? { revertOf: o.revertOf } : {}),
       ...(o.onlyRows ? { onlyRowCount: o.onlyRows.length } : {}),
     },
     progress: { parsed: meta.parsed, total: meta.total, done: meta.done },

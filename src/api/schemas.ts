@@ -34,12 +34,15 @@ export const Links = z.object({
   'errors.csv': z.string(),
   'failed.csv': z.string(),
   retryFailed: z.string(),
+  revert: z.string(),
 });
 
 export const ImportView = z.object({
   id: z.string(),
   /** The API key's name, `watch`, `schedule:<job>` or `cli`. */
   submittedBy: z.string(),
+  /** `revert`: undoes what another import wrote (options.revertOf); reads no file. */
+  kind: z.enum(['sync', 'validate', 'revert']),
   /** `cancelling`: cancel accepted, the rows already in flight are finishing (not a stored state). */
   state: z.enum(SHOWN_STATES),
   fileName: z.string(),
@@ -51,6 +54,8 @@ export const ImportView = z.object({
     preset: z.string().optional(),
     sheet: z.string().optional(),
     retryOf: z.string().optional(),
+    /** A revert: the import whose writes it undoes. */
+    revertOf: z.string().optional(),
     onlyRowCount: z.number().int().optional(),
   }),
   progress: z.object({

@@ -28,6 +28,7 @@ import { metricsRoute, probeRoutes } from './routes/health.js';
 import { enkashRateRoutes } from './routes/enkash-rate.js';
 import { importRoutes } from './routes/imports.js';
 import { reviewRoutes } from './routes/review.js';
+import { revertRoutes } from './routes/revert.js';
 import { reportRoutes } from './routes/reports.js';
 import { webRoutes } from './routes/web.js';
 
@@ -172,6 +173,7 @@ export async function buildApiServer(app: App, options: ApiServerOptions = {}): 
     });
     await scope.register(importRoutes, { app, limits });
     await scope.register(reviewRoutes, { app });
+    await scope.register(revertRoutes, { app });
     await scope.register(reportRoutes, { app });
     await scope.register(enkashRateRoutes, { app });
     await scope.register(metricsRoute, { metrics });

@@ -71,6 +71,7 @@ export const OUTCOME_FILLS: Partial<Record<Outcome, ExcelJS.Fill>> = {
   invalid: solid('FFFFC7CE'),
   failed: solid('FFFFC7CE'),
   skipped: solid('FFFFEB9C'),
+  conflict: solid('FFFFEB9C'),
 };
 
 /**

@@ -23,6 +23,7 @@ const OUTCOME_TEXT = {
   invalid: 'need fixing',
   failed: 'failed',
   skipped: 'skipped',
+  conflict: 'changed since the import: left as they are',
   valid: 'valid',
   'would-create': 'would be added',
   'would-update': 'would be updated',
@@ -76,7 +77,7 @@ function countsItems(counts) {
     .map(([outcome, n]) => {
       const li = document.createElement('li');
       li.textContent = `${n} ${OUTCOME_TEXT[outcome] || outcome}`;
-      if (outcome === 'invalid' || outcome === 'failed') li.className = 'bad';
+      if (outcome === 'invalid' || outcome === 'failed' || outcome === 'conflict') li.className = 'bad';
       return li;
     });
 }
