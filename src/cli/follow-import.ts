@@ -76,9 +76,17 @@ function printOutcome(meta: ImportMeta): number {
     `report: ${meta.reportDir}`,
     `  results.csv, results.xlsx, summary.json, errors.csv (rows to fix and upload again), ` +
       `failed.csv (rows that failed on EnKash's side, to retry)`,
-    ...(meta.counts.failed > 0 ? [`retry the failed rows: customer-sync retry ${meta.id}`] : []),
+    ...(meta.counts.failed > 0 ? [retryHint(meta)] : []),
   ];
   console.log(lines.join('\n'));
   if (meta.error) return 2;
   return hasRowsToFixOrRetry(meta.counts) ? 1 : 0;
+}
+
+/** A revert has no file to retry rows of: reverting again puts back what is left (the rest is unchanged). */
+function retryHint(meta: ImportMeta): string {
+  const { revertOf } = meta.options;
+  return meta.kind === 'revert' && revertOf
+    ? `revert again for the failed rows: customer-sync revert ${revertOf}`
+    : `retry the failed rows: customer-sync retry ${meta.id}`;
 }

@@ -11,6 +11,7 @@ import { loadEnvFile } from './env-file.js';
 import { registerJobs } from './commands/jobs.js';
 import { registerReview } from './commands/review.js';
 import { registerRetry } from './commands/retry.js';
+import { registerRevert } from './commands/revert.js';
 import { registerSandbox } from './commands/sandbox.js';
 import { registerSchedule } from './commands/schedule.js';
 import { registerStart } from './commands/start.js';
@@ -37,6 +38,7 @@ export function buildProgram(): Command {
   registerSync(program);
   registerReview(program);
   registerRetry(program);
+  registerRevert(program);
   registerValidate(program);
   registerTemplate(program);
   registerWorker(program);

@@ -27,6 +27,8 @@ export type FieldValues = {
 /** Who the row is, for the revert's report line and its per-customer lock. */
 export type RowIdentity = {
   row: number;
+  /** The workbook sheet the row was read from; absent for CSV files. */
+  sheet?: string;
   key: MatchKey;
   /** The match key's HMAC: the customer's name in Redis (registry, lock). */
   keyHash: string;

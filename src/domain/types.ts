@@ -46,8 +46,11 @@ export const OUTCOMES = [
 ] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
-/** Outcomes that leave a row to fix (`invalid`) or to retry (`failed`): `sync` then exits 1, not 0. */
-const TO_FIX_OR_RETRY = ['invalid', 'failed'] as const satisfies readonly Outcome[];
+/**
+ * Outcomes that leave a row to fix (`invalid`), to retry (`failed`) or to settle by hand (`conflict`: a
+ * revert left a field changed since as it is): `sync`, `retry` and `revert` then exit 1, not 0.
+ */
+const TO_FIX_OR_RETRY = ['invalid', 'failed', 'conflict'] as const satisfies readonly Outcome[];
 
 export function hasRowsToFixOrRetry(counts: Readonly<Record<Outcome, number>>): boolean {
   return TO_FIX_OR_RETRY.some((o) => counts[o] > 0);

@@ -105,6 +105,7 @@ function unrecorded(result: RowResult): RowResult {
   const row = rowOfDiff({
     kind: 'created',
     row: result.row,
+    ...(result.sheet === undefined ? {} : { sheet: result.sheet }),
     key: { field: 'uniqueRefNo', value: result.uniqueRefNo },
     keyHash: '',
     uniqueRefNo: result.uniqueRefNo,

@@ -30,6 +30,7 @@ export function rowOfDiff(diff: RowDiff): ValidRow {
   return {
     kind: 'valid',
     row: diff.row,
+    ...(diff.sheet === undefined ? {} : { sheet: diff.sheet }),
     key: diff.key,
     customer: {
       legalName: diff.legalName,
@@ -74,7 +75,7 @@ function resultOf(work: RevertWork, plan: RevertPlan, current: CustomerResponse)
   const line = (outcome: RowResult['outcome']) => validRowResult(work.row, outcome, current.customerId);
   switch (plan.kind) {
     case 'unchanged':
-      return { ...line('unchanged'), changes: 'already as before the import' };
+      return { ...line('unchanged'), warnings: 'already as before the import' };
     case 'conflict':
       return {
         ...line('conflict'),

@@ -118,7 +118,8 @@ async function syncLocked(deps: RowDeps, work: RowWork, ctx: RowContext): Promis
 function identityOf(work: RowWork) {
   const { row, customer, key } = { row: work.row.row, customer: work.row.customer, key: work.row.key };
   const identity = { row, key, keyHash: work.keyHash, legalName: customer.legalName };
-  return { ...identity, uniqueRefNo: customer.uniqueRefNo ?? '' };
+  const sheet = work.row.sheet === undefined ? {} : { sheet: work.row.sheet };
+  return { ...identity, ...sheet, uniqueRefNo: customer.uniqueRefNo ?? '' };
 }
 
 type Decided = {

@@ -99,6 +99,7 @@ describe('probes, metrics and the OpenAPI document', () => {
         'GET /readyz',
         'POST /imports',
         'POST /imports/{id}/retry-failed',
+        'POST /imports/{id}/revert',
       ].sort(),
     );
     for (const ops of Object.values(doc.paths))

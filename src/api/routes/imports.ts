@@ -174,6 +174,10 @@ async function failedRowsOf(app: App, meta: ImportMeta): Promise<number[]> {
   if (!isTerminal(meta.state) || !meta.reportDir) {
     throw new ApiError(409, 'NOT_FINISHED', `import ${meta.id} is ${meta.state}: retry once it has finished`);
   }
+  if (meta.kind === 'revert') {
+    const again = `POST /imports/${meta.options.revertOf ?? ''}/revert`;
+    throw new ApiError(409, 'IS_A_REVERT', `import ${meta.id} is a revert: ${again} again instead`);
+  }
   const rows: number[] = [];
   for await (const result of app.imports.results(meta)) {
     if (result.outcome === 'failed') rows.push(result.row);

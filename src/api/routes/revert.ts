@@ -18,7 +18,8 @@ const RevertBody = z
       .default(false)
       .describe('Read EnKash and report what the revert would do (would-update, conflict, …); write nothing'),
   })
-  .optional();
+  // No body at all reaches the schema as null.
+  .nullish();
 
 export const revertRoutes: FastifyPluginAsyncZod<{ app: App }> = async (server, { app }) => {
   server.post(

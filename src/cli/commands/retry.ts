@@ -33,6 +33,10 @@ function retry(importId: string, localWorker: boolean): Promise<number> {
     }
     if (!isTerminal(meta.state))
       throw new UserError(`import ${importId} is ${meta.state}: retry once it has finished`);
+    if (meta.kind === 'revert')
+      throw new UserError(
+        `import ${importId} is a revert: run \`customer-sync revert ${meta.options.revertOf ?? ''}\` again`,
+      );
     const rows: number[] = [];
     let toFix = 0;
     for await (const result of app.imports.results(meta)) {
