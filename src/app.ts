@@ -124,7 +124,8 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
       engine.profiles,
       sealer,
     );
-    const reverts = new RevertService(store, queues, settings, resolve(config.paths.reportDir), redis);
+    const reportRoot = resolve(config.paths.reportDir);
+    const reverts = new RevertService({ store, queues, settings, reportRoot, redis });
     const workers: Workers[] = [];
     return {
       config,

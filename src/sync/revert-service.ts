@@ -27,14 +27,23 @@ export type RevertRefusal = 'not-found' | 'not-finished' | 'wrote-nothing';
 export type RevertAnswer =
   (Submitted & { ok: true; rows: number }) | { ok: false; reason: RevertRefusal; message: string };
 
+export type RevertServiceDeps = {
+  store: ImportStore;
+  queues: Queues;
+  settings: QueueSettings;
+  /** Report folders go in REPORT_DIR/<revert id>/ like any import's. */
+  reportRoot: string;
+  redis: Redis;
+};
+
 export class RevertService {
-  constructor(
-    private readonly store: ImportStore,
-    private readonly queues: Queues,
-    private readonly settings: QueueSettings,
-    private readonly reportRoot: string,
-    private readonly redis: Redis,
-  ) {}
+  private readonly store: ImportStore;
+  private readonly settings: QueueSettings;
+
+  constructor(private readonly deps: RevertServiceDeps) {
+    this.store = deps.store;
+    this.settings = deps.settings;
+  }
 
   async revert(importId: string, request: RevertRequest): Promise<RevertAnswer> {
     const meta = await this.store.get(importId);
@@ -46,7 +55,7 @@ export class RevertService {
       return refuse('wrote-nothing', `import ${importId} wrote nothing in EnKash: nothing to revert`);
     const id = newImportId();
     const key = `${this.settings.prefix}:revert-of:${importId}:${request.dryRun ? 'dry-run' : 'write'}`;
-    const other = await claimOnce(this.redis, this.store, key, id, this.settings.retentionSec * 1000);
+    const other = await claimOnce(this.deps.redis, this.store, key, id, this.settings.retentionSec * 1000);
     if (other) return { ok: true, importId: other, duplicate: true, rows };
     await this.store.create({
       id,
@@ -60,10 +69,10 @@ export class RevertService {
         matchKey: original.options.matchKey,
         dryRun: request.dryRun,
         revertOf: original.id,
-        reportDir: `${this.reportRoot}/${id}`,
+        reportDir: `${this.deps.reportRoot}/${id}`,
       },
     });
-    await this.queues.imports.add(
+    await this.deps.queues.imports.add(
       JOB_NAMES.revert,
       { importId: id },
       importJobOptions(this.settings, jobIds.import(id)),

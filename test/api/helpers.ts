@@ -9,6 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApiServer, type ApiServerOptions } from '../../src/api/server.js';
 import { REPO_ROOT, eventually, startHarness, type Harness } from '../helpers/engine.js';
 import type { SandboxFaults } from '../../src/sandbox/types.js';
+import type { ApiKey } from '../../src/domain/api-keys.js';
 
 export type ApiHarness = {
   h: Harness;
@@ -116,4 +117,25 @@ export function csvLines(text: string): string[] {
     .replace(/^\uFEFF/, '')
     .split(/\r?\n/)
     .filter((l) => l !== '');
+}
+
+/** One key per role, two uploaders: `keys` by holder, `apiKeys` for startApi's `server.apiKeys`. */
+export function roleKeys() {
+  const secret = () => randomBytes(16).toString('hex');
+  const keys = { admin: secret(), viewer: secret(), alice: secret(), bob: secret() };
+  const apiKeys: ApiKey[] = [
+    { name: 'ops', role: 'admin', key: keys.admin },
+    { name: 'auditor', role: 'viewer', key: keys.viewer },
+    { name: 'alice', role: 'uploader', key: keys.alice },
+    { name: 'bob', role: 'uploader', key: keys.bob },
+  ];
+  return { keys, apiKeys };
+}
+
+/** fetch as the holder of `key`. */
+export function callAs(api: Pick<ApiHarness, 'url'>, key: string, path: string, init: RequestInit = {}) {
+  return fetch(`${api.url}${path}`, {
+    ...init,
+    headers: { authorization: `Bearer ${key}`, ...init.headers },
+  });
 }

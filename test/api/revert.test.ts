@@ -3,13 +3,11 @@
  * revert puts the sandbox back, a field changed since is `conflict`; retry's role rules (another
  * uploader's import is 404, a viewer 403); refusals are 404/409 with a reason.
  */
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeCalls } from '../helpers/engine.js';
-import { csvLines, startApi, type ApiHarness, type ImportViewJson } from './helpers.js';
+import { callAs, csvLines, roleKeys, startApi, type ApiHarness, type ImportViewJson } from './helpers.js';
 
-const secret = () => randomBytes(16).toString('hex');
-const keys = { admin: secret(), viewer: secret(), alice: secret(), bob: secret() };
+const { keys, apiKeys } = roleKeys();
 const HEADER = 'Customer Code,Legal Name,Contact Person,Mobile,Address,Status';
 const FIRST = [HEADER, 'V-1,Kaveri Agro,Ravi Kumar,9876511001,1 Ring Road,Active'].join('\r\n');
 const SECOND = [
@@ -20,25 +18,11 @@ const SECOND = [
 
 let api: ApiHarness;
 beforeAll(async () => {
-  api = await startApi({
-    server: {
-      apiKeys: [
-        { name: 'ops', role: 'admin', key: keys.admin },
-        { name: 'auditor', role: 'viewer', key: keys.viewer },
-        { name: 'alice', role: 'uploader', key: keys.alice },
-        { name: 'bob', role: 'uploader', key: keys.bob },
-      ],
-    },
-  });
+  api = await startApi({ server: { apiKeys } });
 });
 afterAll(async () => api?.close());
 
-function as(key: string, path: string, init: RequestInit = {}) {
-  return fetch(`${api.url}${path}`, {
-    ...init,
-    headers: { authorization: `Bearer ${key}`, ...init.headers },
-  });
-}
+const as = (key: string, path: string, init: RequestInit = {}) => callAs(api, key, path, init);
 
 async function upload(key: string, content: string, name: string): Promise<string> {
   const form = new FormData();

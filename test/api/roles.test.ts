@@ -3,40 +3,23 @@
  * changes nothing, Bull Board is read-only below admin, every import records its submitter, and the logs
  * name the key, never show it.
  */
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { parseApiKeys } from '../../src/domain/api-keys.js';
 import { FailureBrake } from '../../src/api/auth.js';
 import { eventually } from '../helpers/engine.js';
 import { syntheticCsv } from '../helpers/synthetic-customers.js';
-import { startApi, type ApiHarness } from './helpers.js';
+import { callAs, roleKeys, startApi, type ApiHarness } from './helpers.js';
 
-const secret = () => randomBytes(16).toString('hex');
-const keys = { admin: secret(), viewer: secret(), alice: secret(), bob: secret() };
+const { keys, apiKeys } = roleKeys();
 
 let api: ApiHarness;
 beforeAll(async () => {
-  api = await startApi({
-    env: { LOG_LEVEL: 'info' },
-    server: {
-      apiKeys: [
-        { name: 'ops', role: 'admin', key: keys.admin },
-        { name: 'auditor', role: 'viewer', key: keys.viewer },
-        { name: 'alice', role: 'uploader', key: keys.alice },
-        { name: 'bob', role: 'uploader', key: keys.bob },
-      ],
-    },
-  });
+  api = await startApi({ env: { LOG_LEVEL: 'info' }, server: { apiKeys } });
 });
 afterAll(async () => api?.close());
 
-function as(key: string, path: string, init: RequestInit = {}) {
-  return fetch(`${api.url}${path}`, {
-    ...init,
-    headers: { authorization: `Bearer ${key}`, ...init.headers },
-  });
-}
+const as = (key: string, path: string, init: RequestInit = {}) => callAs(api, key, path, init);
 
 function upload(key: string, content: string, name: string) {
   const form = new FormData();
