@@ -13,6 +13,8 @@ import { overridesToMapping, withOverrides, type ColumnOverrides } from './colum
 import { buildReadingPlan, headerSetKey, type ReadingPlan } from './plan/reading-plan.js';
 import type { RawRow, RowSource } from './raw-row.js';
 import { openRowSource } from './read/open-file.js';
+import { numbered, readOtherSheets, sameColumns } from './more-sheets.js';
+import { rowId } from '../domain/sheet-rows.js';
 import { DuplicateTracker } from './validate/duplicates.js';
 import { toParsedRow } from './validate/validate-row.js';
 import { maskText } from '../domain/mask.js';
@@ -42,6 +44,7 @@ export type IngestEvent =
 
 export type IngestedFile = {
   source: RowSource;
+  /** The first sheet's column map (every sheet's, when they share a layout). */
   columns: ColumnMap;
   /** Column warnings for the report: unused columns, where the column map came from. */
   warnings: string[];
@@ -52,6 +55,13 @@ export type IngestedFile = {
   labels: Record<string, string>;
   /** How the file is read, made before any row is: see src/ingest/plan/reading-plan.ts. */
   plan: ReadingPlan;
+  /** XLSX: the sheets read, in the order their rows come (one, unless several hold customers). */
+  sheets: string[];
+  /**
+   * Every sheet read has the first sheet's headers in the same order, so its rows can be re-read under
+   * them (errors.csv in the file's own columns). Always true for one sheet.
+   */
+  sameColumns: boolean;
   events(signal?: AbortSignal): AsyncGenerator<IngestEvent>;
   /** Releases the file when its rows will not be read (a plan made alone). */
   close(): Promise<void>;
@@ -64,7 +74,7 @@ export async function ingestFile(path: string, options: IngestOptions): Promise<
   const sheet = options.sheet ?? mapping?.sheet;
   const source = await openRowSource(path, {
     fileName: options.fileName,
-    // Without --sheet: the first sheet whose first rows hold a customer header row.
+    // Without --sheet: every sheet whose first rows hold a customer header row.
     ...(sheet ? { sheet } : { pickSheet: (rows: RawRow[]) => findHeaderRow(rows, options.preset) !== null }),
   });
   const iterator = source.rows()[Symbol.asyncIterator]();
@@ -74,47 +84,86 @@ export async function ingestFile(path: string, options: IngestOptions): Promise<
     if (next.done) break;
     head.push(next.value);
   }
-  const { columns, confirmed } = await readColumns(head, mapping, options);
+  let first = await readColumns(head, mapping, options);
+  let more = await readOtherSheets(source.moreSheets ?? [], SAMPLE_ROWS, (rows) =>
+    readColumns(rows, mapping, options),
+  );
+  // Sheets in differing layouts, approved together once: one profile for them all, keyed by every layout.
+  const layouts = new Set(
+    [first.columns, ...more.others.map((o) => o.columns)].map((c) => headerSetKey(c.headers)),
+  );
+  const together = layouts.size > 1 ? headerSetKey([...layouts]) : undefined;
+  if (together && !mapping && (await options.savedMapping?.(together))) {
+    first = await readColumns(head, mapping, options, together);
+    more = await readOtherSheets(source.moreSheets ?? [], SAMPLE_ROWS, (rows) =>
+      readColumns(rows, mapping, options, together),
+    );
+  }
+  const { columns, confirmed } = first;
+  const others = more.others;
   const plan = buildReadingPlan({
     info: source.info,
     columns,
     sampleRows: head,
     matchKey: options.matchKey,
-    confirmed,
+    confirmed: confirmed && others.every((o) => o.confirmed),
+    otherSheets: others.map((o) => ({
+      name: o.sheet.name,
+      headerRow: o.columns.headerRow,
+      headerSet: headerSetKey(o.columns.headers),
+    })),
+    skippedSheets: [...(source.info.skippedSheets ?? []), ...more.skipped],
   });
   const warnings = columnWarnings(columns);
   const labels = fieldLabels(columns);
+  const names = source.info.sheet ? [source.info.sheet, ...others.map((o) => o.sheet.name)] : [];
+  const several = others.length > 0;
 
-  // Each row's sheet, for the report's `sheet` column: a workbook's sheet name, nothing for a CSV file.
-  const rowSheet = source.info.format === 'xlsx' ? source.info.sheet : undefined;
-  async function* events(): AsyncGenerator<IngestEvent> {
-    const duplicates = new DuplicateTracker(columns);
-    // Readers leave blank rows out (exceljs never sees them): the gaps in row numbers are the blank rows.
-    let previous = columns.headerRow;
-    const classify = (raw: RawRow): IngestEvent => {
-      previous = raw.row;
-      if (isBlankRow(raw)) return { kind: 'blank', row: raw.row };
-      if (isTotalsRow(raw, columns)) return { kind: 'totals', row: raw.row };
-      const parsed = toParsedRow(raw, columns, { matchKey: options.matchKey, companyId: options.companyId });
-      if (rowSheet !== undefined) parsed.sheet = rowSheet;
-      return { kind: 'row', parsed: parsed.kind === 'valid' ? duplicates.check(parsed) : parsed };
-    };
+  async function* events(signal?: AbortSignal): AsyncGenerator<IngestEvent> {
+    // One tracker for every sheet: the same code on two branch sheets is a duplicate like one in a sheet.
+    const duplicates = new DuplicateTracker(columns, several ? names : undefined);
     const rest: AsyncIterable<RawRow> = { [Symbol.asyncIterator]: () => iterator };
-    for (const raw of head) {
-      if (raw.row <= columns.headerRow) continue;
-      for (let gap = previous + 1; gap < raw.row; gap++) yield { kind: 'blank', row: gap };
-      yield classify(raw);
-    }
-    for await (const raw of rest) {
-      for (let gap = previous + 1; gap < raw.row; gap++) yield { kind: 'blank', row: gap };
-      yield classify(raw);
+    // The first sheet in two parts (the rows already read for the plan, then the rest), then the others.
+    const parts = [
+      { index: 0, map: columns, rows: head as Iterable<RawRow> | AsyncIterable<RawRow> },
+      { index: 0, map: columns, rows: rest },
+      ...others.map((o, i) => ({ index: i + 1, map: o.columns, rows: o.sheet.rows(signal) })),
+    ];
+    let previous = 0;
+    let sheetIndex = -1;
+    for (const { index, map, rows } of parts) {
+      const toRow = { matchKey: options.matchKey, companyId: options.companyId, sheet: names[index] };
+      // Readers leave blank rows out (exceljs never sees them): the gaps in row numbers are the blank rows.
+      if (index !== sheetIndex) [sheetIndex, previous] = [index, map.headerRow];
+      for await (const raw of rows) {
+        if (raw.row <= map.headerRow) continue;
+        for (let gap = previous + 1; gap < raw.row; gap++) yield { kind: 'blank', row: rowId(index, gap) };
+        previous = raw.row;
+        const row = numbered(raw, index);
+        if (isBlankRow(raw)) yield { kind: 'blank', row: row.row };
+        else if (isTotalsRow(raw, map)) yield { kind: 'totals', row: row.row };
+        else {
+          const parsed = toParsedRow(row, map, toRow);
+          yield { kind: 'row', parsed: parsed.kind === 'valid' ? duplicates.check(parsed) : parsed };
+        }
+      }
     }
   }
 
   const close = async () => {
     await iterator.return?.();
   };
-  return { source, columns, warnings, labels, plan, events, close };
+  return {
+    source,
+    columns,
+    warnings,
+    labels,
+    plan,
+    sheets: names,
+    sameColumns: others.every((o) => sameColumns(o.columns, columns)),
+    events,
+    close,
+  };
 }
 
 /**
@@ -125,6 +174,7 @@ async function readColumns(
   head: readonly RawRow[],
   file: MappingFile | undefined,
   options: IngestOptions,
+  profileKey?: string,
 ): Promise<{ columns: ColumnMap; confirmed: boolean }> {
   const corrections = options.map
     ? overridesToMapping(options.map, { source: 'mapping', autoDetect: true, name: '--map' })
@@ -132,7 +182,7 @@ async function readColumns(
   const base = { preset: options.preset, fileName: options.fileName };
   const columns = detectColumns(head, { ...base, mapping: withOverrides(file, corrections) });
   if (file || !options.savedMapping) return { columns, confirmed: false };
-  const saved = await options.savedMapping(headerSetKey(columns.headers));
+  const saved = await options.savedMapping(profileKey ?? headerSetKey(columns.headers));
   if (!saved) return { columns, confirmed: false };
   const profile = overridesToMapping(saved, {
     source: 'saved-mapping',

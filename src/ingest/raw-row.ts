@@ -28,10 +28,15 @@ export type RowSourceInfo = {
   delimiter?: string;
   /** CSV: the line ending detected (`\n`, `\r\n` or `\r`). */
   newline?: string;
-  /** XLSX: the sheet read, and every sheet in the workbook. */
+  /** XLSX: the sheet read (the first, when several are), and every sheet in the workbook. */
   sheet?: string;
   sheets?: string[];
+  /** XLSX: the sheets not read, and why (empty, a chart, no customer header row, not picked, hidden). */
+  skippedSheets?: { name: string; reason: string }[];
 };
+
+/** Another sheet of the same workbook that holds customers, read like the first. */
+export type MoreSheet = { name: string; rows(signal?: AbortSignal): AsyncIterable<RawRow> };
 
 /**
  * An opened file. `rows()` streams: memory stays flat however long the file is. It may be called again
@@ -40,6 +45,8 @@ export type RowSourceInfo = {
 export type RowSource = {
   info: RowSourceInfo;
   rows(signal?: AbortSignal): AsyncIterable<RawRow>;
+  /** XLSX opened without a sheet named: the other sheets that hold customers, in tab order. */
+  moreSheets?: MoreSheet[];
 };
 
 /**

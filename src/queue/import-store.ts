@@ -13,6 +13,7 @@ import {
   type SyncMode,
 } from '../domain/types.js';
 import { RedisScript } from '../redis/redis-script.js';
+import { rowId } from '../domain/sheet-rows.js';
 import { importKeys } from './keys.js';
 import type { Sealer } from './sealer.js';
 
@@ -60,8 +61,14 @@ export type ImportMeta = {
   totalsRows: number;
   lastRow: number;
   headers: string[];
-  /** XLSX: the sheet the import read. */
+  /** XLSX: the sheet the import read (the first, when it read several). */
   sheet?: string;
+  /** XLSX: the sheets read, in order, when there are several (src/domain/sheet-rows.ts); else empty. */
+  sheets: string[];
+  /** Per sheet read: the last row number (import-wide) parsed on it; empty for one sheet. */
+  sheetEnds: number[];
+  /** The sheets read have differing columns: errors.csv cannot show them under one header. */
+  columnsDiffer: boolean;
   warnings: string[];
   error?: string;
   cancelRequested: boolean;
@@ -165,6 +172,9 @@ export class ImportStore {
       lastRow: Number(h.lastRow ?? 0),
       headers: JSON.parse(this.unseal(h.headers) ?? '[]') as string[],
       sheet: h.sheet,
+      sheets: JSON.parse(h.sheets ?? '[]') as string[],
+      sheetEnds: JSON.parse(h.sheetEnds ?? '[]') as number[],
+      columnsDiffer: h.columnsDiffer === '1',
       warnings: JSON.parse(this.unseal(h.warnings) ?? '[]') as string[],
       error: this.unseal(h.error),
       cancelRequested: h.cancelRequested === '1',
@@ -282,12 +292,19 @@ export class ImportStore {
     return complete === 1;
   }
 
-  /** Every result in row order, read in slices so a million-row import is never held whole. */
-  async *results(id: string, lastRow: number, slice = 1000): AsyncGenerator<RowResult> {
-    for (let start = 1; start <= lastRow; start += slice) {
-      const rows = Array.from({ length: Math.min(slice, lastRow - start + 1) }, (_, i) => String(start + i));
-      const values = await this.redis.hmget(this.keys.results(id), ...rows);
-      for (const v of values) if (v !== null) yield this.sealer.open<RowResult>(v);
+  /**
+   * Every result in row order, read in slices so a million-row import is never held whole. A workbook read
+   * on several sheets numbers each sheet's rows apart (src/domain/sheet-rows.ts): each sheet's range is
+   * read up to its last row, never the empty numbers between.
+   */
+  async *results(id: string, lastRow: number, slice = 1000, sheetEnds: readonly number[] = []) {
+    const ranges = sheetEnds.length > 1 ? sheetEnds.map((end, i) => [rowId(i, 1), end]) : [[1, lastRow]];
+    for (const [first = 1, last = 0] of ranges) {
+      for (let start = first; start <= last; start += slice) {
+        const rows = Array.from({ length: Math.min(slice, last - start + 1) }, (_, i) => String(start + i));
+        const values = await this.redis.hmget(this.keys.results(id), ...rows);
+        for (const v of values) if (v !== null) yield this.sealer.open<RowResult>(v);
+      }
     }
   }
 

@@ -1,6 +1,7 @@
 /** A RowResult as report cells: pure, shared by results.csv, results.xlsx and errors.csv. */
 import { RESULT_COLUMNS, type Outcome, type RowResult } from '../domain/types.js';
 import type { CsvCell } from './csv-format.js';
+import { rowLabel, sheetRow } from '../domain/sheet-rows.js';
 
 /** The rows a user must fix or retry: they are highlighted in results.xlsx. */
 export const ERROR_OUTCOMES: ReadonlySet<Outcome> = new Set(['invalid', 'failed']);
@@ -44,7 +45,10 @@ export function isRowToFix(result: RowResult): boolean {
  * that column existed).
  */
 export function resultCells(result: RowResult): CsvCell[] {
-  return RESULT_COLUMNS.map((column) => result[column] ?? (column === 'httpStatus' ? null : ''));
+  // A row's number on its own sheet (src/domain/sheet-rows.ts).
+  return RESULT_COLUMNS.map((column) =>
+    column === 'row' ? sheetRow(result.row) : (result[column] ?? (column === 'httpStatus' ? null : '')),
+  );
 }
 
 /**
@@ -55,7 +59,7 @@ export function resultCells(result: RowResult): CsvCell[] {
  */
 export function errorText(result: RowResult): string {
   const reasons = result.errors || result.errorType || result.outcome;
-  const parts = [`row ${result.row}: ${reasons}`];
+  const parts = [`${rowLabel(result.row, result.sheet)}: ${reasons}`];
   if (result.outcome === 'failed') {
     if (result.errorType && result.errorType !== reasons) parts.push(`[${result.errorType}]`);
     if (result.httpStatus !== null) parts.push(`(HTTP ${result.httpStatus})`);

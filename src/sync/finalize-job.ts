@@ -6,7 +6,7 @@ import type { Logger } from '../logger.js';
 import { cellText } from '../ingest/ingest-file.js';
 import { fileColumns } from '../ingest/plan/file-columns.js';
 import { planWithCounts, type ReadingPlan } from '../ingest/plan/reading-plan.js';
-import { openRowSource } from '../ingest/read/open-file.js';
+import { sourceRows } from '../ingest/more-sheets.js';
 import type { ImportMeta, ImportStore } from '../queue/import-store.js';
 import type { ReportSummary } from '../report/types.js';
 import { writeReport } from '../report/write-report.js';
@@ -32,9 +32,11 @@ export async function runFinalizeJob(deps: FinalizeDeps, importId: string): Prom
   const files = await writeReport({
     dir: meta.options.reportDir,
     summary,
-    results: deps.store.results(importId, meta.lastRow),
+    results: deps.store.results(importId, meta.lastRow, undefined, meta.sheetEnds),
     sourceHeaders: meta.headers,
-    ...((await pathExists(meta.filePath)) ? { sourceRows: (rows) => sourceRows(meta, rows) } : {}),
+    ...((await pathExists(meta.filePath)) && !meta.columnsDiffer
+      ? { sourceRows: (rows) => sourceRows(meta.filePath, meta, rows, cellText) }
+      : {}),
   });
   const state = meta.cancelRequested ? 'cancelled' : 'done';
   await deps.store.setState(importId, state, { finishedAt, reportDir: files.dir });
@@ -66,18 +68,4 @@ export function summaryOf(meta: ImportMeta, finishedAt: string): ReportSummary {
     },
     enkashCalls: meta.calls,
   };
-}
-
-async function* sourceRows(meta: ImportMeta, wanted: ReadonlySet<number>) {
-  if (wanted.size === 0) return;
-  let last = 0;
-  for (const row of wanted) if (row > last) last = row;
-  const source = await openRowSource(meta.filePath, {
-    fileName: meta.fileName,
-    ...(meta.sheet ? { sheet: meta.sheet } : {}),
-  });
-  for await (const raw of source.rows()) {
-    if (wanted.has(raw.row)) yield { row: raw.row, values: raw.values.map(cellText) };
-    if (raw.row >= last) break;
-  }
 }

@@ -12,6 +12,7 @@ import type { Logger } from '../logger.js';
 import { canMove } from '../domain/import-lifecycle.js';
 import type { EnkashClient } from '../enkash/client.js';
 import { matchKeyString, type ParsedRow, type RowResult } from '../domain/types.js';
+import { sheetIndexOf } from '../domain/sheet-rows.js';
 import { ingestFile, type IngestedFile } from '../ingest/ingest-file.js';
 import {
   settleByFingerprint,
@@ -90,6 +91,9 @@ export async function runImportJob(deps: ImportDeps, importId: string, signal?: 
   await deps.store.set(importId, {
     // The sheet actually read, so the report re-reads the same one for errors.csv.
     ...(file.source.info.sheet ? { sheet: file.source.info.sheet } : {}),
+    // Several sheets: which, in order (row numbers and the report's re-reading depend on it).
+    ...(file.sheets.length > 1 ? { sheets: JSON.stringify(file.sheets) } : {}),
+    ...(file.sameColumns ? {} : { columnsDiffer: 1 }),
     headers: JSON.stringify(file.columns.headers),
     warnings: JSON.stringify(file.warnings),
   });
@@ -98,6 +102,7 @@ export async function runImportJob(deps: ImportDeps, importId: string, signal?: 
   const only = meta.options.onlyRows ? new Set(meta.options.onlyRows) : null;
   const plan: Plan = { snapshot: null, decided: false };
   const counts = { total: 0, lastRow: 0, blank: 0, totals: 0 };
+  const sheetEnds: number[] = [];
   let batch: ParsedRow[] = [];
   // What failed while planning (Redis, EnKash) is not the file breaking: it fails this attempt of the
   // import job, which BullMQ retries (rows already settled are skipped, row jobs re-added as no-ops).
@@ -113,6 +118,7 @@ export async function runImportJob(deps: ImportDeps, importId: string, signal?: 
       if (only && !only.has(event.parsed.row)) continue;
       counts.total += 1;
       counts.lastRow = event.parsed.row;
+      sheetEnds[sheetIndexOf(event.parsed.row)] = event.parsed.row;
       batch.push(event.parsed);
       if (batch.length >= BATCH_ROWS) {
         await flushBatch(deps, meta, file, plan, batch, false, signal).catch((err: unknown) => {
@@ -130,10 +136,19 @@ export async function runImportJob(deps: ImportDeps, importId: string, signal?: 
     log.warn({ event: 'import_read_error', row: counts.lastRow }, 'file could not be read to the end');
   }
   await flushBatch(deps, meta, file, plan, batch, true, signal);
-  await deps.store.set(importId, { blankRows: counts.blank, totalsRows: counts.totals });
+  await deps.store.set(importId, {
+    blankRows: counts.blank,
+    totalsRows: counts.totals,
+    // A sheet with no row read ends at 0: its range is empty.
+    ...(file.sheets.length > 1 ? { sheetEnds: JSON.stringify(endsOf(sheetEnds, file.sheets.length)) } : {}),
+  });
   const complete = await deps.store.finishParsing(importId, counts.total, counts.lastRow);
   log.info({ event: 'import_parsed', rows: counts.total, snapshot: plan.snapshot !== null }, 'file read');
   if (complete) await enqueueFinalize(deps, importId);
+}
+
+function endsOf(ends: readonly (number | undefined)[], sheets: number): number[] {
+  return Array.from({ length: sheets }, (_, i) => ends[i] ?? 0);
 }
 
 async function flushBatch(

@@ -167,8 +167,8 @@ export class ImportService {
   }
 
   /** The import's row results so far, in row order. */
-  results(meta: Pick<ImportMeta, 'id' | 'lastRow'>): AsyncGenerator<RowResult> {
-    return this.store.results(meta.id, meta.lastRow);
+  results(meta: Pick<ImportMeta, 'id' | 'lastRow' | 'sheetEnds'>): AsyncGenerator<RowResult> {
+    return this.store.results(meta.id, meta.lastRow, undefined, meta.sheetEnds);
   }
 
   /**

@@ -11,6 +11,7 @@ import { writeReport } from '../report/write-report.js';
 import { cellText, ingestFile } from '../ingest/ingest-file.js';
 import { reportOptions } from '../report/types.js';
 import { fileColumns } from '../ingest/plan/file-columns.js';
+import { sourceRows } from '../ingest/more-sheets.js';
 
 export type ValidateOptions = {
   sheet?: string;
@@ -66,11 +67,17 @@ export async function validateFile(path: string, options: ValidateOptions): Prom
     summary,
     results: results(),
     sourceHeaders: file.columns.headers,
-    sourceRows: async function* (wanted) {
-      for await (const raw of file.source.rows()) {
-        if (wanted.has(raw.row)) yield { row: raw.row, values: raw.values.map(cellText) };
-      }
-    },
+    ...(file.sameColumns
+      ? {
+          sourceRows: (wanted: ReadonlySet<number>) =>
+            sourceRows(
+              path,
+              { fileName, sheet: file.source.info.sheet, sheets: file.sheets },
+              wanted,
+              cellText,
+            ),
+        }
+      : {}),
   });
 }
 

@@ -12,12 +12,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ingestFile } from '../../src/ingest/ingest-file.js';
 import { validateFile } from '../../src/sync/validate-file.js';
+import { sheetIndexOf, sheetRow } from '../../src/domain/sheet-rows.js';
 
 const DIR = join(import.meta.dirname, '..', '..', 'fixtures', 'ingest');
 /** Files in the folder that are not fixtures themselves (header-variants.json has its own test). */
 const NOT_FIXTURES = /^(make-fixtures\.ts|cases\.json|header-variants\.json|.*\.mapping\.json)$/;
 
 const RowNumber = z.string().regex(/^\d+$/, 'an Excel row number');
+/** A row of the first sheet read by its number; a row of a later sheet `Sheet!row`. */
+const RowKey = z.string().regex(/^(?:[^!]+!)?\d+$/, 'an Excel row number, or Sheet!row');
 const Options = z.strictObject({
   preset: z.string().optional(),
   mapping: z.string().optional(),
@@ -26,11 +29,11 @@ const Options = z.strictObject({
 });
 const Refused = z.strictObject({ refused: z.string().min(1) });
 const Outcomes = z.strictObject({
-  rows: z.record(RowNumber, z.enum(['valid', 'invalid'])),
-  errors: z.record(RowNumber, z.array(z.string().min(1)).min(1)).optional(),
-  rowWarnings: z.record(RowNumber, z.array(z.string().min(1)).min(1)).optional(),
-  errorTypes: z.record(RowNumber, z.string()).optional(),
-  values: z.record(RowNumber, z.record(z.string(), z.union([z.string(), z.boolean(), z.null()]))).optional(),
+  rows: z.record(RowKey, z.enum(['valid', 'invalid'])),
+  errors: z.record(RowKey, z.array(z.string().min(1)).min(1)).optional(),
+  rowWarnings: z.record(RowKey, z.array(z.string().min(1)).min(1)).optional(),
+  errorTypes: z.record(RowKey, z.string()).optional(),
+  values: z.record(RowKey, z.record(z.string(), z.union([z.string(), z.boolean(), z.null()]))).optional(),
   blankRowsSkipped: z.number().int().min(0),
   totalsRowsSkipped: z.number().int().min(0),
   warningsContain: z.array(z.string()).optional(),
@@ -92,9 +95,15 @@ async function runValidate(c: FixtureCase): Promise<{ rows: ResultRow[]; summary
   const csv = await readFile(join(report.dir, 'results.csv'), 'utf8');
   const parsed = Papa.parse<unknown>(csv, { header: true, skipEmptyLines: true });
   expect(parsed.errors).toEqual([]);
-  const rows = parsed.data.map((r) => ResultRow.parse(r));
+  const rows = sheetKeyed(parsed.data.map((r) => ResultRow.parse(r)));
   const summary = Summary.parse(JSON.parse(await readFile(join(report.dir, 'summary.json'), 'utf8')));
   return { rows, summary };
+}
+
+/** Rows of the first sheet read are keyed by their row number, rows of later sheets `Sheet!row`. */
+function sheetKeyed(rows: ResultRow[]): ResultRow[] {
+  const first = rows[0]?.sheet;
+  return rows.map((r) => (r.sheet === first ? r : { ...r, row: `${r.sheet}!${r.row}` }));
 }
 
 /** What a sync would send for each valid row: the payload plus the desired status. */
@@ -104,7 +113,9 @@ async function payloads(c: FixtureCase): Promise<Map<string, unknown>> {
   for await (const event of file.events()) {
     if (event.kind === 'row' && event.parsed.kind === 'valid') {
       const { customer, status } = event.parsed;
-      out.set(String(event.parsed.row), { ...customer, status });
+      const { row, sheet } = event.parsed;
+      const key = sheetIndexOf(row) === 0 ? String(row) : `${sheet ?? ''}!${sheetRow(row)}`;
+      out.set(key, { ...customer, status });
     }
   }
   return out;

@@ -3,7 +3,7 @@
  * off a terminal a reading in doubt exits 3 with the plan printed and nothing written; `--map` then writes
  * the rows with their codes; the next file of the same shape is not held; the quick start is never held.
  */
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../helpers/engine.js';
@@ -81,6 +81,72 @@ describe('customer-sync sync: review before write', () => {
       const customer = session.sandbox.customers().find((c) => c.uniqueRefNo === `IN-${i + 1}`);
       expect(customer?.legalName).toBe(n.name.normalize('NFC'));
       expect(customer?.legalName).toBe(n.name);
+    }
+  });
+});
+
+describe('customer-sync sync: a workbook with customers on several sheets', () => {
+  const reportOf = (stdout: string) => /report: (\S+)/.exec(stdout)?.[1] ?? '';
+
+  it('sheets in differing layouts hold the import: exit 3, both sheets named, nothing written', async () => {
+    const before = session.sandbox.customers().length;
+    const held = await cli(['sync', join(REPO_ROOT, 'fixtures/ingest/branch-sheets-differ.xlsx')]);
+    expect(held.code).toBe(3);
+    expect(held.stdout).toContain('sheets-differ');
+    expect(held.stdout).toContain('sheet "Mumbai"');
+    expect(held.stdout).toContain('sheet "Pune"');
+    expect(held.stderr).toContain('held for review, nothing written');
+    expect(session.sandbox.customers()).toHaveLength(before);
+    expect(codes().filter((c) => c.startsWith('PUN-') || c.startsWith('MUM-'))).toEqual([]);
+  });
+
+  it('--sheet picks one sheet of them: not held, only that sheet written', async () => {
+    const one = await cli([
+      'sync',
+      join(REPO_ROOT, 'fixtures/ingest/branch-sheets-differ.xlsx'),
+      '--sheet',
+      'Pune',
+    ]);
+    expect(one.code).toBe(0);
+    expect(codes()).toEqual(expect.arrayContaining(['PUN-1', 'PUN-2']));
+    expect(codes().filter((c) => c.startsWith('MUM-'))).toEqual([]);
+  });
+
+  it('sheets of one layout sync together, each row reported on its sheet; a code on both sheets is one customer', async () => {
+    const synced = await cli(['sync', join(REPO_ROOT, 'fixtures/ingest/branch-sheets.xlsx')]);
+    expect(synced.stdout).toContain('Sheets not read: "Read me": no customer header row');
+    expect(synced.stdout).toContain('"Spare": empty');
+    expect(synced.stdout).toContain('created 4, invalid 2');
+    expect(synced.code).toBe(1);
+    expect(
+      codes()
+        .filter((c) => /^(MUM|DEL)-/.test(c))
+        .sort(),
+    ).toEqual(['DEL-1', 'DEL-3', 'MUM-1', 'MUM-2']);
+    const report = reportOf(synced.stdout);
+    const results = await readFile(join(report, 'results.csv'), 'utf8');
+    const rows = results.trim().split(/\r?\n/).slice(1);
+    // Each row keeps its number on its sheet: Mumbai 2-3, then Delhi 2-5.
+    expect(rows.map((r) => r.split(',')[0])).toEqual(['2', '3', '2', '3', '4', '5']);
+    const errors = await readFile(join(report, 'errors.csv'), 'utf8');
+    expect(errors).toContain('row 3 of sheet ""Delhi"": Mobile: ""98110"" has 5 digits');
+    expect(errors).toContain(
+      'row 5 of sheet ""Delhi"": Customer Code: ""MUM-2"" also appears in row 3 of sheet ""Mumbai""',
+    );
+    // errors.csv is in the file's own columns, ready to fix and upload again.
+    expect(errors.split(/\r?\n/)[0]).toBe(
+      '\uFEFFCustomer Code,Customer Name,GSTIN,Contact Person,Mobile,Error',
+    );
+    expect(errors).toContain('DEL-2,Delhi Bad Mobile Co,');
+    if (results.startsWith('\uFEFFrow,sheet') || results.startsWith('row,sheet')) {
+      expect(rows.map((r) => r.split(',')[1])).toEqual([
+        'Mumbai',
+        'Mumbai',
+        'Delhi',
+        'Delhi',
+        'Delhi',
+        'Delhi',
+      ]);
     }
   });
 });

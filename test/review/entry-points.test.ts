@@ -11,6 +11,7 @@ import { eventually, writeCalls } from '../helpers/engine.js';
 import { fixture, startApi, type ApiHarness } from '../api/helpers.js';
 import { definition, startWebhook, type Webhook } from '../schedule/helpers.js';
 import { list, newWatchDir, startWatcher } from '../watch/helpers.js';
+import { writeDifferingBranches } from './branch-workbook.js';
 
 let api: ApiHarness;
 let webhook: Webhook;
@@ -28,8 +29,9 @@ type PlanJson = {
   plan: { doubts: { rule: string }[]; columns: { header: string; target: string | null; source?: string }[] };
 };
 
-async function uploadAndHold(path: string, name: string): Promise<string> {
-  const answer = (await (await api.upload(await fixture(path), name)).json()) as { importId: string };
+async function uploadAndHold(path: string, name: string, content?: Buffer): Promise<string> {
+  const bytes = content ?? (await fixture(path));
+  const answer = (await (await api.upload(bytes, name)).json()) as { importId: string };
   await eventually(async () => {
     const view = (await (await api.call(`/imports/${answer.importId}`)).json()) as { state: string };
     return view.state === 'needs-review' ? view : undefined;
@@ -128,6 +130,38 @@ describe('HTTP API', () => {
     expect(codes().filter((c) => c.startsWith('MK-30'))).toHaveLength(3);
   });
 
+  it('a workbook whose sheets differ in layout is held (sheets-differ); approved, every sheet is written; the same shape is not held again', async () => {
+    const path = join(api.h.dir, 'branches-api.xlsx');
+    const expected = await writeDifferingBranches(path, 'AP');
+    const writes = writeCalls(api.h.sandbox);
+    const id = await uploadAndHold(path, 'branches.xlsx', await readFile(path));
+    const body = (await (await api.call(`/imports/${id}/plan`)).json()) as PlanJson & {
+      plan: { sheets: { name: string }[] };
+    };
+    expect(body.plan.doubts.map((d) => d.rule)).toEqual(['sheets-differ']);
+    expect(body.plan.sheets.map((s) => s.name)).toEqual(['North', 'South']);
+    expect(writeCalls(api.h.sandbox)).toBe(writes);
+    expect((await api.call(`/imports/${id}/approve`, { method: 'POST' })).status).toBe(202);
+    const done = await api.waitDone(id);
+    expect(done.counts.created).toBe(3);
+    expect(codes()).toEqual(expect.arrayContaining(expected));
+    const rows: { row: number; sheet?: string; uniqueRefNo: string }[] = [];
+    const meta = await api.h.app.imports.get(id);
+    if (meta) for await (const r of api.h.app.imports.results(meta)) rows.push(r);
+    expect(rows.map((r) => [r.sheet, r.uniqueRefNo])).toEqual([
+      ['North', 'AP-N1'],
+      ['North', 'AP-N2'],
+      ['South', 'AP-S1'],
+    ]);
+    // Next month's workbook of the same two layouts: read by the saved profile, without a hold.
+    const next = join(api.h.dir, 'branches-api-next.xlsx');
+    await writeDifferingBranches(next, 'AP');
+    const second = (await (await api.upload(await readFile(next), 'branches-next.xlsx')).json()) as {
+      importId: string;
+    };
+    expect((await api.waitDone(second.importId)).state).toBe('done');
+  });
+
   it('documents the review routes in OpenAPI', async () => {
     const doc = (await (await api.call('/docs/json')).json()) as { paths: Record<string, unknown> };
     expect(Object.keys(doc.paths)).toEqual(
@@ -164,6 +198,31 @@ describe('watched folder', () => {
       await eventually(async () => ((await list(dir, 'done')).includes(claim) ? true : undefined), 60_000);
       expect(await list(dir, 'review')).toEqual([]);
       expect(codes()).toEqual(expect.arrayContaining(['KX-2001', 'KX-2002', 'KX-2003', 'KX-2004']));
+    } finally {
+      await watcher.close();
+    }
+  });
+
+  it('a workbook whose sheets differ in layout waits in review/; approved, both sheets are imported', async () => {
+    const dir = await newWatchDir(api.h.dir);
+    const watcher = await startWatcher(api.h.app, dir, 200);
+    try {
+      const before = api.h.sandbox.customers().length;
+      const expected = await writeDifferingBranches(join(api.h.dir, 'wf.xlsx'), 'WF');
+      await writeFile(join(dir, 'inbox', 'branches.xlsx'), await readFile(join(api.h.dir, 'wf.xlsx')));
+      const held = await eventually(async () => {
+        const names = await list(dir, 'review');
+        return names.some((n) => n.endsWith('branches.xlsx.plan.txt')) ? names : undefined;
+      });
+      const claim = held.find((n) => n.endsWith('__branches.xlsx')) ?? '';
+      expect(await readFile(join(dir, 'review', `${claim}.plan.txt`), 'utf8')).toContain('sheets-differ');
+      expect(api.h.sandbox.customers().length).toBe(before);
+      const sidecar = JSON.parse(await readFile(join(dir, 'review', `${claim}.claim.json`), 'utf8')) as {
+        importId: string;
+      };
+      expect((await api.h.app.imports.approve(sidecar.importId)).ok).toBe(true);
+      await eventually(async () => ((await list(dir, 'done')).includes(claim) ? true : undefined), 60_000);
+      expect(codes()).toEqual(expect.arrayContaining(expected));
     } finally {
       await watcher.close();
     }
@@ -206,5 +265,28 @@ describe('nightly job', () => {
     );
     const tomorrow = await runner.run(job);
     expect(tomorrow.outcome).toBe('imported');
+  });
+
+  it('a workbook whose sheets differ in layout is held with the alert; approving it writes both sheets', async () => {
+    const folder = join(api.h.dir, 'erp-branches');
+    await mkdir(folder, { recursive: true });
+    const expected = await writeDifferingBranches(join(folder, 'branches.xlsx'), 'NJ');
+    const runner = new JobRunner(api.h.app);
+    const job = definition({
+      name: 'branches-nightly',
+      source: { folder, glob: '*.xlsx' },
+      schedule: { cron: '0 2 * * *' },
+    });
+    const writes = writeCalls(api.h.sandbox);
+    const run = await runner.run(job);
+    expect(run.outcome).toBe('awaiting-approval');
+    expect(run.reason).toContain('different layouts');
+    expect(writeCalls(api.h.sandbox)).toBe(writes);
+    await eventually(async () =>
+      webhook.bodies.find((b) => b.kind === 'awaiting-approval' && b.job === 'branches-nightly'),
+    );
+    const approved = await runner.approve(job);
+    expect(approved.outcome).toBe('imported');
+    expect(codes()).toEqual(expect.arrayContaining(expected));
   });
 });

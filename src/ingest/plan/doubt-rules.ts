@@ -7,7 +7,8 @@
  *   every customer created without it.
  * - `key-guessed`: a field a customer is found by (uniqueRefNo, GSTIN, PAN, account number) is fed by a
  *   column matched only by a fuzzy header rule or by its content.
- * - `sheets-differ`: several sheets hold customer data in different layouts.
+ * - `sheets-differ`: several sheets hold customer data in different layouts (and were never approved
+ *   together: the profile of such a workbook is keyed by all its layouts).
  * - `unconfirmed-guess`: the header set was never confirmed (no saved mapping) and some column was
  *   matched less than exactly (fuzzy header or content).
  *
@@ -61,7 +62,7 @@ export function evaluateDoubts(plan: Omit<ReadingPlan, 'doubts'>, columns: Colum
     });
   }
   const layouts = new Set(plan.sheets.map((s) => s.headerSet));
-  if (layouts.size > 1) {
+  if (layouts.size > 1 && !plan.confirmed) {
     doubts.push({
       rule: 'sheets-differ',
       message: `sheets ${plan.sheets.map((s) => `"${s.name ?? '?'}"`).join(', ')} hold customers in different layouts: pick one with --sheet, or approve reading them all`,

@@ -8,6 +8,9 @@ export function formatPlan(plan: ReadingPlan): string {
     .map((s) => `${s.name ? `sheet "${s.name}", ` : ''}header in row ${s.headerRow}`)
     .join('; ');
   const lines = [`Reading plan for ${plan.file} (${sheets}; columns: ${plan.origin})`];
+  const skipped = plan.skippedSheets ?? [];
+  if (skipped.length > 0)
+    lines.push(`Sheets not read: ${skipped.map((s) => `"${s.name}": ${s.reason}`).join('; ')}`);
   const rows = plan.columns.map((c) => [
     c.column,
     c.header === '' ? '(no header)' : c.header,

@@ -45,6 +45,8 @@ export type ReadingPlan = {
   format: RowSourceInfo['format'];
   encoding?: string;
   sheets: SheetLayout[];
+  /** Sheets of the workbook not read, and why (empty, a chart, notes or a summary, not picked, hidden). */
+  skippedSheets?: { name: string; reason: string }[];
   headerRow: number;
   /** Key of the header set (sheet layout included): what a saved mapping profile is found by. */
   headerSet: string;
@@ -71,6 +73,7 @@ export type PlanInput = {
   confirmed: boolean;
   /** Other sheets with customer data (multi-sheet workbooks), with their own header sets. */
   otherSheets?: SheetLayout[];
+  skippedSheets?: { name: string; reason: string }[];
 };
 
 /** The header set's key: its normalised non-empty headers, sorted (column order does not change it). */
@@ -109,13 +112,16 @@ export function buildReadingPlan(input: PlanInput): ReadingPlan {
     headerSet,
   };
   const sheets = [sheet, ...(input.otherSheets ?? [])];
+  const layouts = [...new Set(sheets.map((s) => s.headerSet))];
   const plan: ReadingPlan = {
     file: info.fileName,
     format: info.format,
     ...(info.encoding ? { encoding: info.encoding } : {}),
     sheets,
+    ...(input.skippedSheets?.length ? { skippedSheets: input.skippedSheets } : {}),
     headerRow: columns.headerRow,
-    headerSet: sheets.length > 1 ? headerSetKey([...new Set(sheets.map((s) => s.headerSet))]) : headerSet,
+    // Sheets of one layout are read by that layout's profile; differing layouts are one profile together.
+    headerSet: layouts.length > 1 ? headerSetKey(layouts) : headerSet,
     origin: columns.origin,
     matchKey: input.matchKey,
     columns: planColumns,

@@ -8,7 +8,7 @@ import type { Row } from 'exceljs';
 import { FileReadError, type RawRow, type RawValue, type RowSource } from '../raw-row.js';
 import { columnLetter } from './column-letter.js';
 import { formatCount, type ReadLimits } from './limits.js';
-import { chooseSheet, type SheetChoice } from './pick-sheet.js';
+import { chooseSheets, type SheetChoice } from './pick-sheet.js';
 import { DanglingSharedStringError, rowValues } from './xlsx-values.js';
 import { loadWorkbook, type SheetInfo, type Workbook } from './xlsx-workbook.js';
 import { ZipError } from './zip-directory.js';
@@ -24,10 +24,26 @@ export async function openXlsx(
   const workbook = await asFileReadError(fileName, () => loadWorkbook(path, file, fileSize, limits));
   const read = (sheet: SheetInfo, signal?: AbortSignal) =>
     readSheetRows(workbook, sheet, fileName, limits, signal);
-  const sheet = await asFileReadError(fileName, () => chooseSheet(workbook.sheets, choice, fileName, read));
+  const { first, more, skipped } = await asFileReadError(fileName, () =>
+    chooseSheets(workbook.sheets, choice, fileName, read),
+  );
   return {
-    info: { format: 'xlsx', fileName, sheet: sheet.name, sheets: workbook.sheets.map((s) => s.name) },
-    rows: (signal) => read(sheet, signal),
+    info: {
+      format: 'xlsx',
+      fileName,
+      sheet: first.name,
+      sheets: workbook.sheets.map((s) => s.name),
+      ...(skipped.length > 0 ? { skippedSheets: skipped } : {}),
+    },
+    rows: (signal) => read(first, signal),
+    ...(more.length > 0
+      ? {
+          moreSheets: more.map((sheet) => ({
+            name: sheet.name,
+            rows: (signal?: AbortSignal) => read(sheet, signal),
+          })),
+        }
+      : {}),
   };
 }
 

@@ -12,6 +12,7 @@ import type { ColumnMap } from '../column-map.js';
 import { columnLetter } from '../read/column-letter.js';
 import { keyColumn } from './compiled-map.js';
 import { KeyIndex } from './key-index.js';
+import { rowLabel, sheetIndexOf } from '../../domain/sheet-rows.js';
 
 export class DuplicateTracker {
   /** Per key field: upper-cased key → the row number that first had it. */
@@ -21,14 +22,21 @@ export class DuplicateTracker {
     accountNumber: new KeyIndex(),
   };
 
-  /** `map`: to name the key's column as the file writes it; without it the EnKash field is named. */
-  constructor(private readonly map?: ColumnMap) {}
+  /**
+   * `map`: to name the key's column as the file writes it; without it the EnKash field is named.
+   * `sheets`: the sheets read, by position, when there are several: the first row is named with its sheet.
+   */
+  constructor(
+    private readonly map?: ColumnMap,
+    private readonly sheets?: readonly string[],
+  ) {}
 
   /** Feed valid rows in file order: returns the row itself, or an InvalidRow when its key was seen. */
   check(row: ValidRow): ParsedRow {
     const first = this.firstRows[row.key.field].firstRowOr(row.key.value.toUpperCase(), row.row);
     if (first === undefined) return row;
     const ref = this.map ? keyColumn(this.map, row.key) : undefined;
+    const firstRow = rowLabel(first, this.sheets?.[sheetIndexOf(first)]);
     return {
       kind: 'invalid',
       row: row.row,
@@ -42,7 +50,7 @@ export class DuplicateTracker {
           ...(ref ? { letter: columnLetter(ref.index) } : {}),
           field: row.key.field,
           value: row.key.value,
-          problem: `also appears in row ${first}; each customer must appear once (row ${first} is synced, this row is not)`,
+          problem: `also appears in ${firstRow}; each customer must appear once (${firstRow} is synced, this row is not)`,
         },
       ],
       // The row's own notes stay with it: every problem of a row is reported.

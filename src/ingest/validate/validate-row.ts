@@ -21,7 +21,12 @@ import { panOfGstin } from './gstin.js';
 import { guardPatterns } from './pattern-guard.js';
 import { RowReader } from './row-reader.js';
 
-export type ValidateOptions = { matchKey: MatchKeyField; companyId?: string };
+export type ValidateOptions = {
+  matchKey: MatchKeyField;
+  companyId?: string;
+  /** The workbook sheet the row is on (absent for a CSV): the report names it beside the row. */
+  sheet?: string | undefined;
+};
 
 /** Each value: '' when empty, undefined when its cell has a problem (already recorded). */
 type Values = {
@@ -54,12 +59,17 @@ export function toParsedRow(raw: RawRow, map: ColumnMap, options: ValidateOption
   const v = readValues(r, map);
   const contacts = readContacts(r, compiled, v.legalName ?? '');
   const key = readMatchKey(r, map, options.matchKey, v);
-  if (r.errors.length > 0 || key === undefined) return invalid(raw.row, r, map, v);
+  if (r.errors.length > 0 || key === undefined) return onSheet(invalid(raw.row, r, map, v), options.sheet);
   const customer = buildCustomer(v, contacts, map, options.companyId);
   guardPatterns(customer, r, compiled);
-  if (r.errors.length > 0) return invalid(raw.row, r, map, v);
+  if (r.errors.length > 0) return onSheet(invalid(raw.row, r, map, v), options.sheet);
   const row: ValidRow = { kind: 'valid', row: raw.row, key, customer, warnings: r.warnings };
   if (v.status === 'ACTIVE' || v.status === 'INACTIVE') row.status = v.status;
+  return onSheet(row, options.sheet);
+}
+
+function onSheet<T extends ParsedRow>(row: T, sheet: string | undefined): T {
+  if (sheet !== undefined) row.sheet = sheet;
   return row;
 }
 
