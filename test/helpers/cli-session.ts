@@ -19,6 +19,8 @@ export type CliSession = {
   /** The temp folder: `state/` and `reports/` of every command run, and the test's own files. */
   readonly dir: string;
   readonly sandbox: Sandbox;
+  /** The session's environment for a command run another way (under a pseudo-terminal). */
+  env(): Record<string, string>;
   /** Runs `customer-sync ARGS`; `env` is added to the session's environment (and wins). */
   cli(args: string[], env?: Record<string, string>): Promise<CliResult>;
 };
@@ -49,6 +51,13 @@ export function useCliSession(options: {
     if (!sandbox) throw new Error('the CLI session is used before its beforeAll ran');
     return sandbox;
   };
+  const sessionEnv = (): Record<string, string> => ({
+    REDIS_PREFIX: prefix,
+    STATE_DIR: join(dir, 'state'),
+    REPORT_DIR: join(dir, 'reports'),
+    LOG_LEVEL: 'warn',
+    ...options.env?.(started()),
+  });
   const cli = (args: string[], env: Record<string, string> = {}) =>
     new Promise<CliResult>((done) => {
       execFile(
@@ -56,15 +65,7 @@ export function useCliSession(options: {
         ['--import', 'tsx', join(REPO_ROOT, 'src/cli/main.ts'), ...args],
         {
           cwd: REPO_ROOT,
-          env: {
-            ...process.env,
-            REDIS_PREFIX: prefix,
-            STATE_DIR: join(dir, 'state'),
-            REPORT_DIR: join(dir, 'reports'),
-            LOG_LEVEL: 'warn',
-            ...options.env?.(started()),
-            ...env,
-          },
+          env: { ...process.env, ...sessionEnv(), ...env },
           timeout: options.timeoutMs,
         },
         (err, stdout, stderr) => {
@@ -81,6 +82,7 @@ export function useCliSession(options: {
     get sandbox() {
       return started();
     },
+    env: sessionEnv,
     cli,
   };
 }

@@ -86,11 +86,12 @@ describe('customer-sync sync: review before write', () => {
 });
 
 describe('customer-sync sync: a workbook with customers on several sheets', () => {
+  const DIFFERING = join(REPO_ROOT, 'fixtures/ingest/branch-sheets-differ.xlsx');
   const reportOf = (stdout: string) => /report: (\S+)/.exec(stdout)?.[1] ?? '';
 
   it('sheets in differing layouts hold the import: exit 3, both sheets named, nothing written', async () => {
     const before = session.sandbox.customers().length;
-    const held = await cli(['sync', join(REPO_ROOT, 'fixtures/ingest/branch-sheets-differ.xlsx')]);
+    const held = await cli(['sync', DIFFERING]);
     expect(held.code).toBe(3);
     expect(held.stdout).toContain('sheets-differ');
     expect(held.stdout).toContain('sheet "Mumbai"');
@@ -101,12 +102,7 @@ describe('customer-sync sync: a workbook with customers on several sheets', () =
   });
 
   it('--sheet picks one sheet of them: not held, only that sheet written', async () => {
-    const one = await cli([
-      'sync',
-      join(REPO_ROOT, 'fixtures/ingest/branch-sheets-differ.xlsx'),
-      '--sheet',
-      'Pune',
-    ]);
+    const one = await cli(['sync', DIFFERING, '--sheet', 'Pune']);
     expect(one.code).toBe(0);
     expect(codes()).toEqual(expect.arrayContaining(['PUN-1', 'PUN-2']));
     expect(codes().filter((c) => c.startsWith('MUM-'))).toEqual([]);

@@ -4,31 +4,17 @@
  * approves it and the rows are written with their codes.
  */
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSandbox } from '../../src/sandbox/index.js';
-import type { Sandbox } from '../../src/sandbox/types.js';
-import { REPO_ROOT, credentials } from '../helpers/engine.js';
-import { deletePrefix, randomPrefix, testRedis } from '../helpers/redis.js';
+import { describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../helpers/engine.js';
+import { useCliSession } from '../helpers/cli-session.js';
 
-let dir: string;
-let sandbox: Sandbox;
-const prefix = randomPrefix();
+const cs = useCliSession({
+  name: 'cs-terminal-',
+  env: (sandbox) => ({ ENKASH_BASE_URL: sandbox.url }),
+  timeoutMs: 120_000,
+});
 const PROMPT = 'Write with this reading? [y/N]';
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'cs-terminal-'));
-  sandbox = await startSandbox({ port: 0, credentials: credentials() });
-});
-afterAll(async () => {
-  await sandbox.close();
-  const redis = testRedis();
-  await deletePrefix(redis, prefix);
-  await redis.quit();
-  await rm(dir, { recursive: true, force: true });
-});
 
 /** Runs `customer-sync ARGS` on a pseudo-terminal; types `answer` + Enter when the question appears. */
 function onTerminal(
@@ -42,11 +28,7 @@ function onTerminal(
       ...process.env,
       // The question is for a person at a terminal; CI=true (a CI runner) would never be asked.
       CI: 'false',
-      REDIS_PREFIX: prefix,
-      ENKASH_BASE_URL: sandbox.url,
-      STATE_DIR: join(dir, 'state'),
-      REPORT_DIR: join(dir, 'reports'),
-      LOG_LEVEL: 'warn',
+      ...cs.env(),
     },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
@@ -74,7 +56,7 @@ function quote(arg: string): string {
   return /^[\w./=-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
 }
 
-const codes = () => sandbox.customers().map((c) => c.uniqueRefNo ?? '');
+const codes = () => cs.sandbox.customers().map((c) => c.uniqueRefNo ?? '');
 const FILE = join(REPO_ROOT, 'fixtures/review/clerk-debtors.csv');
 
 describe('customer-sync sync on a terminal: a reading in doubt is shown and asked about', () => {
@@ -85,7 +67,7 @@ describe('customer-sync sync on a terminal: a reading in doubt is shown and aske
     expect(run.output).toContain('key-guessed');
     expect(run.output).toContain('held for review, nothing written');
     expect(run.code).toBe(3);
-    expect(sandbox.customers()).toHaveLength(0);
+    expect(cs.sandbox.customers()).toHaveLength(0);
   });
 
   it('answered "y": the import continues and the rows are written with their codes', async () => {
