@@ -125,9 +125,11 @@ describe('customer-sync sync: a workbook with customers on several sheets', () =
     // Each row keeps its number on its sheet: Mumbai 2-3, then Delhi 2-5.
     expect(rows.map((r) => r.split(',')[0])).toEqual(['2', '3', '2', '3', '4', '5']);
     const errors = await readFile(join(report, 'errors.csv'), 'utf8');
-    expect(errors).toContain('row 3 of sheet ""Delhi"": Mobile: ""98110"" has 5 digits');
     expect(errors).toContain(
-      'row 5 of sheet ""Delhi"": Customer Code: ""MUM-2"" also appears in row 3 of sheet ""Mumbai""',
+      'row 3 of sheet ""Delhi"": Mobile (column E, customerKeyContacts[0].mobile): ""98110"" has 5 digits',
+    );
+    expect(errors).toContain(
+      'row 5 of sheet ""Delhi"": Customer Code (column A, uniqueRefNo): ""MUM-2"" also appears in row 3 of sheet ""Mumbai""',
     );
     // errors.csv is in the file's own columns, ready to fix and upload again.
     expect(errors.split(/\r?\n/)[0]).toBe(
