@@ -7,7 +7,7 @@ import { CircuitBreaker, isCircuitOpen, type Pass } from '../../src/enkash/circu
 import type { EnkashError } from '../../src/enkash/errors.js';
 import { testRedis } from '../helpers/redis.js';
 import { sandboxFor } from './helpers/sandbox.js';
-import { caught, useEnkashTestbed } from './helpers/setup.js';
+import { capturingLogger, caught, useEnkashTestbed } from './helpers/setup.js';
 
 const bed = useEnkashTestbed();
 const search = { customerStatus: 'ALL' } as const;
@@ -164,34 +164,48 @@ describe('EnkashClient with the breaker, against the sandbox', () => {
         timeoutMs: 300,
         maxConnections: 4,
       };
-      const clients = [
-        bed.client(sandbox.url, { prefix, config }),
-        bed.client(sandbox.url, { prefix, config }),
-      ];
+      const logs = [capturingLogger('info'), capturingLogger('info')];
+      const clients = logs.map(({ logger }) => bed.client(sandbox.url, { prefix, config, logger }));
       await clients[0]!.searchCustomers(search, onePage);
       sandbox.resetStats();
-      sandbox.setFaults({ outageUntil: Date.now() + 2_000, outageKind });
+      // Down until the test says otherwise: what is counted below is calls and open periods, not time,
+      // so a loaded machine cannot change the figures the assertions compare.
+      sandbox.setFaults({ outageUntil: Date.now() + 600_000, outageKind });
 
-      // Each client keeps 4 calls going for the whole outage, as busy workers would.
+      // Each client keeps 4 calls going, as busy workers would: ATTEMPTS each, waiting out a refusal's
+      // Retry-After as a worker's backoff would.
+      const ATTEMPTS = 6;
       const outcomes: Record<string, number> = {};
-      const until = Date.now() + 2_000;
       await Promise.all(
         clients.flatMap((client) =>
           Array.from({ length: 4 }, async () => {
-            while (Date.now() < until) {
+            for (let i = 0; i < ATTEMPTS; i += 1) {
               const err = (await caught(() => client.searchCustomers(search, onePage))) as EnkashError;
               outcomes[err.errorType] = (outcomes[err.errorType] ?? 0) + 1;
-              if (err.retryAfterMs) await sleep(Math.min(err.retryAfterMs, until - Date.now()));
+              if (err.retryAfterMs) await sleep(err.retryAfterMs);
             }
           }),
         ),
       );
       const sent = sandbox.stats().total;
-      console.info(`outage ${outageKind} 2 s: ${sent} calls reached EnKash; ${JSON.stringify(outcomes)}`);
-      // In flight when it went down (8) + up to the threshold + about one probe per open period.
-      expect(sent).toBeLessThanOrEqual(8 + 5 + 8);
-      expect(outcomes.CIRCUIT_OPEN).toBeGreaterThan(sent);
+      // Every open period announced by either process: the trip, then one per failed probe.
+      const opens = logs.reduce(
+        (n, log) => n + (log.lines().match(/"event":"enkash_circuit_open"/g) ?? []).length,
+        0,
+      );
+      console.info(
+        `outage ${outageKind}: ${8 * ATTEMPTS} attempts, ${sent} reached EnKash, ${opens} open periods; ` +
+          JSON.stringify(outcomes),
+      );
+      // Every attempt that did not reach EnKash was refused by the breaker, at once.
+      expect(outcomes.CIRCUIT_OPEN).toBe(8 * ATTEMPTS - sent);
+      expect(opens).toBeGreaterThanOrEqual(1);
+      // In flight when it went down (8) + up to the threshold, then one probe per open period after the
+      // first: the breaker's promise, whatever the machine's speed.
+      expect(sent).toBeLessThanOrEqual(8 + 5 + (opens - 1));
+      expect(sent).toBeLessThan(8 * ATTEMPTS);
 
+      sandbox.setFaults({ outageUntil: 0 });
       const back = Date.now();
       let resumed = 0;
       for (;;) {
@@ -200,14 +214,16 @@ describe('EnkashClient with the breaker, against the sandbox', () => {
           resumed = Date.now() - back;
           break;
         } catch (err) {
-          expect(isCircuitOpen(err)).toBe(true);
+          // Not yet: refused while the breaker is open, or a probe a loaded machine did not see answered
+          // within timeoutMs (300 ms). Nothing else: EnKash is back.
+          expect(isCircuitOpen(err) || (err as EnkashError).errorType === 'TIMEOUT', String(err)).toBe(true);
           await sleep(20);
         }
       }
       console.info(`resumed ${resumed} ms after EnKash was back`);
       // The open period is at most 400 ms; a breaker that failed to close would never resume. The bound is
       // that promise with room for a loaded machine.
-      expect(resumed).toBeLessThan(10_000);
+      expect(resumed).toBeLessThan(30_000);
       expect(await clients[0]!.breaker.tripped()).toBe(false);
     });
   }
