@@ -26,6 +26,11 @@ export const WRITE_OUTCOMES = {
 export type WriteOutcome = keyof typeof WRITE_OUTCOMES;
 export const WOULD_WRITE_OUTCOMES = Object.values(WRITE_OUTCOMES);
 
+/** The row wrote to EnKash (what a revert puts back). */
+export function isWriteOutcome(outcome: string): outcome is WriteOutcome {
+  return Object.hasOwn(WRITE_OUTCOMES, outcome);
+}
+
 export const OUTCOMES = [
   'created',
   'updated',

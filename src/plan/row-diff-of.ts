@@ -3,11 +3,9 @@
  */
 import type { CustomerResponse, KeyContact, UpdatableField } from '../contract/enkash-api.js';
 import type { KeptContact, RowDiff, RowIdentity } from '../domain/row-diff.js';
-import type { Outcome, RowResult } from '../domain/types.js';
+import { isWriteOutcome, type RowResult } from '../domain/types.js';
 import type { RowAction } from './decide.js';
 import { isDeleted, type ContactLike } from './diff.js';
-
-const UPDATE_OUTCOMES: ReadonlySet<Outcome> = new Set(['updated', 'activated', 'deactivated']);
 
 /** The record of a written row; undefined when the row wrote nothing (or only would have: a dry run). */
 export function rowDiffOf(
@@ -18,7 +16,7 @@ export function rowDiffOf(
 ): RowDiff | undefined {
   const who = { ...identity, customerId: result.customerId };
   if (result.outcome === 'created') return { kind: 'created', ...who };
-  if (action.kind !== 'update' || !existing || !UPDATE_OUTCOMES.has(result.outcome)) return undefined;
+  if (action.kind !== 'update' || !existing || !isWriteOutcome(result.outcome)) return undefined;
   const { patch, status } = action.diff;
   const diff: RowDiff = { kind: 'updated', ...who, fields: [] };
   for (const [field, after] of Object.entries(patch)) {

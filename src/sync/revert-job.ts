@@ -7,21 +7,13 @@
  */
 import { canMove } from '../domain/import-lifecycle.js';
 import { cancelledRowResult, skippedRowResult } from '../domain/row-results.js';
-import type { Outcome, RowResult } from '../domain/types.js';
+import { isWriteOutcome, type RowResult } from '../domain/types.js';
 import type { DiffStore } from '../queue/diff-store.js';
 import type { ImportMeta } from '../queue/import-store.js';
 import { JOB_NAMES, rowJobOptions } from '../queue/queues.js';
 import { dropQueuedRows } from './cancel-rows.js';
 import { enqueueFinalize, type ImportDeps } from './import-job.js';
 import { rowOfDiff, type RevertWork } from './revert-row.js';
-
-/** The outcomes of rows that wrote to EnKash: what a revert puts back. */
-export const WRITTEN_OUTCOMES: ReadonlySet<Outcome> = new Set([
-  'created',
-  'updated',
-  'activated',
-  'deactivated',
-]);
 
 const BATCH_ROWS = 500;
 
@@ -43,7 +35,7 @@ export async function runRevertJob(deps: RevertDeps, revertId: string): Promise<
   let lastRow = 0;
   let batch: RowResult[] = [];
   for await (const result of deps.store.results(original.id, original.lastRow)) {
-    if (!WRITTEN_OUTCOMES.has(result.outcome)) continue;
+    if (!isWriteOutcome(result.outcome)) continue;
     total += 1;
     lastRow = result.row;
     batch.push(result);

@@ -14,7 +14,7 @@ import type { ImportMeta, ImportStore } from '../queue/import-store.js';
 import { JOB_NAMES, importJobOptions, jobIds, type QueueSettings, type Queues } from '../queue/queues.js';
 import { claimOnce } from './claim-once.js';
 import { newImportId, type SubmitRequest, type Submitted } from './import-service.js';
-import { WRITTEN_OUTCOMES } from './revert-job.js';
+import { isWriteOutcome } from '../domain/types.js';
 
 export type RevertRequest = {
   dryRun: boolean;
@@ -95,7 +95,7 @@ export class RevertService {
   private async writtenRows(meta: ImportMeta): Promise<number> {
     let n = 0;
     for await (const result of this.store.results(meta.id, meta.lastRow))
-      if (WRITTEN_OUTCOMES.has(result.outcome)) n++;
+      if (isWriteOutcome(result.outcome)) n++;
     return n;
   }
 }
