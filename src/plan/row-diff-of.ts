@@ -5,7 +5,7 @@ import type { CustomerResponse, KeyContact, UpdatableField } from '../contract/e
 import type { KeptContact, RowDiff, RowIdentity } from '../domain/row-diff.js';
 import { isWriteOutcome, type RowResult } from '../domain/types.js';
 import type { RowAction } from './decide.js';
-import { isDeleted, type ContactLike } from './diff.js';
+import { isDeleted, type ContactLike, type CustomerDiff } from './diff.js';
 
 /** The record of a written row; undefined when the row wrote nothing (or only would have: a dry run). */
 export function rowDiffOf(
@@ -17,7 +17,15 @@ export function rowDiffOf(
   const who = { ...identity, customerId: result.customerId };
   if (result.outcome === 'created') return { kind: 'created', ...who };
   if (action.kind !== 'update' || !existing || !isWriteOutcome(result.outcome)) return undefined;
-  const { patch, status } = action.diff;
+  return updateRecord(who, action.diff, existing);
+}
+
+/**
+ * The record of an update about to be sent: kept before the first write, so that an attempt cut short
+ * after its PATCH (and retried against what it already wrote) still leaves the values before the import.
+ */
+export function updateRecord(who: RowIdentity, action: CustomerDiff, existing: CustomerResponse): RowDiff {
+  const { patch, status } = action;
   const diff: RowDiff = { kind: 'updated', ...who, fields: [] };
   for (const [field, after] of Object.entries(patch)) {
     if (field === 'customerKeyContacts' || typeof after !== 'string') continue;

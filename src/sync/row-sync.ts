@@ -15,8 +15,9 @@ import { CREATED_NOTES, skippedRowResult, updatedOutcome, validRowResult } from 
 import { decide, type RowAction } from '../plan/decide.js';
 import { formatChanges } from '../plan/diff.js';
 import { fingerprint } from '../plan/fingerprint.js';
-import { rowDiffOf } from '../plan/row-diff-of.js';
+import { rowDiffOf, updateRecord } from '../plan/row-diff-of.js';
 import type { RowDiff } from '../domain/row-diff.js';
+import type { DiffStore } from '../queue/diff-store.js';
 import { createdBy, type CustomerRegistry, type RegistryEntry } from '../queue/customer-registry.js';
 import { LeaseLostError, type KeyLock } from '../queue/key-lock.js';
 import { AmbiguousKeyError, KeyBusyError } from './row-failure.js';
@@ -39,6 +40,8 @@ export type RowDeps = {
   client: EnkashClient;
   registry: CustomerRegistry;
   locks: KeyLock;
+  /** Where what a row writes is kept for a revert (first record wins). */
+  diffs?: Pick<DiffStore, 'record'>;
 };
 
 export type RowContext = {
@@ -134,6 +137,10 @@ type Decided = {
 /** Writes what was decided; a row an earlier attempt or run already created is reported `created`. */
 async function write(deps: RowDeps, work: RowWork, ctx: RowContext, d: Decided): Promise<RowSyncOutput> {
   const { action, existing, known, creating, fp, calls } = d;
+  if (action.kind === 'update' && existing) {
+    const who = { ...identityOf(work), customerId: action.customerId };
+    await deps.diffs?.record(work.importId, updateRecord(who, action.diff, existing));
+  }
   const { result, remember } = await execute(deps, work, action, fp, { ...ctx, creating }, calls);
   if (known?.fingerprint === createdBy(ctx.jobId) && action.kind === 'unchanged') {
     // An earlier run of this job created the customer and stopped before recording the row.
