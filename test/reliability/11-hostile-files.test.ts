@@ -414,7 +414,8 @@ const CASES: HostileCase[] = [
       ),
     expect: {
       rows: { valid: 2, invalid: NUMERIC_IDS.length - 2 },
-      invalidMessage: /(Customer Code|Mobile|Bank Account Number): .*digits lost by Excel/,
+      invalidMessage:
+        /(Customer Code|Mobile|Bank Account Number) \(column [A-Z]+, [^)]+\): .*digits lost by Excel/,
       sent: NUMERIC_IDS.flatMap((r) => (r.expect === 'invalid' ? [] : [r.expect])),
     },
   },
@@ -423,7 +424,7 @@ const CASES: HostileCase[] = [
     make: (p) => writeFile(p, CSV_LONG_TEXT),
     expect: {
       rows: { valid: CSV_LONG.length, invalid: 1 },
-      invalidMessage: /Mobile: "98765432101234567"/,
+      invalidMessage: /Mobile \(column [A-Z]+, customerKeyContacts\[0\]\.mobile\): "98765432101234567"/,
       sent: CSV_LONG.map((n, i) => ({
         uniqueRefNo: `T-${i}`,
         legalName: `Text Account ${i} Traders`,
@@ -485,7 +486,7 @@ describe('scenario 11: hostile files', () => {
               const { rows } = await unneutralisedInCsv(files.errorsCsv);
               const errorColumn = rows[0]!.indexOf('Error');
               for (const row of rows.slice(1)) {
-                expect(row[errorColumn], c.name).toMatch(/^row \d+: /);
+                expect(row[errorColumn], c.name).toMatch(/^row \d+( of sheet "[^"]+")?: /);
                 expect(row[errorColumn], c.name).toMatch(c.expect.invalidMessage);
               }
             }
