@@ -11,6 +11,10 @@ export const PlanSchema = z.object({
   sheets: z.array(
     z.object({ name: z.string().optional(), headerRow: z.number().int(), headerSet: z.string() }),
   ),
+  skippedSheets: z
+    .array(z.object({ name: z.string(), reason: z.string() }))
+    .optional()
+    .describe('workbook sheets not read, and why (empty, a chart, notes or a summary, not picked, hidden)'),
   headerRow: z.number().int(),
   headerSet: z.string().describe('what a saved mapping profile is keyed by'),
   origin: z.string(),
@@ -29,6 +33,11 @@ export const PlanSchema = z.object({
   ),
   skipped: z.object({ aboveHeader: z.number(), blank: z.number(), totals: z.number() }).nullable(),
   expected: z.partialRecord(z.enum(EXPECTED_OUTCOMES), z.number()).nullable(),
+  countedBy: z.string().optional().describe('a held import: the dry run that counts its expected outcomes'),
+  expectedWhyNot: z
+    .string()
+    .optional()
+    .describe('why expected is null: EnKash could not be read, or still counting'),
   rows: z.number().int().nullable(),
   doubts: z.array(
     z.object({ rule: z.enum(DOUBT_RULES), message: z.string(), columns: z.array(z.string()).optional() }),

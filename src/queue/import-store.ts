@@ -110,26 +110,29 @@ export class ImportStore {
   async create(
     meta: Pick<ImportMeta, 'id' | 'kind' | 'origin' | 'fileName' | 'filePath' | 'options'> & {
       submittedBy?: string;
+      /** False for an import run on another's behalf (a held import's counting dry run): not in the list. */
+      listed?: boolean;
     },
   ) {
     const createdAt = new Date().toISOString();
-    await this.redis
-      .multi()
-      .hset(this.keys.meta(meta.id), {
-        id: meta.id,
-        state: 'queued',
-        kind: meta.kind,
-        origin: meta.origin,
-        fileName: meta.fileName,
-        filePath: meta.filePath,
-        options: JSON.stringify(meta.options),
-        submittedBy: meta.submittedBy ?? meta.origin,
-        createdAt,
-        parsed: 0,
-        done: 0,
-      })
-      .zadd(this.keys.index, Date.parse(createdAt), meta.id)
-      // The list forgets imports older than the retention: their state has expired by now.
+    const m = this.redis.multi().hset(this.keys.meta(meta.id), {
+      id: meta.id,
+      state: 'queued',
+      kind: meta.kind,
+      origin: meta.origin,
+      fileName: meta.fileName,
+      filePath: meta.filePath,
+      options: JSON.stringify(meta.options),
+      submittedBy: meta.submittedBy ?? meta.origin,
+      createdAt,
+      parsed: 0,
+      done: 0,
+    });
+    // Unlisted: kept for the retention period from the start, as nothing lists it to expire it by.
+    if (meta.listed === false) m.expire(this.keys.meta(meta.id), this.retentionSec);
+    else m.zadd(this.keys.index, Date.parse(createdAt), meta.id);
+    // The list forgets imports older than the retention: their state has expired by now.
+    await m
       .zremrangebyscore(this.keys.index, '-inf', Date.parse(createdAt) - this.retentionSec * 1000)
       .exec();
   }

@@ -11,6 +11,8 @@ import { ingestFile } from '../ingest/ingest-file.js';
 import type { ReadingPlan } from '../ingest/plan/reading-plan.js';
 import { DEFAULT_READ_LIMITS } from '../ingest/read/limits.js';
 import type { MappingProfiles } from '../queue/mapping-profiles.js';
+import { newImportId } from './import-id.js';
+import { startCounting, withExpected } from './expected-counts.js';
 import type { Sealer } from '../queue/sealer.js';
 import { openRegularFile } from '../ingest/read/safe-open.js';
 import { releaseOwned, takeOwned } from '../redis/owned-key.js';
@@ -30,6 +32,8 @@ const REVIEW_LOCK_MS = 60_000;
 /** How long a second review action waits for the first. */
 const REVIEW_WAIT_MS = 65_000;
 
+export { newImportId };
+
 export type SubmitRequest = {
   filePath: string;
   /** The name the user knows the file by (defaults to the path's base name). */
@@ -39,13 +43,6 @@ export type SubmitRequest = {
   submittedBy?: string;
   options: Omit<ImportOptions, 'reportDir'> & { reportDir?: string };
 };
-
-/** `imp-20261122-014523-k3j9x2`: sortable by time, safe in BullMQ job ids and folder names. */
-export function newImportId(now = new Date()): string {
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-  const random = randomBytes(4).readUInt32BE(0).toString(36).padStart(6, '0').slice(0, 6);
-  return `imp-${stamp}-${random}`;
-}
 
 export type Submitted = {
   importId: string;
@@ -194,8 +191,16 @@ export class ImportService {
   }
 
   /** The import's reading plan (null until its file has been read). */
-  plan(id: string): Promise<ReadingPlan | null> {
-    return this.store.getPlan<ReadingPlan>(id);
+  async plan(id: string, options: { waitForCountsMs?: number } = {}): Promise<ReadingPlan | null> {
+    const deadline = Date.now() + (options.waitForCountsMs ?? 0);
+    for (;;) {
+      const plan = await this.store.getPlan<ReadingPlan>(id);
+      if (!plan?.countedBy || plan.expected) return plan;
+      // A held import's expected counts come from the dry run started beside it (./expected-counts.ts).
+      const counted = withExpected(plan, await this.store.get(plan.countedBy));
+      if (counted.final || Date.now() >= deadline) return counted.plan;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
   }
 
   /**
@@ -241,13 +246,15 @@ export class ImportService {
       savedMapping: async (headerSet) => (await this.profiles.get(headerSet))?.columns,
     });
     await file.close();
-    await this.store.setOptions(id, { ...meta.options, map });
+    const corrected = { ...meta, options: { ...meta.options, map } };
+    await this.store.setOptions(id, corrected.options);
+    const plan = { ...file.plan, countedBy: await startCounting(this.countingDeps(), corrected) };
     await this.store.setPlan(
       id,
-      file.plan,
+      plan,
       file.plan.doubts.map(({ rule, message }) => ({ rule, message })),
     );
-    return { ok: true, meta, plan: file.plan };
+    return { ok: true, meta, plan };
   }
 
   /**
@@ -271,6 +278,10 @@ export class ImportService {
     } finally {
       await releaseOwned(this.redis, key, owner);
     }
+  }
+
+  private countingDeps() {
+    return { store: this.store, queues: this.queues, settings: this.settings };
   }
 
   /** Polls until the import ends, calling `onProgress` with each reading. */

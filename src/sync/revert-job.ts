@@ -34,7 +34,12 @@ export async function runRevertJob(deps: RevertDeps, revertId: string): Promise<
   let total = 0;
   let lastRow = 0;
   let batch: RowResult[] = [];
-  for await (const result of deps.store.results(original.id, original.lastRow)) {
+  for await (const result of deps.store.results(
+    original.id,
+    original.lastRow,
+    undefined,
+    original.sheetEnds,
+  )) {
     if (!isWriteOutcome(result.outcome)) continue;
     total += 1;
     lastRow = result.row;

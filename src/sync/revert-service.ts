@@ -94,7 +94,7 @@ export class RevertService {
   /** Rows the import wrote (created, updated, activated, deactivated). */
   private async writtenRows(meta: ImportMeta): Promise<number> {
     let n = 0;
-    for await (const result of this.store.results(meta.id, meta.lastRow))
+    for await (const result of this.store.results(meta.id, meta.lastRow, undefined, meta.sheetEnds))
       if (isWriteOutcome(result.outcome)) n++;
     return n;
   }

@@ -7,20 +7,27 @@
 import type { Logger } from '../logger.js';
 import type { IngestedFile } from '../ingest/ingest-file.js';
 import { planReading } from '../ingest/plan/reading-plan.js';
-import type { ImportMeta, ImportStore } from '../queue/import-store.js';
+import type { ImportMeta } from '../queue/import-store.js';
+import { startCounting, type CountingDeps } from './expected-counts.js';
 import type { MappingProfiles } from '../queue/mapping-profiles.js';
 
-export type ReviewDeps = { store: ImportStore; profiles: MappingProfiles; logger: Logger };
+export type ReviewDeps = CountingDeps & { profiles: MappingProfiles; logger: Logger };
 
 /** True when the import is now held for review (the caller stops: nothing may be written). */
 export async function reviewGate(deps: ReviewDeps, meta: ImportMeta, file: IngestedFile): Promise<boolean> {
   const { plan } = file;
   const doubts = plan.doubts.map(({ rule, message }) => ({ rule, message }));
-  await deps.store.setPlan(meta.id, plan, doubts);
   const { options } = meta;
   // A dry run writes nothing, so it never waits: it reports what the reading as guessed would do, and
   // its plan carries the doubts (a nightly job's guardrails hold on them).
-  if (doubts.length > 0 && !options.approved && !options.dryRun) {
+  const held = doubts.length > 0 && !options.approved && !options.dryRun;
+  // Held: a dry run beside it counts what it would do, for whoever reviews the plan.
+  await deps.store.setPlan(
+    meta.id,
+    held ? { ...plan, countedBy: await startCounting(deps, meta) } : plan,
+    doubts,
+  );
+  if (held) {
     await deps.store.setState(meta.id, 'needs-review', { heldAt: new Date().toISOString() });
     deps.logger.info(
       { importId: meta.id, event: 'import_held', doubts: doubts.map((d) => d.rule) },

@@ -26,6 +26,9 @@ describe('customer-sync sync: review before write', () => {
     expect(held.stdout).toContain('Debtor ID');
     expect(held.stdout).toContain('fuzzy:party-words');
     expect(held.stderr).toContain('held for review, nothing written');
+    // The plan shown with what it would do, read from EnKash by a dry run: the repeated DR-101 is invalid.
+    expect(held.stdout).toContain('Expected: would-create 4, would-update 0');
+    expect(held.stdout).toContain('invalid 1');
     expect(session.sandbox.customers()).toHaveLength(0);
   });
 

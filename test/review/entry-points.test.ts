@@ -96,6 +96,34 @@ describe('HTTP API', () => {
     expect(codes()).toEqual(expect.arrayContaining(['OD-21', 'OD-22', 'OD-23']));
   });
 
+  it("a held import's plan carries the expected counts, read from EnKash by a dry run beside it", async () => {
+    const csv =
+      'Party Name,Kennzahl,Mobile\nVizag Steel Traders,KZ-401,9848014401\nTirupati Laddus,KZ-402,9848014402\nGuntur Chillies,KZ-403,98480\n';
+    const writes = writeCalls(api.h.sandbox);
+    const id = await uploadAndHold('', 'counted.csv', Buffer.from(csv));
+    type Counted = { plan: { expected: Record<string, number> | null; expectedWhyNot?: string } };
+    const counted = await eventually(async () => {
+      const body = (await (await api.call(`/imports/${id}/plan`)).json()) as Counted;
+      return body.plan.expected ? body.plan : undefined;
+    });
+    expect(counted.expected).toMatchObject({
+      'would-create': 2,
+      invalid: 1,
+      'would-update': 0,
+      unchanged: 0,
+    });
+    expect(counted.expectedWhyNot).toBeUndefined();
+    // Counting read EnKash and wrote nothing; the import is still held, and listed once.
+    expect(writeCalls(api.h.sandbox)).toBe(writes);
+    expect(((await (await api.call(`/imports/${id}`)).json()) as { state: string }).state).toBe(
+      'needs-review',
+    );
+    const listed = (await (await api.call('/imports?limit=100')).json()) as {
+      imports: { fileName: string }[];
+    };
+    expect(listed.imports.filter((i) => i.fileName === 'counted.csv')).toHaveLength(1);
+  });
+
   it('two approvals at once continue the import exactly once', async () => {
     // Headers of its own, so no earlier test's saved profile reads it: "Merkmal" is matched by content.
     const csv =

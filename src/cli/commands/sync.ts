@@ -17,6 +17,9 @@ import {
   printPlan,
 } from '../review.js';
 
+/** A held import's plan waits this long for its expected counts (a dry run reading EnKash). */
+const COUNTS_WAIT_MS = 60_000;
+
 type SyncFlags = {
   mode?: (typeof SYNC_MODES)[number];
   dryRun?: boolean;
@@ -92,7 +95,7 @@ async function runSync(file: string, flags: SyncFlags): Promise<number> {
     );
     let meta = await follow(app, importId, stopped);
     while (meta.state === 'needs-review') {
-      printPlan(await app.imports.plan(importId));
+      printPlan(await app.imports.plan(importId, { waitForCountsMs: COUNTS_WAIT_MS }));
       if (!interactive() || !(await askApproval('Write with this reading?'))) {
         console.error(heldText(importId));
         return EXIT_HELD;

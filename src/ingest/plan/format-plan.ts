@@ -36,7 +36,7 @@ export function formatPlan(plan: ReadingPlan): string {
       (o) => `${o} ${plan.expected?.[o] ?? 0}`,
     );
     lines.push(`Expected: ${counts.join(', ')}`);
-  }
+  } else if (plan.expectedWhyNot) lines.push(`Expected: not known: ${plan.expectedWhyNot}`);
   if (plan.doubts.length > 0) {
     lines.push('In doubt:');
     for (const d of plan.doubts) lines.push(`  - ${d.rule}: ${d.message}`);

@@ -57,6 +57,10 @@ export type ReadingPlan = {
   skipped: { aboveHeader: number; blank: number; totals: number } | null;
   /** Expected outcomes; null until known (a dry run or `customer-sync plan` fills them). */
   expected: Partial<Record<ExpectedOutcome, number>> | null;
+  /** A held import: the dry run that counts its expected outcomes (src/sync/expected-counts.ts). */
+  countedBy?: string;
+  /** Why `expected` is null (EnKash could not be read, still counting), when it is known. */
+  expectedWhyNot?: string;
   /** Rows read as customers; null until the whole file has been read. */
   rows: number | null;
   doubts: Doubt[];
@@ -167,5 +171,6 @@ export function planWithCounts(
     rows: read.rows,
     skipped: { aboveHeader: Math.max(plan.headerRow - 1, 0), blank: read.blank, totals: read.totals },
     expected: read.counts ? expected : plan.expected,
+    ...(read.counts ? { expectedWhyNot: undefined } : {}),
   };
 }
