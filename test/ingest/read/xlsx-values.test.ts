@@ -260,6 +260,36 @@ describe('choosing the sheet', () => {
     expect((await readAll(onlyHidden)).info.sheet).toBe('Lookup');
   });
 
+  it('every sheet pickSheet recognises is read, in tab order; the others are named with why', async () => {
+    const branch = (name: string) => ({ ...customers, name });
+    const hiddenBranch = { ...customers, name: 'Old', state: 'hidden' };
+    const sheets = [
+      { name: 'Empty', xml: '' },
+      notes,
+      branch('North'),
+      { name: 'Chart', kind: 'chartsheet' as const },
+      hiddenBranch,
+      branch('South'),
+    ];
+    const path = await dir.file('pick5.xlsx', workbookXlsx({ sharedStrings: strings, sheets }));
+    const source = await openRowSource(path, { pickSheet: looksLikeCustomers });
+    expect(source.info.sheet).toBe('North');
+    expect(source.moreSheets?.map((s) => s.name)).toEqual(['South']);
+    const south = [];
+    for await (const row of source.moreSheets?.[0]?.rows() ?? []) south.push(row.row);
+    expect(south).toEqual([2, 3]);
+    expect(source.info.skippedSheets).toEqual([
+      { name: 'Empty', reason: 'empty' },
+      { name: 'Notes', reason: 'no customer header row in its first rows (notes, a summary?)' },
+      { name: 'Chart', reason: 'a chart' },
+      { name: 'Old', reason: 'hidden' },
+    ]);
+    // --sheet reads one sheet: the others are "not picked".
+    const one = await openRowSource(path, { sheet: 'South' });
+    expect(one.moreSheets).toBeUndefined();
+    expect(one.info.skippedSheets?.map((s) => s.reason)).toEqual(Array(5).fill('not picked'));
+  });
+
   it('a workbook with no data at all', async () => {
     const path = await dir.file(
       'nodata.xlsx',
