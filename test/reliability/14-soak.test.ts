@@ -44,6 +44,7 @@ describe(`scenario 14 (${PROFILE}): soak`, () => {
     async () => {
       h = await startHarness({
         localWorker: false,
+        sandboxMeasures: true,
         faults: { latencyMs: 60, jitterMs: 60 },
         env: { ENKASH_RATE_LIMIT_PER_SEC: String(R), ENKASH_TIMEOUT_MS: '5000' },
       });

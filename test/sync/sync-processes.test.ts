@@ -44,6 +44,7 @@ describe('worker processes', () => {
     const R = 40;
     h = await startHarness({
       localWorker: false,
+      sandboxMeasures: true,
       faults: { ratePerSec: R, latencyMs: 100, jitterMs: 50 },
       env: { ENKASH_RATE_LIMIT_PER_SEC: String(R) },
     });

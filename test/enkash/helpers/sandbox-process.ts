@@ -1,31 +1,14 @@
 /** Starts test/enkash/helpers/sandbox-server.ts in its own Node process and talks to it over stdio. */
 import { spawn } from 'node:child_process';
-import { setPriority } from 'node:os';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { raisePriority } from '../../helpers/priority.js';
 import type { SandboxOptions, SandboxStats } from '../../../src/sandbox/index.js';
 
 const SCRIPT = fileURLToPath(new URL('./sandbox-server.ts', import.meta.url));
 
 export type SandboxReport = { stats: SandboxStats; reached: number[] };
-
-/**
- * The sandbox stands for EnKash, which runs on its own machines: its clock is what "EnKash saw" is
- * measured by. Sharing two cores with the test runner, other suites and a CPU-bound neighbour, its event
- * loop stalled and stamped requests that had arrived apart as one burst (three at +285 ms, then 11 in a
- * second and a 429 at R = 10): the fake's starvation, not a burst our clients sent. A higher CPU priority
- * keeps it answering like a machine of its own. Lowering a nice value needs root (CI runs as root); where
- * it is refused the sandbox runs at normal priority.
- */
-function raisePriority(pid: number | undefined): void {
-  if (pid === undefined) return;
-  try {
-    setPriority(pid, -10);
-  } catch {
-    // Not permitted (not root): normal priority.
-  }
-}
 
 export type SandboxProcess = {
   url: string;
@@ -40,7 +23,8 @@ export async function startSandboxProcess(
   const child = spawn(process.execPath, ['--import', 'tsx', SCRIPT, JSON.stringify(options)], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
-  raisePriority(child.pid);
+  // What EnKash saw is measured by this process: see test/helpers/priority.ts.
+  if (child.pid !== undefined) raisePriority(child.pid);
   const exited = once(child, 'exit');
   const died = exited.then(([code]) => Promise.reject(new Error(`sandbox process exited (code ${code})`)));
   died.catch(() => undefined);
