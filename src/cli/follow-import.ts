@@ -3,12 +3,34 @@
  * process (unless --no-local-worker), Ctrl-C that stops following while the import goes on in Redis,
  * the progress while it runs, and its outcome printed as the exit code.
  */
+import type { Command } from 'commander';
 import type { App } from '../app.js';
 import { isTerminal } from '../domain/import-lifecycle.js';
 import { hasRowsToFixOrRetry } from '../domain/types.js';
 import type { ImportMeta } from '../queue/import-store.js';
 import { countsText, createProgress, type RateLine } from './progress.js';
 import { startRuntime, type Runtime } from './runtime.js';
+
+/**
+ * The command line shared by the commands that act on one import and follow it (`retry`, `revert`,
+ * `approve`): the import id, --no-local-worker for when running `customer-sync worker` processes do the
+ * work, and the exit code from `run`.
+ */
+export function followedImportCommand<F extends { localWorker: boolean }>(
+  program: Command,
+  name: string,
+  description: string,
+  run: (importId: string, flags: F) => Promise<number>,
+): Command {
+  return program
+    .command(name)
+    .description(description)
+    .argument('<import-id>', 'the import, as `sync` or the API printed it (imp-…)')
+    .option('--no-local-worker', 'only enqueue; running `customer-sync worker` processes do the work')
+    .action(async (importId: string, flags: F) => {
+      process.exitCode = await run(importId, flags);
+    });
+}
 
 /** The runtime, and the signal that says the user asked to stop following (SIGINT/SIGTERM). */
 export type FollowSession = Runtime & { stopped: AbortSignal };

@@ -4,18 +4,13 @@
  * whole key-contact list before and after, and the status before and after. Recorded by the row job that
  * wrote it; read by a revert (src/sync/revert-job.ts).
  */
-import type { UpdatableField } from '../contract/enkash-api.js';
+import type { KeyContact, UpdatableField } from '../contract/enkash-api.js';
 import type { MatchKey } from './types.js';
 
 export type CustomerStatus = 'ACTIVE' | 'INACTIVE';
 
-/** A key contact as kept for a revert: enough to send it back (EnKash's id keeps the same person). */
-export type KeptContact = {
-  name: string;
-  mobile: string;
-  email?: string;
-  keyContactPersonId?: string;
-};
+/** A key contact as kept for a revert: EnKash's own fields, enough to send it back (its id keeps the person). */
+export type KeptContact = Pick<KeyContact, 'name' | 'mobile' | 'email' | 'keyContactPersonId'>;
 
 export type FieldValues = {
   field: UpdatableField;

@@ -9,18 +9,16 @@ import type { Command } from 'commander';
 import { UserError } from '../../domain/errors.js';
 import { isTerminal } from '../../domain/import-lifecycle.js';
 import { isRetryableFailure } from '../../report/result-cells.js';
-import { follow, followedExit, withFollowSession } from '../follow-import.js';
+import { follow, followedExit, followedImportCommand, withFollowSession } from '../follow-import.js';
 import { EXIT_HELD, heldText } from '../review.js';
 
 export function registerRetry(program: Command): void {
-  program
-    .command('retry')
-    .description("Sync again only the rows of an import that failed on EnKash's side (its failed.csv)")
-    .argument('<import-id>', 'the import, as `sync` printed it (imp-…)')
-    .option('--no-local-worker', 'only enqueue; running `customer-sync worker` processes do the work')
-    .action(async (importId: string, flags: { localWorker: boolean }) => {
-      process.exitCode = await retry(importId, flags.localWorker);
-    });
+  followedImportCommand(
+    program,
+    'retry',
+    "Sync again only the rows of an import that failed on EnKash's side (its failed.csv)",
+    (importId, flags) => retry(importId, flags.localWorker),
+  );
 }
 
 function retry(importId: string, localWorker: boolean): Promise<number> {

@@ -6,18 +6,15 @@
  */
 import type { Command } from 'commander';
 import { UserError } from '../../domain/errors.js';
-import { follow, followedExit, withFollowSession } from '../follow-import.js';
+import { follow, followedExit, followedImportCommand, withFollowSession } from '../follow-import.js';
 
 export function registerRevert(program: Command): void {
-  program
-    .command('revert')
-    .description('Undo an import: put back what it changed in EnKash, deactivate the customers it created')
-    .argument('<import-id>', 'the import, as `sync` printed it (imp-…)')
-    .option('--dry-run', 'read EnKash and report what the revert would do; write nothing')
-    .option('--no-local-worker', 'only enqueue; running `customer-sync worker` processes do the work')
-    .action(async (importId: string, flags: { dryRun?: boolean; localWorker: boolean }) => {
-      process.exitCode = await revert(importId, flags.dryRun === true, flags.localWorker);
-    });
+  followedImportCommand<{ dryRun?: boolean; localWorker: boolean }>(
+    program,
+    'revert',
+    'Undo an import: put back what it changed in EnKash, deactivate the customers it created',
+    (importId, flags) => revert(importId, flags.dryRun === true, flags.localWorker),
+  ).option('--dry-run', 'read EnKash and report what the revert would do; write nothing');
 }
 
 function revert(importId: string, dryRun: boolean, localWorker: boolean): Promise<number> {

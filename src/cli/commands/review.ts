@@ -11,6 +11,7 @@ import { MATCH_KEYS } from '../../domain/types.js';
 import { ingestFile } from '../../ingest/ingest-file.js';
 import { planWithCounts } from '../../ingest/plan/reading-plan.js';
 import { MappingProfiles, type MappingProfile } from '../../queue/mapping-profiles.js';
+import { followedImportCommand } from '../follow-import.js';
 import { countsText } from '../progress.js';
 import { collectMap, EXIT_HELD, MAP_HELP, mapOption, printPlan } from '../review.js';
 import { startRuntime } from '../runtime.js';
@@ -45,14 +46,12 @@ export function registerReview(program: Command): void {
       process.exitCode = await runPlan(file, flags);
     });
 
-  program
-    .command('approve')
-    .description('Approve the reading plan of an import held for review: it continues and writes')
-    .argument('<importId>', 'the held import (as `sync` or the API printed it)')
-    .option('--no-local-worker', 'only approve; running `customer-sync worker` processes do the work')
-    .action(async (importId: string, flags: { localWorker: boolean }) => {
-      process.exitCode = await runApprove(importId, flags.localWorker);
-    });
+  followedImportCommand(
+    program,
+    'approve',
+    'Approve the reading plan of an import held for review: it continues and writes',
+    (importId, flags) => runApprove(importId, flags.localWorker),
+  );
 
   const mappings = program
     .command('mappings')
