@@ -238,9 +238,10 @@ describe('watched folder', () => {
       const before = api.h.sandbox.customers().length;
       const expected = await writeDifferingBranches(join(api.h.dir, 'wf.xlsx'), 'WF');
       await writeFile(join(dir, 'inbox', 'branches.xlsx'), await readFile(join(api.h.dir, 'wf.xlsx')));
+      // The file is moved into review/ last, after its plan and sidecar (holdForReview): wait for it.
       const held = await eventually(async () => {
         const names = await list(dir, 'review');
-        return names.some((n) => n.endsWith('branches.xlsx.plan.txt')) ? names : undefined;
+        return names.some((n) => n.endsWith('__branches.xlsx')) ? names : undefined;
       });
       const claim = held.find((n) => n.endsWith('__branches.xlsx')) ?? '';
       expect(await readFile(join(dir, 'review', `${claim}.plan.txt`), 'utf8')).toContain('sheets-differ');
