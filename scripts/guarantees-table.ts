@@ -2,7 +2,7 @@
  * The README's Guarantees table, rendered from the figures the reliability scenarios wrote to
  * tmp/reliability/<profile>/*.json (see test/reliability/helpers/scenario.ts).
  * `npm run test:reliability && npx tsx scripts/guarantees-table.ts --write` updates README.md in place;
- * `--profile ci` renders the smaller CI run instead.
+ * `--profile ci` renders the smaller CI run instead; `--note "…"` adds how the run went to its line.
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -39,7 +39,9 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     .filter((name) => name.endsWith('.json'))
     .map((name) => JSON.parse(readFileSync(new URL(name, dir), 'utf8')) as Recorded);
   const dates = results.map((r) => r.at).sort();
-  const note = `Measured by \`npm run test:reliability\` (profile \`${profile}\`), ${dates[0]?.slice(0, 10) ?? '?'}, on the 2-core CI machine.`;
+  // --note "…": how the run went, when it was not one quiet run (said beside the figures, not hidden).
+  const extra = process.argv.includes('--note') ? ` ${process.argv[process.argv.indexOf('--note') + 1]}` : '';
+  const note = `Measured by \`npm run test:reliability\` (profile \`${profile}\`), ${dates[0]?.slice(0, 10) ?? '?'}, on the 2-core CI machine.${extra}`;
   const table = guaranteesTable(results);
   if (process.argv.includes('--write')) {
     const path = new URL('README.md', root);

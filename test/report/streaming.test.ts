@@ -1,7 +1,7 @@
 /**
  * Large imports: the writer must stream. Memory is measured as what stays reachable (heap + Buffers right
  * after a full garbage collection, sampled while the results are produced), so garbage the collector has
- * not reached yet cannot move the figure; timings are printed only.
+ * not reached yet cannot move the figure. How fast is not a test's business (no timing is asserted).
  */
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -50,10 +50,9 @@ let cleanup: () => Promise<void>;
 beforeEach(async () => ({ root, cleanup } = await tempDir()));
 afterEach(async () => cleanup());
 
-async function writeMany(rows: number): Promise<{ ms: number; growthMb: number; dir: string }> {
+async function writeMany(rows: number): Promise<{ growthMb: number; dir: string }> {
   const samples: number[] = [];
   const baseline = usedBytes();
-  const started = performance.now();
   const dir = join(root, `imp-${rows}`);
   await writeReport({
     dir,
@@ -61,8 +60,7 @@ async function writeMany(rows: number): Promise<{ ms: number; growthMb: number; 
     results: generated(rows, samples),
     sourceHeaders: ['Customer Code'],
   });
-  const ms = performance.now() - started;
-  return { ms, growthMb: (Math.max(...samples) - baseline) / MB, dir };
+  return { growthMb: (Math.max(...samples) - baseline) / MB, dir };
 }
 
 describe('large reports', () => {
@@ -79,10 +77,5 @@ describe('large reports', () => {
     expect(await countLines(join(dir, 'errors.csv'))).toBe(1);
     const json = JSON.parse(await readFile(join(dir, 'summary.json'), 'utf8')) as ReportSummaryFile;
     expect(json.counts).toMatchObject({ updated: rows - rows / 50, failed: rows / 50 });
-  });
-
-  it('writes 100,000 rows in reasonable time (printed, not asserted)', async () => {
-    const { ms } = await writeMany(100_000);
-    console.log(`100k rows: ${(ms / 1000).toFixed(1)} s (${Math.round(100_000 / (ms / 1000))} rows/s)`);
   });
 });
