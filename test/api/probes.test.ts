@@ -1,4 +1,7 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../helpers/engine.js';
 import { fixture, startApi, type ApiHarness } from './helpers.js';
 
 let api: ApiHarness;
@@ -115,7 +118,18 @@ describe('probes, metrics and the OpenAPI document', () => {
     expect(page.status).toBe(200);
     expect(page.headers.get('content-security-policy')).toContain("default-src 'self'");
     expect(await page.text()).toContain('<label for="api-key"');
-    expect((await fetch(`${api.url}/app.js`)).status).toBe(200);
+    // Every script and style sheet in src/web is served, each under the same strict CSP, with its type.
+    const assets = readdirSync(join(REPO_ROOT, 'src/web')).filter((f) => /\.(js|css)$/.test(f));
+    expect(assets).toContain('app.js');
+    for (const file of assets) {
+      const res = await fetch(`${api.url}/${file}`);
+      expect(res.status, file).toBe(200);
+      expect(res.headers.get('content-type'), file).toMatch(
+        file.endsWith('.js') ? /javascript/ : /text\/css/,
+      );
+      expect(res.headers.get('content-security-policy'), file).toContain("default-src 'self'");
+    }
+    expect((await fetch(`${api.url}/nothing-here.js`)).status).toBe(404);
     const basic = `Basic ${Buffer.from(`ops:${api.key}`).toString('base64')}`;
     expect((await fetch(`${api.url}/admin/queues`, { headers: { authorization: basic } })).status).toBe(200);
     const bearer = { authorization: `Bearer ${api.key}` };

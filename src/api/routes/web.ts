@@ -1,17 +1,18 @@
 /**
- * The finance staff's page: three small files read from src/web once at start and served from memory
- * (no build step, no CDN). The page itself holds no data; it asks for the API key and calls the API.
+ * The finance staff's page: every .html, .js and .css file in src/web, read once at start and served
+ * from memory (no build step, no CDN). The page itself holds no data; it asks for the API key and calls
+ * the API. index.html is served at /; the page's ES modules and style sheets at /<file>.
  */
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { FastifyPluginAsync } from 'fastify';
 
-const ASSETS = {
-  '/': { file: 'index.html', type: 'text/html; charset=utf-8' },
-  '/app.js': { file: 'app.js', type: 'text/javascript; charset=utf-8' },
-  '/style.css': { file: 'style.css', type: 'text/css; charset=utf-8' },
-} as const;
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+};
 
 // Everything the page loads comes from here: no inline script, no external resource.
 const CSP =
@@ -27,9 +28,22 @@ function webDir(): string {
   return found;
 }
 
+/** The page's files by URL path: index.html at /, every other .js/.css file under its own name. */
+async function webAssets(dir: string): Promise<Map<string, { file: string; type: string }>> {
+  const assets = new Map<string, { file: string; type: string }>();
+  for (const file of (await readdir(dir)).sort()) {
+    const ext = file.slice(file.lastIndexOf('.'));
+    const type = TYPES[ext];
+    if (!type || !/^[\w.-]+$/.test(file)) continue;
+    if (ext === '.html' && file !== 'index.html') continue;
+    assets.set(file === 'index.html' ? '/' : `/${file}`, { file, type });
+  }
+  return assets;
+}
+
 export const webRoutes: FastifyPluginAsync = async (server) => {
   const dir = webDir();
-  for (const [path, asset] of Object.entries(ASSETS)) {
+  for (const [path, asset] of await webAssets(dir)) {
     const body = await readFile(`${dir}${asset.file}`);
     server.get(path, { schema: { hide: true } }, async (_request, reply) =>
       reply
