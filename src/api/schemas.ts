@@ -34,8 +34,15 @@ export const Links = z.object({
   'errors.csv': z.string(),
   'failed.csv': z.string(),
   retryFailed: z.string(),
+  /** POST: a cancelled import's unsent rows as a new import (resumeOf). */
+  resume: z.string(),
   revert: z.string(),
+  /** GET: the per-row results as JSON, with before → after for updates. */
+  rows: z.string(),
 });
+
+/** A stored time (UTC, ISO 8601) and the same moment in REPORT_TIMEZONE: `2026-12-06 17:45:03 +05:30`. */
+const local = (what: string) => z.string().describe(`${what} in timeZone, with the offset`);
 
 export const ImportView = z.object({
   id: z.string(),
@@ -45,6 +52,13 @@ export const ImportView = z.object({
   kind: z.enum(['sync', 'validate', 'revert']),
   /** `cancelling`: cancel accepted, the rows already in flight are finishing (not a stored state). */
   state: z.enum(SHOWN_STATES),
+  stateReason: z
+    .string()
+    .optional()
+    .describe(
+      "why, in plain words: a failed import's error (a refused file says so), who cancelled it and when, " +
+        'what holds it for review, a file read only in part',
+    ),
   fileName: z.string(),
   origin: z.string(),
   options: z.object({
@@ -54,6 +68,10 @@ export const ImportView = z.object({
     preset: z.string().optional(),
     sheet: z.string().optional(),
     retryOf: z.string().optional(),
+    /** A resume: the cancelled import whose unsent rows it sends. */
+    resumeOf: z.string().optional(),
+    /** Submitted with `review`: held before any write even with no doubt about its reading. */
+    review: z.boolean().optional(),
     /** A revert: the import whose writes it undoes. */
     revertOf: z.string().optional(),
     onlyRowCount: z.number().int().optional(),
@@ -66,11 +84,17 @@ export const ImportView = z.object({
   counts: z.record(z.enum(OUTCOMES), z.number().int()),
   blankRows: z.number().int(),
   totalsRows: z.number().int(),
+  /** REPORT_TIMEZONE (default Asia/Kolkata): the zone of the `timings.*Local` times. */
+  timeZone: z.string(),
   timings: z.object({
     createdAt: z.string(),
+    createdAtLocal: local('createdAt'),
     startedAt: z.string().optional(),
+    startedAtLocal: local('startedAt').optional(),
     parsedAt: z.string().optional(),
+    parsedAtLocal: local('parsedAt').optional(),
     finishedAt: z.string().optional(),
+    finishedAtLocal: local('finishedAt').optional(),
   }),
   sheet: z.string().optional(),
   warnings: z.array(z.string()),

@@ -8,15 +8,20 @@ const blankAsUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === 
 
 export const MAX_MAPPING_BYTES = 256 * 1024;
 
+/** A form's yes/no field: `true`/`false` (and what checkboxes and people send); absent is false. */
+const formBoolean = z.preprocess(
+  blankAsUndefined,
+  z
+    .enum(['true', 'false', '1', '0', 'on', 'off', 'yes', 'no'])
+    .optional()
+    .transform((v) => v === 'true' || v === '1' || v === 'on' || v === 'yes'),
+);
+
 export const UploadFieldsSchema = z.strictObject({
   mode: z.preprocess(blankAsUndefined, z.enum(SYNC_MODES).optional()),
-  dryRun: z.preprocess(
-    blankAsUndefined,
-    z
-      .enum(['true', 'false', '1', '0', 'on', 'off', 'yes', 'no'])
-      .optional()
-      .transform((v) => v === 'true' || v === '1' || v === 'on' || v === 'yes'),
-  ),
+  dryRun: formBoolean,
+  /** Hold the import for review before any write, even when its reading is not in doubt. */
+  review: formBoolean,
   preset: z.preprocess(
     blankAsUndefined,
     z
@@ -39,6 +44,13 @@ export const UPLOAD_BODY_DOC = {
     file: { type: 'string', format: 'binary', description: 'the CSV or XLSX file (type read from content)' },
     mode: { type: 'string', enum: [...SYNC_MODES], default: 'upsert' },
     dryRun: { type: 'boolean', default: false, description: 'read EnKash, write nothing' },
+    review: {
+      type: 'boolean',
+      default: false,
+      description:
+        'hold the import in needs-review before any write, even when its reading is not in doubt ' +
+        '(doubt `asked`); approve, PUT mapping and cancel then work as for any held import. A dry run is never held',
+    },
     preset: { type: 'string', description: 'tally, zoho-books, busy, sap-b1 or marg' },
     sheet: { type: 'string', description: 'XLSX sheet to read' },
     matchKey: { type: 'string', enum: [...MATCH_KEYS] },

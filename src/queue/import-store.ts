@@ -30,10 +30,17 @@ export type ImportOptions = {
   retryOf?: string;
   /** A revert: the import whose writes it undoes (src/sync/revert-job.ts). */
   revertOf?: string;
-  /** Only these rows are synced (retry-failed); other rows are left out of the report. */
+  /** The cancelled import whose unsent rows this one sends (resume; with onlyRows). */
+  resumeOf?: string;
+  /** Only these rows are synced (retry-failed, resume); other rows are left out of the report. */
   onlyRows?: number[];
   /** Corrections to the reading, header → field or null (`--map`, `PUT /imports/{id}/mapping`). */
   map?: Record<string, string | null>;
+  /**
+   * Held for review before any write even when the reading is not in doubt (the page's "review before
+   * applying", `sync --review`): the plan carries the doubt `asked`. A dry run is never held.
+   */
+  review?: boolean;
   /** The reading plan is accepted as it is (`--yes`, an approval): doubts do not hold the import. */
   approved?: boolean;
 };
@@ -71,7 +78,12 @@ export type ImportMeta = {
   columnsDiffer: boolean;
   warnings: string[];
   error?: string;
+  /** The file itself was refused (it could not be read): `error` says why. */
+  refused: boolean;
   cancelRequested: boolean;
+  /** Who cancelled it (an API key's name) and when, if known. */
+  cancelledBy?: string;
+  cancelRequestedAt?: string;
   reportDir?: string;
   /** EnKash calls made for this import, by operation. */
   calls: Record<string, number>;
@@ -180,7 +192,10 @@ export class ImportStore {
       columnsDiffer: h.columnsDiffer === '1',
       warnings: JSON.parse(this.unseal(h.warnings) ?? '[]') as string[],
       error: this.unseal(h.error),
+      refused: h.refused === '1',
       cancelRequested: h.cancelRequested === '1',
+      cancelledBy: h.cancelledBy,
+      cancelRequestedAt: h.cancelRequestedAt,
       reportDir: h.reportDir,
       calls,
       doubts: JSON.parse(this.unseal(h.doubts) ?? '[]') as ImportMeta['doubts'],

@@ -82,7 +82,11 @@ export async function runImportJob(deps: ImportDeps, importId: string, signal?: 
     });
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
-    await deps.store.setState(importId, 'failed', { error: message, finishedAt: new Date().toISOString() });
+    await deps.store.setState(importId, 'failed', {
+      error: message,
+      refused: 1,
+      finishedAt: new Date().toISOString(),
+    });
     log.warn({ event: 'import_refused' }, 'import refused: the file cannot be read');
     // The job fails too (once: reading the same bytes again cannot help), so operators see a refused
     // file as failed in Bull Board, with the reason, not as completed.

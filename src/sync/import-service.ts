@@ -20,6 +20,7 @@ import type { ImportMeta, ImportOptions, ImportStore } from '../queue/import-sto
 import { importKeys } from '../queue/keys.js';
 import { JOB_NAMES, importJobOptions, jobIds, type QueueSettings, type Queues } from '../queue/queues.js';
 import { dropQueuedRows } from './cancel-rows.js';
+import { gatedPlan, metaDoubts } from './review-gate.js';
 import { claimOnce } from './claim-once.js';
 
 export type ReviewAnswer =
@@ -173,16 +174,22 @@ export class ImportService {
    * import still ends with a full report (state `cancelled`). The flag stops every row job not yet
    * started from calling EnKash; the rows waiting in the queue are taken out and reported at once, so
    * only the rows already in a worker's hands still complete (the import shows `cancelling` until then).
+   * `by`: who cancels (an API key's name), shown in the import's state reason.
    */
-  async cancel(id: string): Promise<boolean> {
+  async cancel(id: string, by?: string): Promise<boolean> {
     const state = await this.store.state(id);
     if (!state || isTerminal(state)) return false;
+    const now = new Date().toISOString();
+    // Who asked first is who cancelled it: a second request changes nothing.
+    const who = (await this.store.cancelRequested(id))
+      ? {}
+      : { cancelRequestedAt: now, ...(by ? { cancelledBy: by } : {}) };
     // A held import has sent nothing and runs no job: it ends at once.
     if (state === 'needs-review') {
-      await this.store.setState(id, 'cancelled', { finishedAt: new Date().toISOString() });
+      await this.store.setState(id, 'cancelled', { finishedAt: now, ...who });
       return true;
     }
-    await this.store.set(id, { cancelRequested: 1 });
+    await this.store.set(id, { cancelRequested: 1, ...who });
     await dropQueuedRows(
       { queues: this.queues, store: this.store, sealer: this.sealer, settings: this.settings },
       id,
@@ -248,12 +255,9 @@ export class ImportService {
     await file.close();
     const corrected = { ...meta, options: { ...meta.options, map } };
     await this.store.setOptions(id, corrected.options);
-    const plan = { ...file.plan, countedBy: await startCounting(this.countingDeps(), corrected) };
-    await this.store.setPlan(
-      id,
-      plan,
-      file.plan.doubts.map(({ rule, message }) => ({ rule, message })),
-    );
+    const gated = gatedPlan(file.plan, corrected.options);
+    const plan = { ...gated, countedBy: await startCounting(this.countingDeps(), corrected) };
+    await this.store.setPlan(id, plan, metaDoubts(gated));
     return { ok: true, meta, plan };
   }
 

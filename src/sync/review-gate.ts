@@ -6,18 +6,36 @@
  */
 import type { Logger } from '../logger.js';
 import type { IngestedFile } from '../ingest/ingest-file.js';
-import { planReading } from '../ingest/plan/reading-plan.js';
-import type { ImportMeta } from '../queue/import-store.js';
+import type { Doubt } from '../ingest/plan/doubt-rules.js';
+import { planReading, type ReadingPlan } from '../ingest/plan/reading-plan.js';
+import type { ImportMeta, ImportOptions } from '../queue/import-store.js';
 import { startCounting, type CountingDeps } from './expected-counts.js';
 import type { MappingProfiles } from '../queue/mapping-profiles.js';
 
 export type ReviewDeps = CountingDeps & { profiles: MappingProfiles; logger: Logger };
 
+/** Why the submitter's own request holds an import: the plan shows it as a doubt like any other. */
+export const ASKED_DOUBT: Doubt = { rule: 'asked', message: 'you asked to review before applying' };
+
+/**
+ * The plan the gate judges: the reading's own doubts, and `asked` when the import was submitted with
+ * `review` — not for a dry run (it writes nothing: there is nothing to apply) nor once approved.
+ */
+export function gatedPlan(plan: ReadingPlan, options: ImportOptions): ReadingPlan {
+  const asked = options.review === true && !options.dryRun && !options.approved;
+  return asked ? { ...plan, doubts: [...plan.doubts, ASKED_DOUBT] } : plan;
+}
+
+/** The doubts as the import's meta keeps them (rule and message). */
+export function metaDoubts(plan: ReadingPlan): ImportMeta['doubts'] {
+  return plan.doubts.map(({ rule, message }) => ({ rule, message }));
+}
+
 /** True when the import is now held for review (the caller stops: nothing may be written). */
 export async function reviewGate(deps: ReviewDeps, meta: ImportMeta, file: IngestedFile): Promise<boolean> {
-  const { plan } = file;
-  const doubts = plan.doubts.map(({ rule, message }) => ({ rule, message }));
   const { options } = meta;
+  const plan = gatedPlan(file.plan, options);
+  const doubts = metaDoubts(plan);
   // A dry run writes nothing, so it never waits: it reports what the reading as guessed would do, and
   // its plan carries the doubts (a nightly job's guardrails hold on them).
   const held = doubts.length > 0 && !options.approved && !options.dryRun;

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
-import { localTimestamp } from '../../src/report/local-time.js';
+import { localTimeText, localTimestamp } from '../../src/report/local-time.js';
 import type { ReportSummaryFile } from '../../src/report/types.js';
 import { writeReport } from '../../src/report/write-report.js';
 import { result, summary } from './helpers.js';
@@ -21,6 +21,12 @@ describe('report times', () => {
     expect(localTimestamp('2026-12-06T06:48:38.123Z', 'Asia/Kolkata')).toBe('2026-12-06T12:18:38+05:30');
     expect(localTimestamp('2026-12-06T06:48:38Z', 'UTC')).toBe('2026-12-06T06:48:38+00:00');
     expect(localTimestamp('2026-07-01T12:00:00Z', 'America/New_York')).toBe('2026-07-01T08:00:00-04:00');
+  });
+
+  it('the same moment for a person to read (the page, the API timings *Local): spaces, the offset kept', () => {
+    expect(localTimeText('2026-12-06T12:15:03.500Z', 'Asia/Kolkata')).toBe('2026-12-06 17:45:03 +05:30');
+    expect(localTimeText('2026-12-06T06:48:38Z', 'UTC')).toBe('2026-12-06 06:48:38 +00:00');
+    expect(localTimeText('', 'UTC')).toBe('');
   });
 
   it('REPORT_TIMEZONE defaults to Asia/Kolkata and must be a real zone', () => {

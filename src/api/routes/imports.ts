@@ -22,6 +22,7 @@ import { receiveUpload, type UploadLimits } from '../upload.js';
 export type ImportRoutesOptions = { app: App; limits: UploadLimits };
 
 export const importRoutes: FastifyPluginAsyncZod<ImportRoutesOptions> = async (server, { app, limits }) => {
+  const view = (meta: ImportMeta) => importView(meta, app.config.reportTimezone);
   server.post(
     '/imports',
     {
@@ -50,6 +51,7 @@ export const importRoutes: FastifyPluginAsyncZod<ImportRoutesOptions> = async (s
           options: {
             mode: fields.mode ?? app.config.sync.mode,
             dryRun: fields.dryRun,
+            ...(fields.review ? { review: true } : {}),
             matchKey: fields.matchKey ?? app.config.sync.matchKey,
             ...(fields.preset ? { preset: fields.preset } : {}),
             ...(fields.sheet ? { sheet: fields.sheet } : {}),
@@ -84,7 +86,7 @@ export const importRoutes: FastifyPluginAsyncZod<ImportRoutesOptions> = async (s
       const { offset, limit } = request.query;
       const caller = callerOf(request);
       if (caller.role !== 'uploader') {
-        return { offset, limit, imports: (await app.imports.list(offset, limit)).map(importView) };
+        return { offset, limit, imports: (await app.imports.list(offset, limit)).map(view) };
       }
       // An uploader's own imports, paged among themselves (a bounded look back: UPLOADER_SCAN imports).
       const own: ImportMeta[] = [];
@@ -93,7 +95,7 @@ export const importRoutes: FastifyPluginAsyncZod<ImportRoutesOptions> = async (s
         own.push(...page.filter((m) => mayAccess(caller, m)));
         if (page.length < 200) break;
       }
-      return { offset, limit, imports: own.slice(offset, offset + limit).map(importView) };
+      return { offset, limit, imports: own.slice(offset, offset + limit).map(view) };
     },
   );
 
@@ -107,7 +109,7 @@ export const importRoutes: FastifyPluginAsyncZod<ImportRoutesOptions> = async (s
         response: { 200: ImportView, 404: ErrorSchema },
       },
     },
-    async (request) => importView(await mustGet(app, request.params.id, callerOf(request))),
+    async (request) => view(await mustGet(app, request.params.id, callerOf(request))),
   );
 
   server.post(
@@ -147,8 +149,9 @@ export const importRoutes: FastifyPluginAsyncZod<ImportRoutesOptions> = async (s
       },
     },
     async (request, reply) => {
-      const meta = await mustGet(app, request.params.id, assertRole(request, 'change'));
-      if (!(await app.imports.cancel(meta.id))) {
+      const caller = assertRole(request, 'change');
+      const meta = await mustGet(app, request.params.id, caller);
+      if (!(await app.imports.cancel(meta.id, caller.name))) {
         throw new ApiError(409, 'ALREADY_FINISHED', `import ${meta.id} is already ${meta.state}`);
       }
       return reply.status(202).send({ importId: meta.id, cancelRequested: true as const });

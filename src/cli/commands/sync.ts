@@ -32,6 +32,7 @@ type SyncFlags = {
   matchKey?: (typeof MATCH_KEYS)[number];
   map?: string[];
   yes?: boolean;
+  review?: boolean;
 };
 
 export function registerSync(program: Command): void {
@@ -57,6 +58,7 @@ export function registerSync(program: Command): void {
     )
     .option('--map <HEADER=field>', MAP_HELP, collectMap)
     .option('--yes', 'accept the reading plan as shown: a reading in doubt does not hold the import')
+    .option('--review', 'show the reading plan and ask before any write, even when it is not in doubt')
     .option('--no-local-worker', 'only enqueue; running `customer-sync worker` processes do the work')
     .action(async (file: string, flags: SyncFlags) => {
       process.exitCode = await runSync(file, flags);
@@ -88,6 +90,7 @@ async function runSync(file: string, flags: SyncFlags): Promise<number> {
         ...(flags.reportDir ? { reportDir: resolve(flags.reportDir) } : {}),
         ...(map ? { map } : {}),
         ...(flags.yes ? { approved: true } : {}),
+        ...(flags.review ? { review: true } : {}),
       },
     });
     console.error(

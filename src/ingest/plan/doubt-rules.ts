@@ -11,6 +11,8 @@
  *   together: the profile of such a workbook is keyed by all its layouts).
  * - `unconfirmed-guess`: the header set was never confirmed (no saved mapping) and some column was
  *   matched less than exactly (fuzzy header or content).
+ * - `asked`: not a rule on the plan: whoever submitted the import asked to review it before it writes
+ *   (the upload field `review`, `sync --review`); added by the review gate (src/sync/review-gate.ts).
  *
  * "Exactly" means by a name someone wrote down: the field's own name, a synonym list, a preset, a mapping
  * file, `--map`, or a saved mapping. An approved import (`--yes`, `approve`) is not evaluated again.
@@ -18,7 +20,13 @@
 import { GUESS_SOURCES, type ColumnMap } from '../column-map.js';
 import type { ReadingPlan } from './reading-plan.js';
 
-export const DOUBT_RULES = ['no-match-key', 'key-guessed', 'sheets-differ', 'unconfirmed-guess'] as const;
+export const DOUBT_RULES = [
+  'no-match-key',
+  'key-guessed',
+  'sheets-differ',
+  'unconfirmed-guess',
+  'asked',
+] as const;
 export type DoubtRule = (typeof DOUBT_RULES)[number];
 
 export type Doubt = { rule: DoubtRule; message: string; columns?: string[] };
