@@ -21,7 +21,6 @@ export const REPORT_FILES = [
   'summary.json',
   'errors.csv',
   'failed.csv',
-  'fixes.csv',
 ] as const;
 export type ReportFile = (typeof REPORT_FILES)[number];
 
@@ -40,11 +39,6 @@ export const Links = z.object({
   revert: z.string(),
   /** GET: the per-row results as JSON, with before → after for updates. */
   rows: z.string(),
-  /** The rows to fix, in the file's own columns (GET), checked (POST …/check) and sent (POST …/fixes). */
-  rowsToFix: z.string(),
-  fixes: z.string(),
-  /** A follow-up of rows fixed in the page: its change log. */
-  'fixes.csv': z.string().optional(),
 });
 
 /** A stored time (UTC, ISO 8601) and the same moment in REPORT_TIMEZONE: `2026-12-06 17:45:03 +05:30`. */
@@ -80,8 +74,6 @@ export const ImportView = z.object({
     review: z.boolean().optional(),
     /** A revert: the import whose writes it undoes. */
     revertOf: z.string().optional(),
-    /** A follow-up of rows fixed in the page: the import they were rows of. */
-    fixOf: z.string().optional(),
     onlyRowCount: z.number().int().optional(),
   }),
   progress: z.object({

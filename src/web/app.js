@@ -1,104 +1,32 @@
-/* global document, sessionStorage, fetch, setTimeout, setInterval, FormData, URL */
-// The upload page: keeps the API key in sessionStorage, uploads with fetch, polls the import while it
-// runs, and downloads reports through fetch (a plain link cannot carry the Authorization header).
-const KEY = 'customer-sync-api-key';
-const TERMINAL = new Set(['done', 'failed', 'cancelled']);
-const STATE_TEXT = {
-  queued: 'Waiting to start',
-  parsing: 'Reading the file',
-  running: 'Syncing with EnKash',
-  finalizing: 'Writing the report',
-  'needs-review': 'Waiting for your review: nothing written yet',
-  done: 'Finished',
-  failed: 'Could not be processed',
-  cancelling: 'Cancelling: finishing the rows already sent',
-  cancelled: 'Cancelled',
-};
-const OUTCOME_TEXT = {
-  created: 'added',
-  updated: 'updated',
-  unchanged: 'unchanged',
-  activated: 'activated',
-  deactivated: 'deactivated',
-  invalid: 'need fixing',
-  failed: 'failed',
-  skipped: 'skipped',
-  conflict: 'changed since the import: left as they are',
-  valid: 'valid',
-  'would-create': 'would be added',
-  'would-update': 'would be updated',
-  'would-activate': 'would be activated',
-  'would-deactivate': 'would be deactivated',
-};
-const REPORTS = [
-  ['results.csv', 'Results (CSV)'],
-  ['results.xlsx', 'Results (Excel)'],
-  ['errors.csv', 'Rows to fix (CSV)'],
-  ['failed.csv', 'Rows to retry (CSV)'],
-  ['summary.json', 'Summary (JSON)'],
-];
+/* global document, sessionStorage, setTimeout, FormData, URL */
+// The page's entry: the API key (sessionStorage), the upload form, the current import's progress, and the
+// parts in their own modules: the review screen (review.js), the history (history.js), an import's
+// detail (detail.js) and the actions on an import (actions.js). Reports download through fetch (a plain
+// link cannot carry the Authorization header).
+import { cancelImport, wireActions } from './actions.js';
+import { wireDetail } from './detail.js';
+import { markFresh, refreshHistory, wireHistory } from './history.js';
+import { closeReview, openReview, reviewing, wireReview } from './review.js';
+import {
+  $,
+  KEY,
+  TERMINAL,
+  api,
+  countsItems,
+  downloadLinks,
+  forgetKey,
+  keyKnown,
+  rememberMyName,
+  showMessage,
+  stateText,
+} from './shared.js';
 
-const $ = (id) => document.getElementById(id);
 let currentId = null;
-
-function showMessage(text) {
-  $('message').textContent = text;
-  $('message').hidden = !text;
-}
-
-function keyKnown() {
-  const known = Boolean(sessionStorage.getItem(KEY));
-  $('key-form').hidden = known;
-  $('key-saved').hidden = !known;
-  return known;
-}
-
-async function api(path, options = {}) {
-  const headers = {
-    ...(options.headers || {}),
-    authorization: `Bearer ${sessionStorage.getItem(KEY) || ''}`,
-  };
-  const response = await fetch(path, { ...options, headers });
-  if (response.status === 401) {
-    sessionStorage.removeItem(KEY);
-    keyKnown();
-    throw new Error('The API key was not accepted. Enter it again.');
-  }
-  if (!response.ok) {
-    const body = await response.json().catch(() => null);
-    throw new Error(body?.error?.message || `The server answered ${response.status}.`);
-  }
-  return response;
-}
-
-function countsItems(counts) {
-  return Object.entries(counts)
-    .filter(([, n]) => n > 0)
-    .map(([outcome, n]) => {
-      const li = document.createElement('li');
-      li.textContent = `${n} ${OUTCOME_TEXT[outcome] || outcome}`;
-      if (outcome === 'invalid' || outcome === 'failed' || outcome === 'conflict') li.className = 'bad';
-      return li;
-    });
-}
-
-function downloadLinks(view) {
-  const frag = document.createDocumentFragment();
-  if (!view.reportReady) return frag;
-  for (const [file, label] of REPORTS) {
-    const a = document.createElement('a');
-    a.href = view.links[file];
-    a.textContent = label;
-    a.dataset.download = `${view.id}-${file}`;
-    frag.append(a);
-  }
-  return frag;
-}
 
 function renderCurrent(view) {
   $('current').hidden = false;
   $('current-file').textContent = view.fileName;
-  $('current-state').textContent = STATE_TEXT[view.state] || view.state;
+  $('current-state').textContent = stateText(view);
   $('current-state').className = `state-${view.state}`;
   const total = view.progress.total ?? view.progress.parsed;
   $('current-progress').max = Math.max(total, 1);
@@ -111,44 +39,8 @@ function renderCurrent(view) {
   $('current-error').hidden = !view.error;
   $('current-error').textContent = view.error || '';
   $('current-downloads').replaceChildren(downloadLinks(view));
-}
-
-function renderList(imports) {
-  $('no-imports').hidden = imports.length > 0;
-  $('imports').replaceChildren(
-    ...imports.map((view) => {
-      const tr = document.createElement('tr');
-      const cells = [
-        view.fileName + (view.options.dryRun ? ' (dry run)' : ''),
-        new Date(view.timings.createdAt).toLocaleString(),
-        STATE_TEXT[view.state] || view.state,
-      ].map((text) => {
-        const td = document.createElement('td');
-        td.textContent = text;
-        return td;
-      });
-      cells[2].className = `state-${view.state}`;
-      const rows = document.createElement('td');
-      const list = document.createElement('ul');
-      list.className = 'counts';
-      list.append(...countsItems(view.counts));
-      rows.append(list);
-      const links = document.createElement('td');
-      links.append(downloadLinks(view));
-      tr.append(...cells, rows, links);
-      return tr;
-    }),
-  );
-}
-
-async function refreshList() {
-  if (!keyKnown()) return;
-  try {
-    const body = await (await api('/imports?limit=20')).json();
-    renderList(body.imports);
-  } catch (err) {
-    showMessage(err.message);
-  }
+  $('current-cancel').hidden = TERMINAL.has(view.state) || view.state === 'cancelling';
+  $('current-cancel').dataset.id = view.id;
 }
 
 /** The EnKash rate shared by every worker: what it is now and why it last changed. */
@@ -163,61 +55,33 @@ async function renderRate() {
   }
 }
 
-/** A held import: how the file was read, why it is in doubt, and the button that lets it write. */
-async function renderReview(view) {
-  const section = $('current-review');
-  if (view.state !== 'needs-review') {
-    section.hidden = true;
-    return;
-  }
-  if (!section.hidden && section.dataset.importId === view.id) return;
-  const { plan } = await (await api(`/imports/${view.id}/plan`)).json();
-  section.dataset.importId = view.id;
-  $('review-doubts').replaceChildren(
-    ...plan.doubts.map((d) => {
-      const li = document.createElement('li');
-      li.textContent = d.message;
-      return li;
-    }),
-  );
-  $('review-columns').replaceChildren(
-    ...plan.columns.map((c) => {
-      const tr = document.createElement('tr');
-      const from = c.source ? `${c.source}${c.rule ? ` (${c.rule})` : ''}` : '';
-      for (const text of [c.column, c.header, c.target || 'not used', from, c.samples.join(', ')]) {
-        const td = document.createElement('td');
-        td.textContent = text;
-        tr.append(td);
-      }
-      if (c.source === 'fuzzy' || c.source === 'content') tr.className = 'guess';
-      return tr;
-    }),
-  );
-  section.hidden = false;
-}
-
-async function approveCurrent() {
-  const id = $('current-review').dataset.importId;
-  if (!id) return;
-  try {
-    await api(`/imports/${id}/approve`, { method: 'POST' });
-    $('current-review').hidden = true;
-  } catch (err) {
-    showMessage(err.message);
-  }
-}
-
+/** Follows one import until it ends; a held one opens the review screen and waits for its answer. */
 async function follow(id) {
   currentId = id;
   while (currentId === id) {
     const view = await (await api(`/imports/${id}`)).json();
+    rememberMyName(view.submittedBy);
     renderCurrent(view);
-    await renderReview(view);
     await renderRate();
+    if (view.state === 'needs-review' && reviewing() !== id) {
+      await openReview(id, () => void refreshHistory());
+      $('review-title').focus();
+    }
+    if (view.state !== 'needs-review' && reviewing() === id) closeReview();
     if (TERMINAL.has(view.state)) break;
     await new Promise((resolve) => setTimeout(resolve, 750));
   }
-  await refreshList();
+  void refreshHistory();
+}
+
+/** The upload: `review` asks the server to hold it for review before any write. */
+function uploadForm(file, review) {
+  const form = new FormData();
+  form.append('mode', new FormData($('upload-form')).get('mode') || 'upsert');
+  form.append('dryRun', $('dry-run').checked ? 'true' : 'false');
+  if (review) form.append('review', 'true');
+  form.append('file', file, file.name);
+  return form;
 }
 
 async function upload(event) {
@@ -225,15 +89,26 @@ async function upload(event) {
   const file = $('file').files[0];
   if (!file) return showMessage('Choose a file first.');
   if (!keyKnown()) return showMessage('Enter your API key first.');
-  const form = new FormData();
-  form.append('mode', new FormData($('upload-form')).get('mode') || 'upsert');
-  form.append('dryRun', $('dry-run').checked ? 'true' : 'false');
-  form.append('file', file, file.name);
   $('start').disabled = true;
   showMessage('');
+  currentId = null;
+  $('current').hidden = false;
+  $('current-file').textContent = file.name;
+  $('current-state').textContent = 'Sending the file';
+  $('current-state').className = '';
+  $('current-counts').replaceChildren();
+  $('current-downloads').replaceChildren();
   try {
-    const submitted = await (await api('/imports', { method: 'POST', body: form })).json();
-    await refreshList();
+    const review = $('review-first').checked && !$('dry-run').checked;
+    const post = async (held) =>
+      (await api('/imports', { method: 'POST', body: uploadForm(file, held) })).json();
+    // A server without the `review` field refuses it by name: the choice is hidden and the file sent without.
+    const submitted = await post(review).catch((err) => {
+      if (!review || !/review/.test(err.message)) throw err;
+      $('review-first-choice').hidden = true;
+      return post(false);
+    });
+    markFresh(submitted.importId);
     await follow(submitted.importId);
   } catch (err) {
     showMessage(err.message);
@@ -288,18 +163,20 @@ $('key-form').addEventListener('submit', (e) => {
   sessionStorage.setItem(KEY, $('api-key').value.trim());
   $('api-key').value = '';
   showMessage('');
-  void refreshList();
+  void refreshHistory();
 });
 $('change-key').addEventListener('click', () => {
-  sessionStorage.removeItem(KEY);
-  keyKnown();
+  forgetKey();
   $('api-key').focus();
 });
 $('upload-form').addEventListener('submit', upload);
-$('approve').addEventListener('click', () => void approveCurrent());
+$('current-cancel').addEventListener('click', () =>
+  cancelImport($('current-cancel').dataset.id).catch((err) => showMessage(err.message)),
+);
 document.addEventListener('click', download);
 wireDropZone();
-if (keyKnown()) void refreshList();
-setInterval(() => {
-  if (document.visibilityState === 'visible' && currentId === null) void refreshList();
-}, 5000);
+wireReview();
+wireHistory();
+wireDetail();
+wireActions();
+if (keyKnown()) void refreshHistory();

@@ -2,64 +2,34 @@
  * The finance page in a real browser: Debian's Chromium driven by playwright-core. Enter the key, upload
  * the demo file through the file input, wait for completion, download the results report.
  */
-import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../helpers/engine.js';
 import { startApi, type ApiHarness } from '../api/helpers.js';
+import { launchChromium, signedIn, type Chromium } from './chromium.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const RESULTS_HEADER =
   'row,sheet,uniqueRefNo,legalName,outcome,customerId,attempts,httpStatus,errorType,errors,warnings,requestId,changes';
 
 let api: ApiHarness;
-let context: BrowserContext | undefined;
-let browser: Browser | undefined;
-let profile = '';
+let chromium: Chromium | undefined;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run scripts/install-browser.sh`);
   api = await startApi();
-  profile = await mkdtemp(join(tmpdir(), 'cs-chromium-'));
-  // A persistent context is how a fresh user-data-dir is given to Chromium.
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    acceptDownloads: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-  browser = context.browser() ?? undefined;
+  chromium = await launchChromium();
 });
 
 afterAll(async () => {
-  await context?.close();
-  await browser?.close();
+  await chromium?.close();
   await api?.close();
-  if (profile) await rm(profile, { recursive: true, force: true });
 });
 
 describe('the upload page in Chromium', () => {
   it('uploads fixtures/demo/customers.csv, shows completion, and downloads results.csv', async () => {
-    const page = await context!.newPage();
-    const problems: string[] = [];
-    page.on('pageerror', (e) => problems.push(e.message));
-    await page.goto(`${api.url}/`);
-
-    await page.getByRole('textbox', { name: /API key/ }).fill(api.key);
-    await page.getByRole('button', { name: 'Use this key' }).click();
-    await expect.poll(() => page.locator('#key-saved').isVisible()).toBe(true);
+    const { page, problems } = await signedIn(chromium!.context, api.url, api.key);
+    // Straight through: no review before applying.
+    await page.getByRole('checkbox', { name: /Review before applying/ }).uncheck();
 
     await page.locator('#file').setInputFiles(join(REPO_ROOT, 'fixtures/demo/customers.csv'));
     await expect.poll(() => page.locator('#file-chosen').textContent()).toContain('customers.csv');

@@ -12,7 +12,6 @@ const CONTENT_TYPES: Record<ReportFile, string> = {
   'results.csv': 'text/csv; charset=utf-8',
   'errors.csv': 'text/csv; charset=utf-8',
   'failed.csv': 'text/csv; charset=utf-8',
-  'fixes.csv': 'text/csv; charset=utf-8',
   'results.xlsx': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
   'summary.json': 'application/json; charset=utf-8',
 };
@@ -22,9 +21,7 @@ export const reportRoutes: FastifyPluginAsyncZod<{ app: App }> = async (server, 
     '/imports/:id/:file',
     {
       schema: {
-        summary:
-          'Download a report file: results.csv, results.xlsx, summary.json, errors.csv, failed.csv or ' +
-          'fixes.csv (a follow-up of fixed rows)',
+        summary: 'Download a report file: results.csv, results.xlsx, summary.json, errors.csv or failed.csv',
         tags: ['reports'],
         params: ReportParams,
         response: { 404: ErrorSchema },

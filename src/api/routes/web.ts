@@ -1,12 +1,14 @@
 /**
  * The finance staff's page: every .html, .js and .css file in src/web, read once at start and served
  * from memory (no build step, no CDN). The page itself holds no data; it asks for the API key and calls
- * the API. index.html is served at /; the page's ES modules and style sheets at /<file>.
+ * the API. index.html is served at /; the page's ES modules and style sheets at /<file>; /fields.js is
+ * made here from the one list of fields the mapping accepts, so the review screen offers exactly those.
  */
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { FastifyPluginAsync } from 'fastify';
+import { OVERRIDE_FIELDS } from '../../ingest/columns/reading-overrides.js';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -41,10 +43,17 @@ async function webAssets(dir: string): Promise<Map<string, { file: string; type:
   return assets;
 }
 
+/** The fields `PUT /imports/{id}/mapping` accepts, as an ES module for the review screen's dropdowns. */
+const FIELDS_MODULE = `export const FIELDS = ${JSON.stringify(OVERRIDE_FIELDS)};\n`;
+
 export const webRoutes: FastifyPluginAsync = async (server) => {
   const dir = webDir();
-  for (const [path, asset] of await webAssets(dir)) {
-    const body = await readFile(`${dir}${asset.file}`);
+  const bodies = new Map<string, { body: Buffer | string; type: string }>();
+  for (const [path, asset] of await webAssets(dir))
+    bodies.set(path, { body: await readFile(`${dir}${asset.file}`), type: asset.type });
+  bodies.set('/fields.js', { body: FIELDS_MODULE, type: TYPES['.js'] ?? '' });
+  for (const [path, asset] of bodies) {
+    const { body } = asset;
     server.get(path, { schema: { hide: true } }, async (_request, reply) =>
       reply
         .header('content-type', asset.type)
