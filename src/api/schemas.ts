@@ -10,6 +10,22 @@ export const ImportIdParams = z.object({
     .regex(/^imp-[a-z0-9-]+$/, 'is not an import id (imp-…)'),
 });
 
+/**
+ * A query parameter naming several of `values`, comma-separated (`state=failed,cancelled`); absent or
+ * empty is no filter (undefined).
+ */
+export function commaList<const T extends readonly [string, ...string[]]>(values: T, what: string) {
+  return z
+    .string()
+    .max(1000)
+    .optional()
+    .transform((v) =>
+      v === undefined || v.trim() === '' ? undefined : v.split(',').map((part) => part.trim()),
+    )
+    .pipe(z.array(z.enum(values)).optional())
+    .describe(`${what}, comma-separated: ${values.join(', ')}`);
+}
+
 export const ListQuery = z.object({
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
   limit: z.coerce.number().int().min(1).max(100).default(20),

@@ -30,6 +30,7 @@ import { importRoutes } from './routes/imports.js';
 import { reviewRoutes } from './routes/review.js';
 import { revertRoutes } from './routes/revert.js';
 import { reportRoutes } from './routes/reports.js';
+import { rowRoutes } from './routes/rows.js';
 import { webRoutes } from './routes/web.js';
 
 export type ApiServerOptions = {
@@ -175,6 +176,7 @@ export async function buildApiServer(app: App, options: ApiServerOptions = {}): 
     await scope.register(reviewRoutes, { app });
     await scope.register(revertRoutes, { app });
     await scope.register(reportRoutes, { app });
+    await scope.register(rowRoutes, { app });
     await scope.register(enkashRateRoutes, { app });
     await scope.register(metricsRoute, { metrics });
   });

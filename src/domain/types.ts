@@ -158,6 +158,9 @@ export const RESULT_COLUMNS = [
   'changes',
 ] as const;
 
+/** One field an update changed (or, in a dry run, would change): EnKash's value before, the value sent. */
+export type FieldChange = { field: string; before: string; after: string };
+
 export type RowResult = {
   row: number;
   /** The workbook sheet the row was read from; absent (an empty cell) for CSV files. */
@@ -182,4 +185,6 @@ export type RowResult = {
   requestId: string;
   /** For updates (and dry runs): `field: "before" → "after"`, joined with "; ". */
   changes: string;
+  /** The same changes as data (updates, dry-run updates, a revert's writes), for the API's row view. */
+  fieldChanges?: FieldChange[];
 };

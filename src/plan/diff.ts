@@ -14,9 +14,7 @@ import {
   type KeyContact,
   type UpdatableField,
 } from '../contract/enkash-api.js';
-import type { ValidRow } from '../domain/types.js';
-
-export type FieldChange = { field: string; before: string; after: string };
+import type { FieldChange, ValidRow } from '../domain/types.js';
 
 export type CustomerDiff = {
   patch: CustomerUpdate;

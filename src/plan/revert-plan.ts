@@ -12,7 +12,8 @@
  */
 import type { CustomerResponse, CustomerUpdate } from '../contract/enkash-api.js';
 import type { CustomerStatus, FieldValues, RowDiff } from '../domain/row-diff.js';
-import { comparable, contactKey, isDeleted, type FieldChange } from './diff.js';
+import type { FieldChange } from '../domain/types.js';
+import { comparable, contactKey, isDeleted } from './diff.js';
 import { contactsToSend, keptContacts } from './row-diff-of.js';
 
 /** A value the import wrote that EnKash no longer holds. */

@@ -87,7 +87,11 @@ function resultOf(work: RevertWork, plan: RevertPlan, current: CustomerResponse)
       const fields = Object.keys(plan.patch).length;
       const outcome = updatedOutcome(fields, plan.status, work.dryRun);
       const changes = formatChanges(plan.changes);
-      return { ...line(outcome), changes: work.dryRun ? `dry run: would change ${changes}` : changes };
+      return {
+        ...line(outcome),
+        changes: work.dryRun ? `dry run: would change ${changes}` : changes,
+        fieldChanges: plan.changes,
+      };
     }
   }
 }

@@ -268,6 +268,7 @@ async function execute(
           attempts: ctx.attemptsMade + 1,
           httpStatus: 200,
           changes: formatChanges(diff.changes),
+          fieldChanges: diff.changes,
         },
       };
     }
@@ -322,6 +323,7 @@ function dryRunResult(work: RowWork, action: RowAction): RowResult {
       return {
         ...validRowResult(work.row, outcome, action.customerId),
         changes: `dry run: would change ${formatChanges(action.diff.changes)}`,
+        fieldChanges: action.diff.changes,
       };
     }
     case 'unchanged':

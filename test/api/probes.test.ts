@@ -96,6 +96,7 @@ describe('probes, metrics and the OpenAPI document', () => {
         'GET /imports/{id}',
         'GET /imports/{id}/{file}',
         'GET /imports/{id}/plan',
+        'GET /imports/{id}/rows',
         'PUT /imports/{id}/mapping',
         'POST /imports/{id}/approve',
         'GET /metrics',
@@ -105,6 +106,10 @@ describe('probes, metrics and the OpenAPI document', () => {
         'POST /imports/{id}/revert',
       ].sort(),
     );
+    // Query filters are documented with their values (a comma-separated list reads as a string).
+    const rowsQuery = JSON.stringify(doc.paths['/imports/{id}/rows']?.get);
+    expect(rowsQuery).toContain('"outcome"');
+    expect(rowsQuery).toContain('would-update');
     for (const ops of Object.values(doc.paths))
       for (const op of Object.values(ops)) expect(op.responses).toBeDefined();
     expect(Object.keys(doc.paths['/imports']?.post?.requestBody?.content ?? {})).toEqual([

@@ -35,3 +35,21 @@ export function fileColumns(plan: Pick<ReadingPlan, 'columns'>): FileColumn[] {
     field: c.target === null ? null : enkashField(c.target),
   }));
 }
+
+/**
+ * The file's header(s) behind a field as a change names it (`legalName`, `panOrGstin` from a GSTIN or PAN
+ * column, `customerKeyContacts` from the contact columns, `address` from its parts), joined with ", ";
+ * undefined when no column feeds it. `contactNumber` with no column of its own is contact 1's mobile, as
+ * the row is read (src/ingest/validate/compiled-map.ts).
+ */
+export function fieldHeader(plan: Pick<ReadingPlan, 'columns'>, field: string): string | undefined {
+  const of = (wanted: string) =>
+    plan.columns
+      .filter((c) => c.target !== null && feeds(enkashField(c.target), wanted))
+      .map((c) => c.header);
+  let headers = of(field);
+  if (headers.length === 0 && field === 'contactNumber') headers = of('customerKeyContacts[0].mobile');
+  return headers.length > 0 ? headers.join(', ') : undefined;
+}
+
+const feeds = (target: string, field: string) => target === field || target.startsWith(`${field}[`);
