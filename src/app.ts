@@ -17,6 +17,7 @@ import { isRedisConnectionError, openRedis, type RedisWait } from './queue/redis
 import { MappingProfiles } from './queue/mapping-profiles.js';
 import { loadSealer, type Sealer } from './queue/sealer.js';
 import { ImportService } from './sync/import-service.js';
+import { FixService } from './sync/fix-rows.js';
 import { RevertService } from './sync/revert-service.js';
 import { startWorkers, type EngineDeps, type Workers } from './sync/workers.js';
 import { startSweeper } from './retention/sweep.js';
@@ -34,6 +35,8 @@ export type App = {
   imports: ImportService;
   /** Undo of an import (src/sync/revert-service.ts). */
   reverts: RevertService;
+  /** Rows to fix, checked and sent as a follow-up import (src/sync/fix-rows.ts). */
+  fixes: FixService;
   engine: EngineDeps;
   startWorkers(options?: { concurrency?: number }): Workers;
   /** Calls `listener` after every EnKash HTTP exchange of this process (metrics); returns an unsubscribe. */
@@ -126,6 +129,12 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     );
     const reportRoot = resolve(config.paths.reportDir);
     const reverts = new RevertService({ store, queues, settings, reportRoot, redis });
+    const fixes = new FixService({
+      store,
+      profiles: engine.profiles,
+      imports,
+      ...(config.enkash.companyId ? { companyId: config.enkash.companyId } : {}),
+    });
     const workers: Workers[] = [];
     return {
       config,
@@ -137,6 +146,7 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
       queues,
       imports,
       reverts,
+      fixes,
       engine,
       startWorkers(o = {}) {
         const w = startWorkers({ ...engine, concurrency: o.concurrency ?? engine.concurrency });

@@ -5,7 +5,8 @@ import { localTimeText } from '../report/local-time.js';
 import type { ImportViewT } from './schemas.js';
 import { stateReason } from './state-reason.js';
 
-export function importLinks(id: string) {
+/** `fixes`: a follow-up of rows fixed in the page, whose report has fixes.csv. */
+export function importLinks(id: string, fixes = false) {
   const self = `/imports/${id}`;
   return {
     self,
@@ -18,6 +19,9 @@ export function importLinks(id: string) {
     resume: `${self}/resume`,
     revert: `${self}/revert`,
     rows: `${self}/rows`,
+    rowsToFix: `${self}/rows-to-fix`,
+    fixes: `${self}/fixes`,
+    ...(fixes ? { 'fixes.csv': `${self}/fixes.csv` } : {}),
   };
 }
 
@@ -56,6 +60,7 @@ export function importView(meta: ImportMeta, timeZone: string): ImportViewT {
       ...(o.revertOf ? { revertOf: o.revertOf } : {}),
       ...(o.resumeOf ? { resumeOf: o.resumeOf } : {}),
       ...(o.review ? { review: true } : {}),
+      ...(o.fixOf ? { fixOf: o.fixOf } : {}),
       ...(o.onlyRows ? { onlyRowCount: o.onlyRows.length } : {}),
     },
     progress: { parsed: meta.parsed, total: meta.total, done: meta.done },
@@ -69,6 +74,6 @@ export function importView(meta: ImportMeta, timeZone: string): ImportViewT {
     ...(meta.error ? { error: meta.error } : {}),
     cancelRequested: meta.cancelRequested,
     reportReady: meta.reportDir !== undefined && meta.reportDir !== '',
-    links: importLinks(meta.id),
+    links: importLinks(meta.id, o.fixOf !== undefined),
   };
 }

@@ -37,6 +37,7 @@ export const REPORT_FILES = [
   'summary.json',
   'errors.csv',
   'failed.csv',
+  'fixes.csv',
 ] as const;
 export type ReportFile = (typeof REPORT_FILES)[number];
 
@@ -55,6 +56,11 @@ export const Links = z.object({
   revert: z.string(),
   /** GET: the per-row results as JSON, with before → after for updates. */
   rows: z.string(),
+  /** The rows to fix, in the file's own columns (GET), checked (POST …/check) and sent (POST …/fixes). */
+  rowsToFix: z.string(),
+  fixes: z.string(),
+  /** A follow-up of rows fixed in the page: its change log. */
+  'fixes.csv': z.string().optional(),
 });
 
 /** A stored time (UTC, ISO 8601) and the same moment in REPORT_TIMEZONE: `2026-12-06 17:45:03 +05:30`. */
@@ -90,6 +96,8 @@ export const ImportView = z.object({
     review: z.boolean().optional(),
     /** A revert: the import whose writes it undoes. */
     revertOf: z.string().optional(),
+    /** A follow-up of rows fixed in the page: the import they were rows of. */
+    fixOf: z.string().optional(),
     onlyRowCount: z.number().int().optional(),
   }),
   progress: z.object({

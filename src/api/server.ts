@@ -26,6 +26,7 @@ import { errorBody, installErrorHandler } from './errors.js';
 import { createMetrics } from './metrics.js';
 import { metricsRoute, probeRoutes } from './routes/health.js';
 import { enkashRateRoutes } from './routes/enkash-rate.js';
+import { fixRoutes } from './routes/fixes.js';
 import { importRoutes } from './routes/imports.js';
 import { reviewRoutes } from './routes/review.js';
 import { revertRoutes } from './routes/revert.js';
@@ -175,6 +176,7 @@ export async function buildApiServer(app: App, options: ApiServerOptions = {}): 
     await scope.register(importRoutes, { app, limits });
     await scope.register(reviewRoutes, { app });
     await scope.register(revertRoutes, { app });
+    await scope.register(fixRoutes, { app, uploadDir: limits.uploadDir });
     await scope.register(reportRoutes, { app });
     await scope.register(rowRoutes, { app });
     await scope.register(enkashRateRoutes, { app });

@@ -32,6 +32,8 @@ export type ImportOptions = {
   revertOf?: string;
   /** The cancelled import whose unsent rows this one sends (resume; with onlyRows). */
   resumeOf?: string;
+  /** A follow-up of rows fixed in the page: the import they were rows of (src/sync/fix-rows.ts). */
+  fixOf?: string;
   /** Only these rows are synced (retry-failed, resume); other rows are left out of the report. */
   onlyRows?: number[];
   /** Corrections to the reading, header → field or null (`--map`, `PUT /imports/{id}/mapping`). */

@@ -1,6 +1,7 @@
 /** What the report writer needs, and what it writes. See README "Report format". */
 import type { Outcome, RowResult } from '../domain/types.js';
 import type { Logger } from '../logger.js';
+import type { FixLog, FixesSection } from './fixes-report.js';
 
 export type ReportSummary = {
   importId: string;
@@ -52,6 +53,8 @@ export type ReportInput = {
    * result columns.
    */
   sourceRows?: (rows: ReadonlySet<number>) => AsyncIterable<{ row: number; values: string[] }>;
+  /** A follow-up of rows fixed in the page: its change log, written as fixes.csv and summary.json's `fixes`. */
+  fixes?: FixLog;
 };
 
 export type ReportFiles = {
@@ -68,6 +71,8 @@ export type ReportFiles = {
   failedRows: number;
   /** `source`: the file's own columns + Error; `results`: the result columns (the source was gone). */
   errorsCsvColumns: 'source' | 'results';
+  /** A follow-up of fixed rows: its fixes.csv. */
+  fixesCsv?: string;
 };
 
 /** The files of a report folder, by the names summary.json lists them under. */
@@ -89,8 +94,10 @@ export type ReportSummaryFile = ReportSummary & {
   timezone: string;
   /** The timings in `timezone`, with the offset: `2026-12-06T12:18:38+05:30`. */
   timingsLocal: { queuedAt: string; startedAt: string; finishedAt: string };
-  /** File names relative to the report folder. */
-  files: typeof REPORT_FILE_NAMES;
+  /** File names relative to the report folder (`fixesCsv` only in a follow-up of fixed rows). */
+  files: typeof REPORT_FILE_NAMES & { fixesCsv?: string };
+  /** A follow-up of rows fixed in the page: what was changed, by whom, when (./fixes-report.ts). */
+  fixes?: FixesSection;
   /** Always true: a report that does not reconcile is never published. */
   reconciled: true;
 };

@@ -9,6 +9,7 @@ import { RESULT_COLUMNS } from '../domain/types.js';
 import { BufferedFile } from './buffered-file.js';
 import { UTF8_BOM, csvLine } from './csv-format.js';
 import { ErrorSpool } from './error-spool.js';
+import { FIXES_CSV, fixesSection, writeFixesCsv } from './fixes-report.js';
 import { writeErrorsCsv, type ErrorsCsvOutcome } from './errors-csv.js';
 import { makeTempBeside, publishDir } from './publish-dir.js';
 import { RowTally, type OutcomeCounts } from './reconcile.js';
@@ -86,6 +87,11 @@ async function writeAll(temp: string, input: ReportInput, w: Writers): Promise<W
     files: REPORT_FILE_NAMES,
     reconciled: true,
   };
+  if (input.fixes) {
+    await writeFixesCsv(join(temp, FIXES_CSV), input.fixes, summary.timezone);
+    summary.files = { ...REPORT_FILE_NAMES, fixesCsv: FIXES_CSV };
+    summary.fixes = fixesSection(input.fixes, summary.timezone);
+  }
   await writeJson(join(temp, REPORT_FILE_NAMES.summaryJson), summary);
   return { counts, errorRows, failedRows, errors };
 }
@@ -139,5 +145,6 @@ export async function writeReport(input: ReportInput, options: ReportOptions = {
     errorRows,
     failedRows,
     errorsCsvColumns: errors.columns,
+    ...(input.fixes ? { fixesCsv: join(input.dir, FIXES_CSV) } : {}),
   };
 }

@@ -10,6 +10,7 @@ import { sourceRows } from '../ingest/more-sheets.js';
 import type { ImportMeta, ImportStore } from '../queue/import-store.js';
 import type { ReportSummary } from '../report/types.js';
 import { writeReport } from '../report/write-report.js';
+import { readFixLog } from '../report/fixes-report.js';
 import { pathExists } from '../domain/path-exists.js';
 import { canMove } from '../domain/import-lifecycle.js';
 import { reportOptions } from '../report/types.js';
@@ -29,11 +30,16 @@ export async function runFinalizeJob(deps: FinalizeDeps, importId: string): Prom
     const read = { rows: summary.rowsRead, blank: meta.blankRows, totals: meta.totalsRows };
     summary.plan = planWithCounts(plan, meta.options.dryRun ? { ...read, counts: meta.counts } : read);
   }
+  // A follow-up of rows fixed in the page: its change log goes into its report.
+  const fixes = meta.options.fixOf ? await readFixLog(meta.filePath) : null;
+  if (meta.options.fixOf && !fixes)
+    summary.warnings = [...summary.warnings, 'the change log of these fixed rows was not found'];
   const files = await writeReport({
     dir: meta.options.reportDir,
     summary,
     results: deps.store.results(importId, meta.lastRow, undefined, meta.sheetEnds),
     sourceHeaders: meta.headers,
+    ...(fixes ? { fixes } : {}),
     ...((await pathExists(meta.filePath)) && !meta.columnsDiffer
       ? { sourceRows: (rows) => sourceRows(meta.filePath, meta, rows, cellText) }
       : {}),

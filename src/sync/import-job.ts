@@ -38,6 +38,7 @@ import { reviewGate } from './review-gate.js';
 import type { RowWork } from './row-sync.js';
 import { countCustomers, loadSnapshot, snapshotPages, type Snapshot } from './snapshot.js';
 import type { RetryPolicy } from './with-retries.js';
+import { readingOptions } from './import-reading.js';
 
 const BATCH_ROWS = 500;
 /** Row jobs waiting in the queue before parsing pauses: keeps Redis memory flat for huge files. */
@@ -70,16 +71,7 @@ export async function runImportJob(deps: ImportDeps, importId: string, signal?: 
 
   let file: IngestedFile;
   try {
-    file = await ingestFile(meta.filePath, {
-      fileName: meta.fileName,
-      sheet: meta.options.sheet,
-      preset: meta.options.preset,
-      mapping: meta.options.mapping,
-      matchKey: meta.options.matchKey,
-      companyId: deps.companyId,
-      ...(meta.options.map ? { map: meta.options.map } : {}),
-      savedMapping: async (headerSet) => (await deps.profiles.get(headerSet))?.columns,
-    });
+    file = await ingestFile(meta.filePath, readingOptions(meta, deps.profiles, deps));
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     await deps.store.setState(importId, 'failed', {

@@ -22,6 +22,7 @@ import { JOB_NAMES, importJobOptions, jobIds, type QueueSettings, type Queues } 
 import { dropQueuedRows } from './cancel-rows.js';
 import { gatedPlan, metaDoubts } from './review-gate.js';
 import { claimOnce } from './claim-once.js';
+import { readingOptions } from './import-reading.js';
 
 export type ReviewAnswer =
   | { ok: true; meta: ImportMeta }
@@ -243,15 +244,7 @@ export class ImportService {
   ): Promise<ReviewAnswer & { plan?: ReadingPlan }> {
     const id = meta.id;
     const map = { ...meta.options.map, ...columns };
-    const file = await ingestFile(meta.filePath, {
-      fileName: meta.fileName,
-      ...(meta.options.sheet ? { sheet: meta.options.sheet } : {}),
-      ...(meta.options.preset ? { preset: meta.options.preset } : {}),
-      ...(meta.options.mapping ? { mapping: meta.options.mapping } : {}),
-      matchKey: meta.options.matchKey,
-      map,
-      savedMapping: async (headerSet) => (await this.profiles.get(headerSet))?.columns,
-    });
+    const file = await ingestFile(meta.filePath, readingOptions(meta, this.profiles, { map }));
     await file.close();
     const corrected = { ...meta, options: { ...meta.options, map } };
     await this.store.setOptions(id, corrected.options);

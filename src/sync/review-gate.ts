@@ -55,7 +55,8 @@ export async function reviewGate(deps: ReviewDeps, meta: ImportMeta, file: Inges
   }
   // A person chose this reading (approved it, or corrected it with --map / the mapping endpoint): it is
   // the header set's profile from now on. A mapping file is its own profile and is not copied.
-  if (!options.dryRun && !options.mapping && (options.approved || options.map)) {
+  // A follow-up of fixed rows repeats its first import's reading as corrections: nobody chose it anew.
+  if (!options.dryRun && !options.mapping && !options.fixOf && (options.approved || options.map)) {
     await deps.profiles.save({
       headerSet: plan.headerSet,
       columns: planReading(plan),

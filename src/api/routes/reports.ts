@@ -12,6 +12,7 @@ const CONTENT_TYPES: Record<ReportFile, string> = {
   'results.csv': 'text/csv; charset=utf-8',
   'errors.csv': 'text/csv; charset=utf-8',
   'failed.csv': 'text/csv; charset=utf-8',
+  'fixes.csv': 'text/csv; charset=utf-8',
   'results.xlsx': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
   'summary.json': 'application/json; charset=utf-8',
 };
@@ -21,7 +22,9 @@ export const reportRoutes: FastifyPluginAsyncZod<{ app: App }> = async (server, 
     '/imports/:id/:file',
     {
       schema: {
-        summary: 'Download a report file: results.csv, results.xlsx, summary.json, errors.csv or failed.csv',
+        summary:
+          'Download a report file: results.csv, results.xlsx, summary.json, errors.csv, failed.csv or ' +
+          'fixes.csv (a follow-up of fixed rows)',
         tags: ['reports'],
         params: ReportParams,
         response: { 404: ErrorSchema },
