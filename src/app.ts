@@ -11,6 +11,7 @@ import { CustomerRegistry } from './queue/customer-registry.js';
 import { DiffStore } from './queue/diff-store.js';
 import { ImportStore } from './queue/import-store.js';
 import { KeyLock } from './queue/key-lock.js';
+import { RowLedger } from './queue/row-ledger.js';
 import { accountNamespace } from './queue/keys.js';
 import { createQueues, type QueueSettings, type Queues } from './queue/queues.js';
 import { isRedisConnectionError, openRedis, type RedisWait } from './queue/redis-connection.js';
@@ -94,10 +95,13 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
         logger.warn({ event: 'queue_error', err: err.message }, 'queue error (Redis)');
     });
     closers.unshift(() => queues.close());
+    const locks = new KeyLock(redis, account, config.sync.lockMs);
+    const entryTtlSec = config.sync.fingerprintTtlSec;
     const engine: EngineDeps = {
       store,
-      registry: new CustomerRegistry(redis, account, config.sync.fingerprintTtlSec),
-      locks: new KeyLock(redis, account, config.sync.lockMs),
+      registry: new CustomerRegistry(redis, account, entryTtlSec),
+      locks,
+      ledger: new RowLedger({ redis, prefix, namespace: account, sealer, locks, entryTtlSec }),
       sealer,
       client,
       queues,

@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
@@ -20,6 +20,7 @@ import {
   syntheticCsvLine,
   syntheticCustomer,
 } from '../../test/helpers/synthetic-customers.js';
+import { countCommands, type CommandCounts } from './redis-commands.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 
@@ -34,6 +35,10 @@ export type ScenarioSpec = {
   rateSchedule?: RateStep[];
   /** A busy-looping process beside the engine for the whole import. */
   cpuHog?: boolean;
+  /** The engine of another checkout (the peer at an older commit); default: this one. */
+  engineRoot?: string;
+  /** Counts the engine's Redis commands (MONITOR: slows Redis, so the run's timings are not figures). */
+  countCommands?: boolean;
 };
 
 export type Sample = { atMs: number; created: number; ratePerSec: number | null };
@@ -53,6 +58,9 @@ export type ScenarioResult = {
   beforeRetryAfter: number;
   searches: number;
   samples: Sample[];
+  /** CPU time (user + system) of the worker process from submit to done. */
+  workerCpuMs: number;
+  commands?: CommandCounts;
 };
 
 export function envFor(dir: string, sandbox: Sandbox, extra: Env): Env {
@@ -80,9 +88,9 @@ export async function writeCsv(path: string, rows: number, changed: (i: number) 
 }
 
 /** A `customer-sync worker` process, resolved once it takes work. */
-export async function startWorker(env: Env): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), 'worker'], {
-    cwd: ROOT,
+export async function startWorker(env: Env, root = ROOT): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/cli/main.ts'), 'worker'], {
+    cwd: root,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -99,6 +107,16 @@ export async function startWorker(env: Env): Promise<ChildProcess> {
   return child;
 }
 
+/** CPU ms (user + system) a live process has used, from /proc (Linux). */
+export async function processCpuMs(pid: number | undefined): Promise<number> {
+  if (pid === undefined) return NaN;
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  // Fields after the command name (which may hold spaces) start at ") ": utime and stime are 14 and 15.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return (ticks * 1000) / 100; // USER_HZ is 100 on Linux
+}
+
 function total(byStatus: Record<string, number> | undefined): number {
   return Object.values(byStatus ?? {}).reduce((a, b) => a + b, 0);
 }
@@ -111,10 +129,12 @@ export async function runScenario(dir: string, spec: ScenarioSpec): Promise<Scen
   });
   const file = join(dir, `${spec.name.replace(/\W+/g, '-')}.csv`);
   await writeCsv(file, spec.rows);
-  const worker = await startWorker(env);
+  const worker = await startWorker(env, spec.engineRoot);
+  const counter = spec.countCommands ? await countCommands(env.REDIS_PREFIX ?? '') : undefined;
   const hog = spec.cpuHog ? spawn(process.execPath, ['-e', 'for(;;){}'], { stdio: 'ignore' }) : undefined;
   const samples: Sample[] = [];
   try {
+    const cpuBefore = await processCpuMs(worker.pid);
     const started = Date.now();
     if (spec.rateSchedule) sandbox.scheduleRateLimit(spec.rateSchedule);
     const id = await app.imports.submit({
@@ -135,6 +155,8 @@ export async function runScenario(dir: string, spec: ScenarioSpec): Promise<Scen
       await new Promise((r) => setTimeout(r, 100));
     }
     const wallMs = Date.now() - started;
+    const workerCpuMs = (await processCpuMs(worker.pid)) - cpuBefore;
+    const commands = await counter?.stop();
     const stats = sandbox.stats();
     const requests = stats.total - stats.tokenRequests;
     const throttled = Object.entries(stats.requests)
@@ -153,8 +175,11 @@ export async function runScenario(dir: string, spec: ScenarioSpec): Promise<Scen
       beforeRetryAfter: stats.requestsBeforeRetryAfter,
       searches: total(stats.requests.search),
       samples,
+      workerCpuMs,
+      ...(commands ? { commands } : {}),
     };
   } finally {
+    await counter?.stop();
     hog?.kill('SIGKILL');
     worker.kill('SIGTERM');
     await new Promise((r) => worker.once('exit', r));

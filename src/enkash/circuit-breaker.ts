@@ -43,8 +43,14 @@ export type CircuitBreakerOptions = {
   onClose?: () => void;
 };
 
-/** What a caller holds while its call is in flight; report the outcome with {@link CircuitBreaker.settle}. */
-export type Pass = { owner: string; probe: boolean };
+/**
+ * What a caller holds while its call is in flight; report the outcome with {@link CircuitBreaker.settle}.
+ * `clean`: no failure was counted when it was given (its success has nothing to reset).
+ */
+export type Pass = { owner: string; probe: boolean; clean?: boolean };
+
+/** How long a closed verdict of {@link CircuitBreaker.check} is reused by this process. */
+const CHECK_REUSE_MS = 100;
 
 export type Outcome = 'success' | 'failure' | 'neutral';
 
@@ -53,6 +59,8 @@ const HALF_OPEN_WAIT_MS = 500;
 
 export class CircuitBreaker {
   private readonly keys: { state: string; probe: string };
+  /** performance.now() until which {@link check} passes without asking Redis. */
+  private closedUntil = 0;
 
   constructor(private readonly options: CircuitBreakerOptions) {
     const base = enkashKeys(options.prefix);
@@ -69,9 +77,12 @@ export class CircuitBreaker {
    */
   async check(operation: string): Promise<void> {
     if (!this.enabled) return;
+    // Advice only ({@link admit} decides): a closed verdict is reused for CHECK_REUSE_MS, not asked per call.
+    if (performance.now() < this.closedUntil) return;
     const keys = [this.keys.state, this.keys.probe];
     const waitMs = Number(await CHECK.run(this.options.redis, keys, [HALF_OPEN_WAIT_MS]));
     if (waitMs > 0) throw circuitOpenError(operation, waitMs);
+    this.closedUntil = performance.now() + CHECK_REUSE_MS;
   }
 
   /**
@@ -88,8 +99,11 @@ export class CircuitBreaker {
         [owner, this.options.probeLeaseMs, HALF_OPEN_WAIT_MS],
       ),
     );
-    if (verdict > 0) throw circuitOpenError(operation, verdict);
-    return { owner, probe: verdict === -1 };
+    if (verdict > 0) {
+      this.closedUntil = 0;
+      throw circuitOpenError(operation, verdict);
+    }
+    return { owner, probe: verdict === -1, clean: verdict === 0 };
   }
 
   /**
@@ -102,8 +116,12 @@ export class CircuitBreaker {
     const { redis } = this.options;
     const keys = [this.keys.state, this.keys.probe];
     if (outcome === 'success') {
+      // Nothing was counted when the call was let through: nothing to reset, no round trip. (A failure
+      // another call records meanwhile is reset by the next success let through after it.)
+      if (pass.clean) return;
       if (Number(await SUCCESS.run(redis, keys, [pass.owner])) === 1) this.options.onClose?.();
     } else if (outcome === 'failure') {
+      this.closedUntil = 0;
       const { threshold, openMs, maxOpenMs } = this.options;
       const ttlMs = maxOpenMs * 2 + 60_000;
       const [waitMs, opened] = (await FAILURE.run(redis, keys, [

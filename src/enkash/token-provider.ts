@@ -29,6 +29,9 @@ import { sleep } from './sleep.js';
 /** Compare-and-delete of the shared token by its id (HMAC). */
 const DELETE_TOKEN_IF_ID = RedisScript.load('deleteTokenIfId-1');
 
+/** How long a process reuses the shared token it read before reading it again. */
+const CACHE_MS = 1_000;
+
 /** Token endpoint statuses that mean "these credentials are wrong" (Spring OAuth2: 400 invalid_grant). */
 const REFUSED_CREDENTIALS = new Set([400, 401, 403]);
 
@@ -64,6 +67,8 @@ export class TokenProvider {
   private readonly lockTtlMs: number;
   private readonly sealer: TokenSealer;
   private inflight: Promise<string> | undefined;
+  /** The shared token as last read, reused until `until` (performance.now()): see {@link getToken}. */
+  private cached: { token: string; until: number } | undefined;
 
   constructor(private readonly deps: TokenProviderDeps) {
     this.keys = enkashKeys(deps.prefix);
@@ -73,6 +78,10 @@ export class TokenProvider {
 
   /** A token valid now. Concurrent callers share one lookup; the caller's signal only ends its own wait. */
   async getToken(signal?: AbortSignal): Promise<string> {
+    // Read from Redis at most once per CACHE_MS (or until the token is due for its refresh): a read per
+    // call was a round trip per EnKash request. A 401 drops it here too (invalidate).
+    const cached = this.cached;
+    if (cached && performance.now() < cached.until) return cached.token;
     this.inflight ??= this.resolve().finally(() => {
       this.inflight = undefined;
     });
@@ -101,6 +110,7 @@ export class TokenProvider {
 
   /** Compare-and-delete: only the token that was refused is dropped, never a newer one. */
   async invalidate(badToken: string): Promise<boolean> {
+    if (this.cached?.token === badToken) this.cached = undefined;
     const id = this.sealer.hash(badToken);
     return Number(await DELETE_TOKEN_IF_ID.run(this.deps.redis, [this.keys.token], [id])) === 1;
   }
@@ -113,8 +123,13 @@ export class TokenProvider {
   private async resolve(): Promise<string> {
     let pollMs = 10;
     for (;;) {
+      const readAt = performance.now();
       const shared = await this.readShared();
-      if (shared && shared.ttlMs > shared.refreshBelowMs) return shared.accessToken;
+      if (shared && shared.ttlMs > shared.refreshBelowMs) {
+        const until = readAt + Math.min(CACHE_MS, shared.ttlMs - shared.refreshBelowMs);
+        this.cached = { token: shared.accessToken, until };
+        return shared.accessToken;
+      }
       const owner = randomBytes(12).toString('hex');
       if (await takeOwned(this.deps.redis, this.keys.tokenLock, owner, this.lockTtlMs)) {
         return this.fetchAsOwner(owner);

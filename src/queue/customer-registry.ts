@@ -26,29 +26,24 @@ export class CustomerRegistry {
   }
 
   async get(keyHash: string): Promise<RegistryEntry | null> {
-    return parse(await this.redis.get(this.keys.fingerprint(keyHash)));
+    return parseEntry(await this.redis.get(this.keys.fingerprint(keyHash)));
   }
 
   async getMany(keyHashes: string[]): Promise<(RegistryEntry | null)[]> {
     if (keyHashes.length === 0) return [];
     const values = await this.redis.mget(...keyHashes.map((k) => this.keys.fingerprint(k)));
-    return values.map(parse);
+    return values.map(parseEntry);
   }
 
   async put(keyHash: string, entry: RegistryEntry): Promise<void> {
-    await this.redis.set(
-      this.keys.fingerprint(keyHash),
-      `${entry.customerId}|${entry.fingerprint}`,
-      'EX',
-      this.ttlSec,
-    );
+    await this.redis.set(this.keys.fingerprint(keyHash), formatEntry(entry), 'EX', this.ttlSec);
   }
 
   async putMany(entries: (RegistryEntry & { keyHash: string })[]): Promise<void> {
     if (entries.length === 0) return;
     const pipeline = this.redis.pipeline();
     for (const e of entries)
-      pipeline.set(this.keys.fingerprint(e.keyHash), `${e.customerId}|${e.fingerprint}`, 'EX', this.ttlSec);
+      pipeline.set(this.keys.fingerprint(e.keyHash), formatEntry(e), 'EX', this.ttlSec);
     await pipeline.exec();
   }
 
@@ -89,7 +84,12 @@ export function createdBy(jobId: string): string {
   return `created-by:${jobId}`;
 }
 
-function parse(value: string | null): RegistryEntry | null {
+/** An entry as Redis holds it (also written by src/queue/row-ledger.ts's script). */
+export function formatEntry(entry: RegistryEntry): string {
+  return `${entry.customerId}|${entry.fingerprint}`;
+}
+
+export function parseEntry(value: string | null): RegistryEntry | null {
   if (!value) return null;
   const bar = value.indexOf('|');
   return { customerId: value.slice(0, bar), fingerprint: value.slice(bar + 1) };

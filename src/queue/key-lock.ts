@@ -53,6 +53,14 @@ export class KeyLock {
     if (!(await this.acquire(keyHash, owner))) return null;
     return new Lease(this, keyHash, owner, askedAt);
   }
+
+  /**
+   * The lease of a lock another script took for `owner` (src/queue/row-ledger.ts's row start), asked for
+   * at `askedAt`: renewed from now on like one {@link lease} took.
+   */
+  adopt(keyHash: string, owner: string, askedAt: number): Lease {
+    return new Lease(this, keyHash, owner, askedAt);
+  }
 }
 
 export class Lease {
@@ -82,11 +90,26 @@ export class Lease {
     return this.controller.signal.aborted;
   }
 
+  /** True once released (here, or by a script: {@link releasedElsewhere}). */
+  get done(): boolean {
+    return this.released;
+  }
+
+  /** The lock's holder, for a script that releases it ({@link releasedElsewhere} after). */
+  get holder(): string {
+    return this.owner;
+  }
+
   async release(): Promise<void> {
+    this.releasedElsewhere();
+    await this.locks.release(this.keyHash, this.owner);
+  }
+
+  /** A script released the lock (src/queue/row-ledger.ts's row finish): stop renewing it. */
+  releasedElsewhere(): void {
     this.released = true;
     clearInterval(this.renewTimer);
     clearTimeout(this.expiryTimer);
-    await this.locks.release(this.keyHash, this.owner);
   }
 
   private armExpiry(renewedAt: number) {

@@ -19,7 +19,8 @@ import { rowDiffOf, updateRecord } from '../plan/row-diff-of.js';
 import type { RowDiff } from '../domain/row-diff.js';
 import type { DiffStore } from '../queue/diff-store.js';
 import { createdBy, type CustomerRegistry, type RegistryEntry } from '../queue/customer-registry.js';
-import { LeaseLostError, type KeyLock } from '../queue/key-lock.js';
+import { LeaseLostError, type KeyLock, type Lease } from '../queue/key-lock.js';
+import type { Known } from '../queue/row-ledger.js';
 import { AmbiguousKeyError, KeyBusyError } from './row-failure.js';
 
 export { AmbiguousKeyError, KeyBusyError, failedResult } from './row-failure.js';
@@ -50,12 +51,20 @@ export type RowContext = {
   runId: string;
   attemptsMade: number;
   signal?: AbortSignal;
+  /**
+   * The customer's lock, already taken by the row's start (src/queue/row-ledger.ts), with what the
+   * registry knew under it; the caller releases it (with the row's result). Absent: taken here.
+   */
+  held?: { lease: Lease; known: Known };
 };
 
 export type RowSyncOutput = {
   result: RowResult;
   calls: Record<string, number>;
-  /** What to remember once the result is recorded (a create: until then the registry names the job). */
+  /**
+   * What the registry is to remember of the customer, written with the row's result (a create: until
+   * then the registry names the job that created it).
+   */
   remember?: RegistryEntry;
   /** What the row wrote in EnKash, kept for a revert (recorded before the result). */
   diff?: RowDiff;
@@ -72,7 +81,7 @@ export async function withLease<T>(
   ctx: RowContext,
   fn: (ctx: RowContext) => Promise<T>,
 ): Promise<T> {
-  const lease = await deps.locks.lease(keyHash, ctx.runId);
+  const lease = ctx.held?.lease ?? (await deps.locks.lease(keyHash, ctx.runId));
   if (!lease) throw new KeyBusyError();
   try {
     const signal = ctx.signal ? AbortSignal.any([ctx.signal, lease.signal]) : lease.signal;
@@ -82,7 +91,7 @@ export async function withLease<T>(
     if (lease.lost && !ctx.signal?.aborted) throw new LeaseLostError();
     throw err;
   } finally {
-    await lease.release();
+    if (!ctx.held) await lease.release();
   }
 }
 
@@ -98,11 +107,11 @@ class Calls {
 async function syncLocked(deps: RowDeps, work: RowWork, ctx: RowContext): Promise<RowSyncOutput> {
   const calls = new Calls();
   const fp = fingerprint(work.row);
-  const known = await deps.registry.get(work.keyHash);
+  const known = ctx.held ? ctx.held.known.entry : await deps.registry.get(work.keyHash);
   if (known && known.fingerprint === fp) {
     return { result: validRowResult(work.row, 'unchanged', known.customerId), calls: calls.counts };
   }
-  const creating = await deps.registry.isCreating(work.keyHash);
+  const creating = ctx.held ? ctx.held.known.creating : await deps.registry.isCreating(work.keyHash);
   const existing = await findExisting(
     deps,
     work,
@@ -142,11 +151,13 @@ async function write(deps: RowDeps, work: RowWork, ctx: RowContext, d: Decided):
     await deps.diffs?.record(work.importId, updateRecord(who, action.diff, existing));
   }
   const { result, remember } = await execute(deps, work, action, fp, { ...ctx, creating }, calls);
+  const kept = remember ? { remember } : {};
   if (known?.fingerprint === createdBy(ctx.jobId) && action.kind === 'unchanged') {
     // An earlier run of this job created the customer and stopped before recording the row.
     return {
       result: { ...result, outcome: 'created', attempts: ctx.attemptsMade + 1, changes: CREATED_NOTES.rerun },
       calls: calls.counts,
+      ...kept,
     };
   }
   if (creating && existing && action.kind !== 'create') {
@@ -161,10 +172,11 @@ async function write(deps: RowDeps, work: RowWork, ctx: RowContext, d: Decided):
           changes: CREATED_NOTES.lostAnswer,
         },
         calls: calls.counts,
+        ...kept,
       };
     }
   }
-  return { result, calls: calls.counts, ...(remember ? { remember } : {}) };
+  return { result, calls: calls.counts, ...kept };
 }
 
 /** Where the row's customer is, trusting the snapshot only when nothing newer is known. */
@@ -233,8 +245,10 @@ async function execute(
     case 'skip':
       return { result: skippedRowResult(work.row, action.customerId, action.reason) };
     case 'unchanged':
-      await deps.registry.put(work.keyHash, { customerId: action.customerId, fingerprint: fp });
-      return { result: validRowResult(work.row, 'unchanged', action.customerId) };
+      return {
+        result: validRowResult(work.row, 'unchanged', action.customerId),
+        remember: { customerId: action.customerId, fingerprint: fp },
+      };
     case 'create': {
       const created = await createOnce(deps, work, ctx, calls);
       if (action.deactivateAfter) {
@@ -260,7 +274,6 @@ async function execute(
         calls.add('deactivate', true);
         await deps.client.deactivateCustomer(customerId, opts);
       }
-      await deps.registry.put(work.keyHash, { customerId, fingerprint: fp });
       const outcome = updatedOutcome(Object.keys(diff.patch).length, diff.status, false);
       return {
         result: {
@@ -270,6 +283,7 @@ async function execute(
           changes: formatChanges(diff.changes),
           fieldChanges: diff.changes,
         },
+        remember: { customerId, fingerprint: fp },
       };
     }
   }

@@ -8,19 +8,18 @@
 import { randomUUID } from 'node:crypto';
 import { DelayedError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { RowDiff } from '../domain/row-diff.js';
 import type { RowResult } from '../domain/types.js';
 import { isTerminal } from '../domain/import-lifecycle.js';
 import { cancelledRowResult } from '../domain/row-results.js';
-import type { RegistryEntry } from '../queue/customer-registry.js';
 import type { ImportStore } from '../queue/import-store.js';
 import type { KeyLock } from '../queue/key-lock.js';
+import type { RowLedger, RowStart } from '../queue/row-ledger.js';
 import { JOB_NAMES, QUEUE_NAMES, ImportJobSchema, RowJobSchema, jobIds } from '../queue/queues.js';
 import { enqueueFinalize, runImportJob } from './import-job.js';
 import { runRevertJob, type RevertDeps } from './revert-job.js';
 import { revertRow, type RevertWork } from './revert-row.js';
 import { runFinalizeJob } from './finalize-job.js';
-import { failedResult, syncRow, type RowWork } from './row-sync.js';
+import { KeyBusyError, failedResult, syncRow, type RowSyncOutput, type RowWork } from './row-sync.js';
 import { asksBreaker, bullmqFailureIsFinal, decideOnError, type ErrorDecision } from './row-error-policy.js';
 import { backoffDelayMs } from '../enkash/errors.js';
 import { isRedisConnectionError } from '../queue/redis-connection.js';
@@ -28,6 +27,8 @@ import { isRedisConnectionError } from '../queue/redis-connection.js';
 export type EngineDeps = RevertDeps & {
   store: ImportStore;
   locks: KeyLock;
+  /** A row job's start and end, one round trip each (src/queue/row-ledger.ts). */
+  ledger: RowLedger;
   connection: Redis;
   /** The rate ceiling (null: none, the adaptive rate finds it). */
   ratePerSec: number | null;
@@ -119,61 +120,90 @@ async function processRow(
   signal?: AbortSignal,
 ): Promise<string> {
   const data = RowJobSchema.parse(job.data);
-  if (await deps.store.hasResult(data.importId, data.row)) return 'already-done';
   const work = deps.sealer.open<RowWork | RevertWork>(data.work);
-  let result: RowResult;
-  let calls: Record<string, number> = {};
-  let remember: RegistryEntry | undefined;
-  let diff: RowDiff | undefined;
-  if (await deps.store.cancelRequested(data.importId)) {
-    result = cancelledRowResult(work.row);
-  } else {
-    try {
-      const ctx = {
-        // The row, not the BullMQ job: any run of this row (a retry, a re-queued copy) is the same work.
-        jobId: jobIds.row(data.importId, data.row),
-        runId: `${job.id ?? ''}:${token ?? randomUUID()}`,
-        attemptsMade: job.attemptsMade,
-        signal,
-      };
-      ({ result, calls, remember, diff } =
-        job.name === JOB_NAMES.revertRow
-          ? await revertRow(deps, work as RevertWork, ctx)
-          : await syncRow(deps, work as RowWork, ctx));
-    } catch (err) {
-      const attempt = { made: job.attemptsMade, waits: job.attemptsStarted - job.attemptsMade - 1 };
-      const rowJob = {
-        kind: 'row' as const,
-        attempts: job.opts.attempts ?? 1,
-        maxWaits: deps.rateLimitedMaxRetries,
-        aborted: signal?.aborted ?? false,
-      };
-      let decision = decideOnError(err, attempt, rowJob);
-      // Only a call failure that would cost an attempt asks Redis whether EnKash is down for everybody.
-      if ((decision.action === 'retry' || decision.action === 'fail') && asksBreaker(err)) {
-        const outageWaitMs = await deps.client.outageWaitMs();
-        if (outageWaitMs !== undefined) decision = decideOnError(err, attempt, { ...rowJob, outageWaitMs });
-      }
-      await act(decision, worker, job, token, err);
-      result = failedResult(work, err, job.attemptsMade + 1);
-      deps.logger.warn(
-        {
-          importId: data.importId,
-          row: data.row,
-          event: 'row_failed',
-          errorType: result.errorType,
-          httpStatus: result.httpStatus,
-        },
-        'row failed',
-      );
-    }
+  // The row, not the BullMQ job: any run of this row (a retry, a re-queued copy) is the same work.
+  const jobId = jobIds.row(data.importId, data.row);
+  const runId = `${job.id ?? ''}:${token ?? randomUUID()}`;
+  // One round trip: recorded already? cancelled? else the customer's lock and the registry under it.
+  const start = await deps.ledger.start(data.importId, data.row, work.keyHash, runId);
+  if (start.state === 'done') return 'already-done';
+  const lease = start.state === 'locked' ? start.lease : undefined;
+  try {
+    const end = start.state === 'cancelled' ? { result: cancelledRowResult(work.row) } : undefined;
+    const output =
+      end ?? (await runRow(deps, worker, job, token, signal, { data, work, jobId, runId, start }));
+    const { complete } = await deps.ledger.finish(data.importId, {
+      calls: {},
+      ...output,
+      keyHash: work.keyHash,
+      ...(lease ? { lease } : {}),
+    });
+    if (complete) await enqueueFinalize(deps, data.importId);
+    return output.result.outcome;
+  } finally {
+    // Released with the result by finish; here only when the row ended another way (a retry, a throw).
+    if (lease && !lease.done) await lease.release();
   }
-  // Before the result: once a row has its result, a revert may read what it wrote.
-  if (diff) await deps.diffs.record(data.importId, diff);
-  await finish(deps, data.importId, result, calls);
-  // Only now: until the row is recorded, the registry names the job that created the customer.
-  if (remember) await deps.registry.put(work.keyHash, remember);
-  return result.outcome;
+}
+
+type RowRun = {
+  data: { importId: string; row: number };
+  work: RowWork | RevertWork;
+  jobId: string;
+  runId: string;
+  start: RowStart;
+};
+
+/** Syncs (or reverts) the row; a failure is decided by the row-error policy (a failed row's result). */
+async function runRow(
+  deps: EngineDeps,
+  worker: Worker,
+  job: Job,
+  token: string | undefined,
+  signal: AbortSignal | undefined,
+  run: RowRun,
+): Promise<Pick<RowSyncOutput, 'result' | 'calls' | 'remember' | 'diff'>> {
+  const { data, work, start } = run;
+  try {
+    if (start.state !== 'locked') throw new KeyBusyError();
+    const ctx = {
+      jobId: run.jobId,
+      runId: run.runId,
+      attemptsMade: job.attemptsMade,
+      signal,
+      held: { lease: start.lease, known: start.known },
+    };
+    return job.name === JOB_NAMES.revertRow
+      ? await revertRow(deps, work as RevertWork, ctx)
+      : await syncRow(deps, work as RowWork, ctx);
+  } catch (err) {
+    const attempt = { made: job.attemptsMade, waits: job.attemptsStarted - job.attemptsMade - 1 };
+    const rowJob = {
+      kind: 'row' as const,
+      attempts: job.opts.attempts ?? 1,
+      maxWaits: deps.rateLimitedMaxRetries,
+      aborted: signal?.aborted ?? false,
+    };
+    let decision = decideOnError(err, attempt, rowJob);
+    // Only a call failure that would cost an attempt asks Redis whether EnKash is down for everybody.
+    if ((decision.action === 'retry' || decision.action === 'fail') && asksBreaker(err)) {
+      const outageWaitMs = await deps.client.outageWaitMs();
+      if (outageWaitMs !== undefined) decision = decideOnError(err, attempt, { ...rowJob, outageWaitMs });
+    }
+    await act(decision, worker, job, token, err);
+    const result = failedResult(work, err, job.attemptsMade + 1);
+    deps.logger.warn(
+      {
+        importId: data.importId,
+        row: data.row,
+        event: 'row_failed',
+        errorType: result.errorType,
+        httpStatus: result.httpStatus,
+      },
+      'row failed',
+    );
+    return { result, calls: {} };
+  }
 }
 
 /** Carries out the policy's decision; returns only when the row is to be reported failed. */
@@ -201,10 +231,8 @@ async function act(
   }
 }
 
-async function finish(deps: EngineDeps, importId: string, result: RowResult, calls: Record<string, number>) {
-  const { complete } = await deps.store.recordResults(importId, [result]);
-  const counts = Object.fromEntries(Object.entries(calls).map(([op, n]) => [`calls:${op}`, n]));
-  await deps.store.addCounts(importId, counts);
+async function finish(deps: EngineDeps, importId: string, result: RowResult) {
+  const { complete } = await deps.ledger.finish(importId, { result, calls: {} });
   if (complete) await enqueueFinalize(deps, importId);
 }
 
@@ -216,7 +244,7 @@ async function recordUnexpectedFailure(deps: EngineDeps, job: Job, err: Error) {
     // A failure BullMQ will retry is not final, unless the job stalled too often (then it is).
     if (!bullmqFailureIsFinal(job.attemptsMade, job.opts.attempts ?? 1, err)) return;
     const work = deps.sealer.open<RowWork>(data.work);
-    await finish(deps, data.importId, failedResult(work, err, job.attemptsMade), {});
+    await finish(deps, data.importId, failedResult(work, err, job.attemptsMade));
   } catch (e) {
     deps.logger.error(
       { event: 'record_failure_error', err: (e as Error).message },

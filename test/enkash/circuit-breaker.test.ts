@@ -72,6 +72,22 @@ describe('CircuitBreaker (Redis)', () => {
     expect(await a.tripped()).toBe(true);
   });
 
+  it('a success let through before any failure was counted resets nothing; one let through after it does', async () => {
+    const { a, b } = breakers();
+    const early = await b.admit('search');
+    expect(early.clean).toBe(true);
+    await fail(a, 2);
+    // Let through before the failures: its success has nothing of its own to reset (and sends nothing).
+    await b.settle(early, 'success', 'search');
+    const later = await b.admit('search');
+    expect(later.clean).toBe(false);
+    await b.settle(later, 'success', 'search');
+    await fail(a, 2);
+    expect(await a.tripped()).toBe(false);
+    await fail(a);
+    expect(await a.tripped()).toBe(true);
+  });
+
   it('half-open: one probe across processes; a failed probe doubles the open time up to the max', async () => {
     const { a, b, events } = breakers();
     await fail(a, 3);
