@@ -114,10 +114,14 @@ describe.each(VIEWPORTS)('the review desk at $name', ({ tag, viewport }) => {
     const grid = page.locator('#fix-grid');
     await grid.waitFor();
     await fits(page, 'detail with the rows-to-fix grid');
-    const cell = grid.locator('input, [contenteditable="true"]').filter({ hasText: '' }).first();
-    await cell.waitFor();
-    await grid.getByRole('textbox').first().fill('9437012304');
-    await grid.getByRole('button', { name: /send|submit|import/i }).click();
+    // The grid (src/web/fix-grid.js): the bad cell is marked, the server checks the edit, then it is sent.
+    const mobile = grid.getByRole('textbox', { name: 'Mobile, row 5' });
+    await mobile.waitFor();
+    expect(await mobile.getAttribute('aria-invalid')).toBe('true');
+    await mobile.fill('9437012304');
+    await grid.getByRole('button', { name: 'Check row 5' }).click();
+    await grid.locator('.fix-note', { hasText: 'Valid: ready to send' }).waitFor();
+    await grid.getByRole('button', { name: 'Send fixed rows as a follow-up import' }).click();
     await expect
       .poll(async () => (await sandboxCustomers(api.h.sandbox.url)).map((c) => c.uniqueRefNo), {
         timeout: 30_000,
