@@ -10,6 +10,8 @@ export default defineConfig({
     include: ['test/reliability/**/*.test.ts'],
     testTimeout: 20 * 60_000,
     hookTimeout: 120_000,
+    // The CLI processes tests start run a JavaScript copy of src built once per run (see the file).
+    globalSetup: ['test/helpers/global-build.ts'],
     pool: 'forks',
     // Scenarios kill processes, restart Redis servers and measure rates: one at a time, so their figures
     // are not each other's noise.

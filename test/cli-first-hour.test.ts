@@ -11,12 +11,10 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliArgv } from './helpers/cli-command.js';
 import { REPO_ROOT } from './helpers/engine.js';
 import { deletePrefix, randomPrefix, testRedis } from './helpers/redis.js';
 
-const MAIN = join(REPO_ROOT, 'src/cli/main.ts');
-// By path: the CLI also runs from folders that have no node_modules (the .env test).
-const TSX = join(REPO_ROOT, 'node_modules/tsx/dist/loader.mjs');
 const DEMO = join(REPO_ROOT, 'fixtures/demo/customers.csv');
 const prefix = randomPrefix();
 let dir: string;
@@ -40,7 +38,7 @@ function cli(args: string[], env: Record<string, string | undefined> = {}, cwd =
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      ['--import', TSX, MAIN, ...args],
+      cliArgv(args),
       {
         cwd,
         env: baseEnv(env),
@@ -115,15 +113,11 @@ describe('Redis not there', () => {
 
   it('serve keeps trying, says so once per interval, answers /readyz 503, and is ready once Redis comes', async () => {
     const port = await closedPort();
-    const serve = spawn(
-      process.execPath,
-      ['--import', TSX, MAIN, 'serve', '--port', '0', '--insecure-no-auth'],
-      {
-        cwd: REPO_ROOT,
-        env: baseEnv({ REDIS_URL: `redis://127.0.0.1:${port}` }),
-        stdio: ['ignore', 'ignore', 'pipe'],
-      },
-    );
+    const serve = spawn(process.execPath, cliArgv(['serve', '--port', '0', '--insecure-no-auth']), {
+      cwd: REPO_ROOT,
+      env: baseEnv({ REDIS_URL: `redis://127.0.0.1:${port}` }),
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     children.push(serve);
     let stderr = '';
     serve.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));

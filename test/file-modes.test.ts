@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliArgv } from './helpers/cli-command.js';
 import { REPO_ROOT } from './helpers/engine.js';
 import { syntheticCsv } from './helpers/synthetic-customers.js';
 
@@ -24,7 +25,9 @@ describe('file modes', () => {
       'sh',
       [
         '-c',
-        `umask 022 && "${process.execPath}" --import tsx src/cli/main.ts validate "${file}" --report-dir "${reportDir}"`,
+        `umask 022 && "${process.execPath}" ${cliArgv(['validate', file, '--report-dir', reportDir])
+          .map((a) => `"${a}"`)
+          .join(' ')}`,
       ],
       { cwd: REPO_ROOT, env: { ...process.env, STATE_DIR: join(dir, 'state'), LOG_LEVEL: 'silent' } },
     ).catch((err: { code?: number }) => {

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import { startSandbox } from '../../src/sandbox/index.js';
 import type { Sandbox } from '../../src/sandbox/types.js';
+import { cliArgv } from './cli-command.js';
 import { REPO_ROOT, credentials } from './engine.js';
 import { deletePrefix, randomPrefix, testRedis } from './redis.js';
 
@@ -62,7 +63,7 @@ export function useCliSession(options: {
     new Promise<CliResult>((done) => {
       execFile(
         process.execPath,
-        ['--import', 'tsx', join(REPO_ROOT, 'src/cli/main.ts'), ...args],
+        cliArgv(args),
         {
           cwd: REPO_ROOT,
           env: { ...process.env, ...sessionEnv(), ...env },

@@ -14,10 +14,11 @@ import type { ImportMeta, ImportOptions } from '../../src/queue/import-store.js'
 import { startSandbox } from '../../src/sandbox/index.js';
 import type { Sandbox, SandboxFaults } from '../../src/sandbox/types.js';
 import { createLoggerTo } from '../../src/logger.js';
+import { REPO_ROOT, cliArgv } from './cli-command.js';
 import { normalPriority, raisePriority } from './priority.js';
 import { deletePrefix, randomPrefix, testRedis } from './redis.js';
 
-export const REPO_ROOT = new URL('../..', import.meta.url).pathname;
+export { REPO_ROOT };
 
 export type Harness = {
   sandbox: Sandbox;
@@ -105,15 +106,11 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       return meta;
     },
     spawnWorker(extraEnv = {}) {
-      const child = spawn(
-        process.execPath,
-        ['--import', 'tsx', join(REPO_ROOT, 'src/cli/main.ts'), 'worker'],
-        {
-          cwd: REPO_ROOT,
-          env: { ...process.env, ...env, ...extraEnv, NODE_ENV: 'test' },
-          stdio: ['ignore', 'pipe', 'pipe'],
-        },
-      );
+      const child = spawn(process.execPath, cliArgv(['worker']), {
+        cwd: REPO_ROOT,
+        env: { ...process.env, ...env, ...extraEnv, NODE_ENV: 'test' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       // A child inherits this thread's priority: the clients under test run at the normal one.
       if (opts.sandboxMeasures) normalPriority(child.pid, ownNice);
       child.stderr?.on('data', (d: Buffer) => logs.push(d.toString('utf8')));

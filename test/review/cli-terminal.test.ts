@@ -6,6 +6,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { cliArgv } from '../helpers/cli-command.js';
 import { REPO_ROOT } from '../helpers/engine.js';
 import { useCliSession } from '../helpers/cli-session.js';
 
@@ -21,7 +22,7 @@ function onTerminal(
   args: string[],
   answer: string,
 ): Promise<{ code: number | null; output: string; asked: number }> {
-  const command = ['node', '--import', 'tsx', 'src/cli/main.ts', ...args].map(quote).join(' ');
+  const command = ['node', ...cliArgv(args)].map(quote).join(' ');
   const child = spawn('script', ['-qfec', command, '/dev/null'], {
     cwd: REPO_ROOT,
     env: {

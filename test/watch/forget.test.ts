@@ -3,6 +3,7 @@ import { execFile } from 'node:child_process';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliArgv } from '../helpers/cli-command.js';
 import { REPO_ROOT, eventually, startHarness, type Harness } from '../helpers/engine.js';
 import { syntheticCsv } from '../helpers/synthetic-customers.js';
 import { importsNamed, list, newWatchDir, startWatcher } from './helpers.js';
@@ -17,7 +18,7 @@ function forget(args: string[]): Promise<{ code: number; stdout: string; stderr:
   return new Promise((done) => {
     execFile(
       process.execPath,
-      ['--import', 'tsx', join(REPO_ROOT, 'src/cli/main.ts'), 'watch', 'forget', ...args],
+      cliArgv(['watch', 'forget', ...args]),
       {
         cwd: REPO_ROOT,
         env: { ...process.env, REDIS_PREFIX: h.app.config.redis.prefix, LOG_LEVEL: 'warn', WATCH_DIR: '' },

@@ -13,6 +13,7 @@ import { constants, crc32, deflateRawSync } from 'node:zlib';
 import ExcelJS from 'exceljs';
 import Papa from 'papaparse';
 import { columnLetter as columnName } from '../../../src/ingest/read/column-letter.js';
+import { cliArgv } from '../../helpers/cli-command.js';
 import { REPO_ROOT } from '../../helpers/engine.js';
 import { workbookXlsx, zip, type ZipPart } from '../../ingest/read/xlsx-builder.js';
 
@@ -328,11 +329,11 @@ export type ServeProcess = {
 
 /** A real `customer-sync serve --port 0` (tsx, from source) with `env`; resolves once it listens. */
 export async function spawnServe(env: Record<string, string>, timeoutMs = 60_000): Promise<ServeProcess> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', join(REPO_ROOT, 'src/cli/main.ts'), 'serve', '--port', '0', '--host', '127.0.0.1'],
-    { cwd: REPO_ROOT, env: { ...process.env, ...env, NODE_ENV: 'test' }, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  const child = spawn(process.execPath, cliArgv(['serve', '--port', '0', '--host', '127.0.0.1']), {
+    cwd: REPO_ROOT,
+    env: { ...process.env, ...env, NODE_ENV: 'test' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const output: string[] = [];
   child.stdout?.on('data', (d: Buffer) => output.push(d.toString('utf8')));
   const url = await new Promise<string>((resolve, reject) => {
