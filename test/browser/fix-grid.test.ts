@@ -144,9 +144,10 @@ describe('the rows-to-fix grid in Chromium', () => {
     expect(await page.locator('td.fix-cell-bad').count()).toBe(0);
 
     await page.getByRole('button', { name: 'Send fixed rows as a follow-up import' }).click();
-    const followUp = await page.waitForFunction('window.followUp');
-    const id = (await followUp.jsonValue()) as string;
-    expect(id).toMatch(/^imp-/);
+    // Polled from here (waitForFunction would eval a string inside the page, which its CSP forbids).
+    const followUp = () => page.evaluate<string | undefined>('window.followUp');
+    await expect.poll(followUp, { timeout: 30_000 }).toMatch(/^imp-/);
+    const id = (await followUp()) as string;
     const view = await done(id);
     expect(view.options.fixOf).toBe(first);
     expect(view.counts).toMatchObject({ created: 1 });
