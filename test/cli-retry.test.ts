@@ -1,6 +1,7 @@
 /**
  * Rows that failed on EnKash's side land in failed.csv, not errors.csv, and `customer-sync retry` syncs
- * exactly those again: real CLI processes, real Redis, the sandbox over HTTP.
+ * exactly those again (`resume`, its twin for a cancelled import, refuses one that was not cancelled):
+ * real CLI processes, real Redis, the sandbox over HTTP.
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -51,6 +52,11 @@ describe('failed.csv and customer-sync retry', () => {
     const nothing = await cli(['retry', /^report: .*\/(imp-[^/\s]+)$/m.exec(again.stdout)?.[1] ?? '']);
     expect(nothing.code, `${again.stdout}\n${nothing.stderr}`).toBe(0);
     expect(nothing.stdout).toMatch(/has no rows to retry/);
+
+    // `resume` shares retry's follow-up: an import that was not cancelled has nothing to resume.
+    const notCancelled = await cli(['resume', importId!]);
+    expect(notCancelled.code, notCancelled.stdout).toBe(2);
+    expect(notCancelled.stderr).toContain(`import ${importId} is done, not cancelled`);
   });
 
   it('an unknown import is one line, exit 2', async () => {

@@ -10,7 +10,7 @@ import { heapGrowingPercent, tuneHeap } from '../memory.js';
 import { loadEnvFile } from './env-file.js';
 import { registerJobs } from './commands/jobs.js';
 import { registerReview } from './commands/review.js';
-import { registerRetry } from './commands/retry.js';
+import { registerFollowUps } from './commands/retry.js';
 import { registerRevert } from './commands/revert.js';
 import { registerSandbox } from './commands/sandbox.js';
 import { registerSchedule } from './commands/schedule.js';
@@ -37,7 +37,7 @@ export function buildProgram(): Command {
     .showHelpAfterError();
   registerSync(program);
   registerReview(program);
-  registerRetry(program);
+  registerFollowUps(program);
   registerRevert(program);
   registerValidate(program);
   registerTemplate(program);

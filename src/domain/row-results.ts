@@ -69,6 +69,11 @@ export function cancelledRowResult(row: ParsedRow): RowResult {
 
 const CANCELLED_NOTE = 'import cancelled before this row was sent';
 
+/** A row its import's cancel left unsent (what a resume sends). */
+export function leftByCancel(result: RowResult): boolean {
+  return result.outcome === 'skipped' && result.warnings.startsWith(CANCELLED_NOTE);
+}
+
 /** The note first (it says why the row has its outcome), then the row's own warnings. */
 function withNote(result: RowResult, note: string): RowResult {
   return { ...result, warnings: result.warnings ? `${note}; ${result.warnings}` : note };

@@ -106,6 +106,7 @@ describe('probes, metrics and the OpenAPI document', () => {
         'GET /readyz',
         'POST /imports',
         'POST /imports/{id}/retry-failed',
+        'POST /imports/{id}/resume',
         'POST /imports/{id}/revert',
       ].sort(),
     );

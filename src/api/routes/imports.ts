@@ -1,9 +1,8 @@
 /** The import routes: thin, each one call to the ImportService. */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { access } from 'node:fs/promises';
 import type { App } from '../../app.js';
-import { isTerminal } from '../../domain/import-lifecycle.js';
-import type { ImportMeta, ImportOptions } from '../../queue/import-store.js';
+import type { ImportMeta } from '../../queue/import-store.js';
+import { submitFollowUp } from '../../sync/follow-up.js';
 import { assertRole, callerOf, mayAccess, type Caller } from '../auth.js';
 import { ApiError } from '../errors.js';
 import { importLinks, importView } from '../import-view.js';
@@ -112,31 +111,43 @@ export const importRoutes: FastifyPluginAsyncZod<ImportRoutesOptions> = async (s
     async (request) => view(await mustGet(app, request.params.id, callerOf(request))),
   );
 
-  server.post(
-    '/imports/:id/retry-failed',
-    {
-      schema: {
-        summary: 'A new import of the same file, of only the rows that failed in this one',
-        tags: ['imports'],
-        params: ImportIdParams,
-        response: { 202: Submitted, 403: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema, 410: ErrorSchema },
+  for (const [path, kind, summary] of FOLLOW_UP_ROUTES) {
+    server.post(
+      `/imports/:id/${path}`,
+      {
+        schema: {
+          summary,
+          tags: ['imports'],
+          params: ImportIdParams,
+          response: {
+            202: Submitted,
+            403: ErrorSchema,
+            404: ErrorSchema,
+            409: ErrorSchema,
+            410: ErrorSchema,
+          },
+        },
       },
-    },
-    async (request, reply) => {
-      const meta = await mustGet(app, request.params.id, assertRole(request, 'change'));
-      const failedRows = await failedRowsOf(app, meta);
-      const { reportDir: _own, ...options } = meta.options;
-      const retry: Omit<ImportOptions, 'reportDir'> = { ...options, retryOf: meta.id, onlyRows: failedRows };
-      const submitted = await app.imports.submitOnce({
-        filePath: meta.filePath,
-        fileName: meta.fileName,
-        origin: 'api',
-        submittedBy: callerOf(request).name,
-        options: retry,
-      });
-      return reply.status(202).send({ ...submitted, links: importLinks(submitted.importId) });
-    },
-  );
+      async (request, reply) => {
+        const caller = assertRole(request, 'change');
+        const meta = await mustGet(app, request.params.id, caller);
+        const answer = await submitFollowUp(app.imports, meta, kind, {
+          origin: 'api',
+          submittedBy: caller.name,
+        });
+        if (!answer.ok) {
+          const status = answer.reason === 'file-gone' ? 410 : 409;
+          throw new ApiError(status, answer.reason.toUpperCase().replace(/-/g, '_'), answer.message);
+        }
+        request.log.info(
+          { event: `api_${kind}_submitted`, importId: answer.importId, of: meta.id },
+          answer.message,
+        );
+        const { importId, duplicate } = answer;
+        return reply.status(202).send({ importId, duplicate, links: importLinks(importId) });
+      },
+    );
+  }
 
   server.delete(
     '/imports/:id',
@@ -159,6 +170,21 @@ export const importRoutes: FastifyPluginAsyncZod<ImportRoutesOptions> = async (s
   );
 };
 
+/** The follow-up imports (src/sync/follow-up.ts): the same file, some rows of a finished import. */
+const FOLLOW_UP_ROUTES = [
+  [
+    'retry-failed',
+    'retry-failed',
+    'A new import of the same file, of only the rows that failed in this one (retryOf)',
+  ],
+  [
+    'resume',
+    'resume',
+    'A cancelled import: a new import of the same file, of the rows its cancel left unsent (resumeOf); ' +
+      '409 NOT_CANCELLED, NOTHING_TO_RESUME; 410 FILE_GONE',
+  ],
+] as const;
+
 /** How far back an uploader's list looks for its own imports. */
 const UPLOADER_SCAN = 5_000;
 
@@ -171,25 +197,4 @@ export async function mustGet(app: App, id: string, caller: Caller): Promise<Imp
   if (!meta || !mayAccess(caller, meta))
     throw new ApiError(404, 'NOT_FOUND', `no import ${id} (imports are kept for JOB_RETENTION_SEC)`);
   return meta;
-}
-
-async function failedRowsOf(app: App, meta: ImportMeta): Promise<number[]> {
-  if (!isTerminal(meta.state) || !meta.reportDir) {
-    throw new ApiError(409, 'NOT_FINISHED', `import ${meta.id} is ${meta.state}: retry once it has finished`);
-  }
-  if (meta.kind === 'revert') {
-    const again = `POST /imports/${meta.options.revertOf ?? ''}/revert`;
-    throw new ApiError(409, 'IS_A_REVERT', `import ${meta.id} is a revert: ${again} again instead`);
-  }
-  const rows: number[] = [];
-  for await (const result of app.imports.results(meta)) {
-    if (result.outcome === 'failed') rows.push(result.row);
-  }
-  if (rows.length === 0) throw new ApiError(409, 'NOTHING_TO_RETRY', `import ${meta.id} has no failed rows`);
-  try {
-    await access(meta.filePath);
-  } catch {
-    throw new ApiError(410, 'FILE_GONE', `the file of import ${meta.id} is no longer kept: upload it again`);
-  }
-  return rows;
 }

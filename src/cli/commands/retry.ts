@@ -3,25 +3,32 @@
  * failed.csv — the rows that failed on EnKash's side (5xx, timeouts, 429s, the network) with nothing wrong
  * in them. Rows to fix (errors.csv) are left out: sending them again would fail the same way. The new
  * import links to the first (`retryOf`) and writes its own report.
+ *
+ * `customer-sync resume IMPORT_ID`: the same for a cancelled import's rows its cancel left unsent
+ * (`resumeOf`). Both are follow-ups (src/sync/follow-up.ts), as the API's retry-failed and resume.
  */
-import { access } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { UserError } from '../../domain/errors.js';
-import { isTerminal } from '../../domain/import-lifecycle.js';
-import { isRetryableFailure } from '../../report/result-cells.js';
+import { submitFollowUp, type FollowUpKind } from '../../sync/follow-up.js';
 import { follow, followedExit, followedImportCommand, withFollowSession } from '../follow-import.js';
 import { EXIT_HELD, heldText } from '../review.js';
 
-export function registerRetry(program: Command): void {
+export function registerFollowUps(program: Command): void {
   followedImportCommand(
     program,
     'retry',
     "Sync again only the rows of an import that failed on EnKash's side (its failed.csv)",
-    (importId, flags) => retry(importId, flags.localWorker),
+    (importId, flags) => followUp('retry', importId, flags.localWorker),
+  );
+  followedImportCommand(
+    program,
+    'resume',
+    'Sync the rows a cancelled import left unsent (skipped because of the cancel)',
+    (importId, flags) => followUp('resume', importId, flags.localWorker),
   );
 }
 
-function retry(importId: string, localWorker: boolean): Promise<number> {
+function followUp(kind: FollowUpKind, importId: string, localWorker: boolean): Promise<number> {
   return withFollowSession(localWorker, async ({ app, config, stopped }) => {
     const meta = await app.imports.get(importId);
     if (!meta) {
@@ -29,47 +36,19 @@ function retry(importId: string, localWorker: boolean): Promise<number> {
         `no import ${importId} in Redis (imports are kept JOB_RETENTION_SEC, ${config.sync.retentionSec} s)`,
       );
     }
-    if (!isTerminal(meta.state))
-      throw new UserError(`import ${importId} is ${meta.state}: retry once it has finished`);
-    if (meta.kind === 'revert')
-      throw new UserError(
-        `import ${importId} is a revert: run \`customer-sync revert ${meta.options.revertOf ?? ''}\` again`,
-      );
-    const rows: number[] = [];
-    let toFix = 0;
-    for await (const result of app.imports.results(meta)) {
-      if (isRetryableFailure(result)) rows.push(result.row);
-      else if (result.outcome === 'failed' || result.outcome === 'invalid') toFix++;
-    }
-    if (rows.length === 0) {
-      console.log(
-        `import ${importId} has no rows to retry` +
-          (toFix > 0 ? ` (${toFix} to fix: see its errors.csv)` : ''),
-      );
+    const answer = await submitFollowUp(app.imports, meta, kind, { origin: 'cli' });
+    if (!answer.ok) {
+      // Nothing to send again is an answer, not an error.
+      if (answer.reason !== 'nothing-to-retry' && answer.reason !== 'nothing-to-resume')
+        throw new UserError(answer.message);
+      console.log(answer.message);
       return 0;
     }
-    try {
-      await access(meta.filePath);
-    } catch {
-      throw new UserError(
-        `the file of import ${importId} (${meta.filePath}) is no longer there: sync it again`,
-      );
-    }
     if (localWorker) app.startWorkers();
-    const { reportDir: _own, ...options } = meta.options;
-    const submitted = await app.imports.submitOnce({
-      filePath: meta.filePath,
-      fileName: meta.fileName,
-      origin: 'cli',
-      options: { ...options, retryOf: meta.id, onlyRows: rows },
-    });
-    console.error(
-      `import ${submitted.importId}: ${rows.length} failed row(s) of ${importId} again` +
-        (toFix > 0 ? ` (${toFix} row(s) to fix are left out: see errors.csv)` : ''),
-    );
-    const done = await follow(app, submitted.importId, stopped);
+    console.error(answer.message);
+    const done = await follow(app, answer.importId, stopped);
     if (done.state === 'needs-review') {
-      console.error(heldText(submitted.importId));
+      console.error(heldText(answer.importId));
       return EXIT_HELD;
     }
     return followedExit(done, stopped);
