@@ -5,7 +5,10 @@
  * (naming row and column), else submits a follow-up import (fixOf) that creates the customers, whose
  * report keeps original, new, who and when (fixes.csv, summary.json). Roles as retry-failed.
  */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../helpers/engine.js';
 import { callAs, csvLines, roleKeys, startApi, type ApiHarness, type ImportViewJson } from './helpers.js';
 
 const { keys, apiKeys } = roleKeys();
@@ -185,5 +188,46 @@ describe('rows to fix, in the page', () => {
       await (await as(keys.admin, `/imports/${submitted.importId}/results.csv`)).text(),
     );
     expect(results.slice(1).map((l) => l.split(',')[0])).toEqual(['2', '3', '4']);
+  });
+
+  it('a workbook read on several sheets: rows named by row and sheet, duplicates across sheets', async () => {
+    const form = new FormData();
+    const xlsx = await readFile(join(REPO_ROOT, 'fixtures/ingest/branch-sheets.xlsx'));
+    form.append('file', new Blob([xlsx]), 'branch-sheets.xlsx');
+    const res = await as(keys.admin, '/imports', { method: 'POST', body: form });
+    const id = ((await res.json()) as { importId: string }).importId;
+    expect((await done(id)).counts).toMatchObject({ created: 4, invalid: 2 });
+    const listed = (await (await as(keys.admin, `/imports/${id}/rows-to-fix`)).json()) as {
+      rows: (Row & { sheet?: string })[];
+    };
+    expect(listed.rows.map((r) => [r.row, r.sheet, r.errors.map((e) => e.column)])).toEqual([
+      [3, 'Delhi', ['Mobile']],
+      [5, 'Delhi', ['Customer Code']],
+    ]);
+    expect(listed.rows[1]?.errors[0]?.message).toContain('row 3 of sheet "Mumbai"');
+    const checkOn = (body: object) => post(keys.admin, `/imports/${id}/rows-to-fix/check`, body);
+    // Still the code of a Mumbai row; a row of Mumbai is not a row to fix.
+    const dup = (await (
+      await checkOn({ row: 5, sheet: 'Delhi', cells: { 'Customer Code': 'mum-1' } })
+    ).json()) as Check;
+    expect(dup.errors[0]?.message).toContain('row 2 of sheet "Mumbai"');
+    expect((await checkOn({ row: 3, sheet: 'Mumbai', cells: {} })).status).toBe(400);
+
+    const sent = await post(keys.admin, `/imports/${id}/fixes`, {
+      rows: [
+        { row: 3, sheet: 'Delhi', cells: { Mobile: '9811012345' } },
+        { row: 5, sheet: 'Delhi', cells: { 'Customer Code': 'DEL-5' } },
+      ],
+    });
+    expect(sent.status).toBe(202);
+    const followUp = ((await sent.json()) as { importId: string }).importId;
+    expect((await done(followUp)).counts).toMatchObject({ created: 2 });
+    const codes = api.h.sandbox.customers().map((c) => c.uniqueRefNo);
+    expect(codes).toEqual(expect.arrayContaining(['DEL-2', 'DEL-5']));
+    const fixes = csvLines(await (await as(keys.admin, `/imports/${followUp}/fixes.csv`)).text());
+    expect(fixes.slice(1).map((l) => l.split(',').slice(0, 8))).toEqual([
+      ['3', 'Delhi', '2', 'Mobile', 'E', 'customerKeyContacts[0].mobile', '98110', '9811012345'],
+      ['5', 'Delhi', '3', 'Customer Code', 'A', 'uniqueRefNo', 'MUM-2', 'DEL-5'],
+    ]);
   });
 });
