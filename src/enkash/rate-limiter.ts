@@ -42,7 +42,6 @@ import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { RedisScript } from '../redis/redis-script.js';
 import { enkashKeys } from './keys.js';
-import { Semaphore } from './semaphore.js';
 import type { AnswerNote, RateGovernor } from './rate-governor.js';
 import { sleep } from './sleep.js';
 
@@ -53,6 +52,22 @@ const MARK_SENT = RedisScript.load('rateMarkSent-1');
 const PAUSE = RedisScript.load('ratePause-1');
 
 export const DEFAULT_RATE_MARGIN_MS = 100;
+
+/** The most slots one process asks for in one round trip. */
+const MAX_BATCH = 64;
+
+type Waiter = {
+  resolve: (slot: string) => void;
+  reject: (err: Error) => void;
+  signal: AbortSignal | undefined;
+  onAbort?: () => void;
+};
+
+/** The waiter, its abort listener removed (it has its answer). */
+function settle(waiter: Waiter): Waiter {
+  if (waiter.onAbort) waiter.signal?.removeEventListener('abort', waiter.onAbort);
+  return waiter;
+}
 
 function grantedAt(slot: string): number {
   return Number(slot.slice(0, slot.indexOf('-'))) || Date.now();
@@ -92,9 +107,10 @@ export class RateLimiter {
   private readonly redis: Redis;
   private readonly onSlotLost: RateLimiterOptions['onSlotLost'];
   private readonly keys: ReturnType<typeof enkashKeys>;
-  // One waiter per process asks Redis at a time: when a slot frees, one process's head waiter competes
-  // instead of every waiting call in every process.
-  private readonly turn = new Semaphore(1);
+  // One pump per process asks Redis at a time, for every caller waiting: when slots free, one process's
+  // head competes for all of its callers instead of every waiting call in every process.
+  private readonly waiters: Waiter[] = [];
+  private pumping = false;
 
   constructor(options: RateLimiterOptions) {
     if (!(options.ratePerSec > 0)) throw new RangeError('ratePerSec must be positive');
@@ -113,23 +129,69 @@ export class RateLimiter {
 
   /**
    * Resolves with a slot id when this caller may send one request; rejects with the signal's reason on
-   * abort. Pass the id to {@link markSent} when the request actually leaves.
+   * abort. Pass the id to {@link confirm} right before the request leaves.
+   *
+   * A process's waiting callers ask together: the head of the queue asks Redis for as many slots as there
+   * are callers waiting (at most MAX_BATCH) in one round trip, and each granted slot goes to the next
+   * caller in line. Granting ahead is safe because {@link confirm} re-stamps each slot as its request
+   * leaves, or replaces one that aged out meanwhile.
    */
-  async acquire(signal?: AbortSignal): Promise<string> {
-    const release = await this.turn.acquire(signal);
+  acquire(signal?: AbortSignal): Promise<string> {
+    return new Promise<string>((resolve, reject) => {
+      if (signal?.aborted) {
+        reject(signal.reason as Error);
+        return;
+      }
+      const waiter: Waiter = { resolve, reject, signal };
+      if (signal) {
+        waiter.onAbort = () => {
+          const i = this.waiters.indexOf(waiter);
+          if (i >= 0) this.waiters.splice(i, 1);
+          reject(signal.reason as Error);
+        };
+        signal.addEventListener('abort', waiter.onAbort, { once: true });
+      }
+      this.waiters.push(waiter);
+      void this.pump();
+    });
+  }
+
+  /** Asks for slots while callers wait; one pump per process at a time. */
+  private async pump(): Promise<void> {
+    if (this.pumping) return;
+    this.pumping = true;
     try {
-      for (let waited = false; ; waited = true) {
+      let waited = false;
+      while (this.waiters.length > 0) {
         // The id starts with the local time of the grant, for the age reported by onSlotLost.
-        const slot = `${Date.now()}-${randomBytes(6).toString('hex')}`;
-        const waitMs = await this.tryAcquire(slot);
-        if (waitMs === 0) {
-          this.governor?.noteGrant(waited);
-          return slot;
+        const id = `${Date.now()}-${randomBytes(6).toString('hex')}`;
+        const wanted = Math.min(this.waiters.length, MAX_BATCH);
+        let granted: number;
+        let waitMs: number;
+        try {
+          ({ granted, waitMs } = await this.tryAcquireMany(id, wanted));
+        } catch (err) {
+          // Redis refused or is away: every waiting caller hears it, as each did when it asked alone.
+          for (const w of this.waiters.splice(0)) settle(w).reject(err as Error);
+          return;
         }
-        await sleep(waitMs, signal);
+        const unused: string[] = [];
+        for (let i = 1; i <= granted; i += 1) {
+          const waiter = this.waiters.shift();
+          const slot = `${id}:${i}`;
+          if (!waiter) unused.push(slot);
+          else {
+            this.governor?.noteGrant(waited);
+            settle(waiter).resolve(slot);
+          }
+        }
+        // Callers that gave up while their slots were asked for: the slots go back to the budget.
+        if (unused.length > 0) void this.redis.zrem(this.keys.rate, ...unused).catch(() => undefined);
+        waited = granted < wanted && this.waiters.length > 0;
+        if (waited) await sleep(waitMs);
       }
     } finally {
-      release();
+      this.pumping = false;
     }
   }
 
@@ -153,13 +215,22 @@ export class RateLimiter {
     }
   }
 
-  /** One attempt: 0 when granted (the slot is taken), otherwise the ms to wait. */
-  async tryAcquire(slot = randomBytes(6).toString('hex')): Promise<number> {
+  /** One attempt: 0 when granted (the slot `<id>:1` is taken), otherwise the ms to wait. */
+  async tryAcquire(id = randomBytes(6).toString('hex')): Promise<number> {
+    const { granted, waitMs } = await this.tryAcquireMany(id, 1);
+    return granted === 1 ? 0 : waitMs;
+  }
+
+  /** One attempt for up to `wanted` slots, `<id>:1` … `<id>:<granted>`; when short, the ms to wait. */
+  async tryAcquireMany(id: string, wanted: number): Promise<{ granted: number; waitMs: number }> {
     const limit = this.governor ? Math.max(1, Math.floor(this.governor.ratePerSec)) : this.limit;
     const keys = [this.keys.rate, this.keys.pause, this.keys.rateSlots];
     const mode = this.governor ? 'adaptive' : 'fixed';
-    const waitMs = await ACQUIRE.run(this.redis, keys, [limit, this.windowMs, slot, mode]);
-    return Number(waitMs);
+    const answer = (await ACQUIRE.run(this.redis, keys, [limit, this.windowMs, id, mode, wanted])) as [
+      number,
+      number,
+    ];
+    return { granted: Number(answer[0]), waitMs: Number(answer[1]) };
   }
 
   /**

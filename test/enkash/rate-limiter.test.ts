@@ -158,4 +158,36 @@ describe('RateLimiter (Redis sliding-window log)', () => {
     await expect(waiting).rejects.toThrow('shutdown');
     expect(Date.now() - started).toBeLessThan(30_000);
   });
+
+  it("a process's waiting callers ask together: one round trip grants the slots of all of them", async () => {
+    const prefix = randomPrefix();
+    const rl = limiter(50, prefix);
+    // 20 callers at once: the first asks alone, the 19 that queued meanwhile in one request.
+    const slots = await Promise.all(Array.from({ length: 20 }, () => rl.acquire()));
+    expect(new Set(slots).size).toBe(20);
+    const requests = new Set(slots.map((slot) => slot.slice(0, slot.lastIndexOf(':'))));
+    expect(requests.size).toBeLessThanOrEqual(2);
+    expect(await redis.zcard(enkashKeys(prefix).rate)).toBe(20);
+  });
+
+  it('asking together never grants more than the window holds; a caller that gave up leaves its turn', async () => {
+    const prefix = randomPrefix();
+    const rl = limiter(5, prefix);
+    const controller = new AbortController();
+    const settled: string[] = [];
+    const callers = Array.from({ length: 8 }, (_, i) =>
+      rl.acquire(i === 6 ? controller.signal : undefined).then(
+        (slot) => settled.push(`granted ${i}`) && slot,
+        (err: Error) => settled.push(`gave up ${i}: ${err.message}`) && '',
+      ),
+    );
+    await waitFor(() => settled.length >= 5 || undefined);
+    expect(settled.slice(0, 5).every((s) => s.startsWith('granted'))).toBe(true);
+    expect(await redis.zcard(enkashKeys(prefix).rate)).toBe(5);
+    controller.abort(new Error('shutdown'));
+    await waitFor(() => settled.includes('gave up 6: shutdown') || undefined);
+    // The two still waiting get the window's next slots; the one that gave up takes none.
+    await Promise.all(callers);
+    expect(settled.filter((s) => s.startsWith('granted'))).toHaveLength(7);
+  });
 });
