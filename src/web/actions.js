@@ -5,7 +5,7 @@
 import { openDetail } from './detail.js';
 import { markFresh, refreshHistory, showState } from './history.js';
 import { openReview } from './review.js';
-import { $, TERMINAL, announce, api, countsItems, el, postJson, showMessage } from './shared.js';
+import { $, TERMINAL, announce, api, countsItems, el, hasRoute, postJson, showMessage } from './shared.js';
 
 const WRITES = ['created', 'updated', 'activated', 'deactivated'];
 
@@ -18,15 +18,15 @@ function button(action, view, text, label) {
   return b;
 }
 
-/** The buttons that apply to this import now. */
-export function actionButtons(view) {
-  const buttons = [button('detail', view, 'Details', 'Details of')];
+/** The buttons that apply to this import now (in its own detail, no Details button). */
+export function actionButtons(view, { inDetail = false } = {}) {
+  const buttons = inDetail ? [] : [button('detail', view, 'Details', 'Details of')];
   const ended = TERMINAL.has(view.state);
   if (view.state === 'needs-review') buttons.push(button('review', view, 'Review', 'Review'));
   if (!ended && view.state !== 'cancelling') buttons.push(button('cancel', view, 'Cancel', 'Cancel'));
   if (ended && (view.counts.failed ?? 0) > 0 && view.kind !== 'revert')
     buttons.push(button('retry', view, 'Retry failed rows', 'Retry the failed rows of'));
-  if (view.state === 'cancelled' && view.links.resume)
+  if (view.state === 'cancelled' && view.links.resume && hasRoute('POST /imports/{id}/resume'))
     buttons.push(button('resume', view, 'Resume', 'Resume'));
   const wrote = WRITES.some((o) => (view.counts[o] ?? 0) > 0);
   if (view.state === 'done' && !view.options.dryRun && wrote)

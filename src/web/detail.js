@@ -48,7 +48,7 @@ function summary(view) {
     dl,
     countsList(view.counts),
     el('div', 'downloads', downloadLinks(view)),
-    el('div', 'actions', ...actionButtons(view)),
+    el('div', 'actions', ...actionButtons(view, { inDetail: true })),
   ];
 }
 
@@ -101,10 +101,6 @@ async function fixPart(view) {
   if (!(view.counts.invalid > 0)) return [];
   const grid = await import('./fix-grid.js').catch(() => null);
   if (!grid?.mountFixGrid) return [];
-  if (!document.querySelector('link[href="/fix-grid.css"]')) {
-    const link = Object.assign(document.createElement('link'), { rel: 'stylesheet', href: '/fix-grid.css' });
-    document.head.append(link);
-  }
   const box = el('div', 'fix-grid-box');
   box.id = 'fix-grid';
   grid.mountFixGrid(box, {

@@ -13,6 +13,7 @@ import {
   el,
   keyKnown,
   kindText,
+  loadRoutes,
   myName,
   showMessage,
   stateText,
@@ -56,6 +57,7 @@ export async function refreshHistory() {
   timer = null;
   if (!keyKnown()) return;
   try {
+    await loadRoutes();
     const f = filters();
     const body = await (await api(`/imports?limit=50&${f.toString()}`)).json();
     views = body.imports.filter((v) => keep(v, f));

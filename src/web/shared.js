@@ -147,3 +147,23 @@ export function kindText(view) {
   if (view.options.resumeOf) return `Resume of ${view.options.resumeOf}`;
   return '';
 }
+
+/**
+ * The API's routes, from its OpenAPI document (read once): a button whose route this server does not
+ * have yet is left out rather than answered 404.
+ */
+let routes = null;
+export async function loadRoutes() {
+  if (routes) return;
+  try {
+    const doc = await (await fetch('/docs/json')).json();
+    routes = new Set(
+      Object.entries(doc.paths || {}).flatMap(([path, ops]) =>
+        Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`),
+      ),
+    );
+  } catch {
+    routes = new Set();
+  }
+}
+export const hasRoute = (route) => routes === null || routes.size === 0 || routes.has(route);

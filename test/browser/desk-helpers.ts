@@ -38,7 +38,8 @@ export async function sandboxRequests(sandboxUrl: string): Promise<number> {
 
 /**
  * Elements wider than the viewport (or starting left of it), outside a declared scroll box
- * (`.scroll-box`: a table may scroll inside it; the box itself must fit), and the page's own widths.
+ * (`.scroll-box`, and the rows-to-fix grid's `.fix-grid-scroll`: a table may scroll inside one; the box
+ * itself must fit), and the page's own widths.
  */
 export function overflow(page: Page) {
   // Run in the page (a string: the DOM's types are not this project's).
@@ -47,7 +48,7 @@ export function overflow(page: Page) {
     const width = doc.clientWidth;
     const wide = [];
     for (const e of document.querySelectorAll('body *')) {
-      if (e.parentElement?.closest('.scroll-box')) continue;
+      if (e.parentElement?.closest('.scroll-box, .fix-grid-scroll')) continue;
       const r = e.getBoundingClientRect();
       if (r.width === 0 || r.height === 0) continue;
       if (r.right > width + 1 || r.left < -1) {
