@@ -26,11 +26,6 @@ export function commaList<const T extends readonly [string, ...string[]]>(values
     .describe(`${what}, comma-separated: ${values.join(', ')}`);
 }
 
-export const ListQuery = z.object({
-  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-});
-
 export const REPORT_FILES = [
   'results.csv',
   'results.xlsx',
@@ -135,6 +130,7 @@ export const ImportList = z.object({
   offset: z.number().int(),
   limit: z.number().int(),
   imports: z.array(ImportView),
+  more: z.boolean().describe('more imports match after this page'),
 });
 
 export const Cancelled = z.object({ importId: z.string(), cancelRequested: z.literal(true) });

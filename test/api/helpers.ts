@@ -139,3 +139,19 @@ export function callAs(api: Pick<ApiHarness, 'url'>, key: string, path: string, 
     headers: { authorization: `Bearer ${key}`, ...init.headers },
   });
 }
+
+/** Uploads as the holder of `key`; expects the 202 and answers the import's id. */
+export async function uploadAs(
+  api: Pick<ApiHarness, 'url'>,
+  key: string,
+  content: Buffer | string,
+  name: string,
+  fields: Record<string, string> = {},
+): Promise<string> {
+  const form = new FormData();
+  for (const [k, v] of Object.entries(fields)) form.append(k, v);
+  form.append('file', new Blob([content]), name);
+  const res = await callAs(api, key, '/imports', { method: 'POST', body: form });
+  if (res.status !== 202) throw new Error(`upload of ${name}: HTTP ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { importId: string }).importId;
+}

@@ -7,7 +7,7 @@ import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../helpers/engine.js';
 import { syntheticCsv } from '../helpers/synthetic-customers.js';
-import { callAs, roleKeys, startApi, type ApiHarness } from './helpers.js';
+import { type ApiHarness, callAs, roleKeys, startApi, uploadAs } from './helpers.js';
 
 const { keys, apiKeys } = roleKeys();
 const ROWS = 120;
@@ -40,14 +40,8 @@ const ended = (id: string) =>
 const resume = (id: string, key = keys.alice) => as(key, `/imports/${id}/resume`, { method: 'POST' });
 const codeOf = async (res: Response) => ((await res.json()) as { error: { code: string } }).error.code;
 
-async function upload(key: string, content: string, name: string, fields: Record<string, string> = {}) {
-  const form = new FormData();
-  for (const [k, v] of Object.entries(fields)) form.append(k, v);
-  form.append('file', new Blob([content]), name);
-  const res = await as(key, '/imports', { method: 'POST', body: form });
-  expect(res.status).toBe(202);
-  return ((await res.json()) as { importId: string }).importId;
-}
+const upload = (key: string, content: string, name: string, fields: Record<string, string> = {}) =>
+  uploadAs(api, key, content, name, fields);
 
 describe('POST /imports/{id}/resume', () => {
   let cancelled = '';

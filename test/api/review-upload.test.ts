@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localTimeText } from '../../src/report/local-time.js';
 import { eventually, writeCalls } from '../helpers/engine.js';
-import { callAs, fixture, roleKeys, startApi, type ApiHarness } from './helpers.js';
+import { type ApiHarness, callAs, fixture, roleKeys, startApi, uploadAs } from './helpers.js';
 
 const { keys, apiKeys } = roleKeys();
 
@@ -33,14 +33,8 @@ const as = (path: string, init: RequestInit = {}) => callAs(api, keys.admin, pat
 const view = async (id: string) => (await (await as(`/imports/${id}`)).json()) as View;
 const planOf = async (id: string) => (await (await as(`/imports/${id}/plan`)).json()) as PlanJson;
 
-async function upload(name: string, fields: Record<string, string>, path = 'fixtures/sync/mixed.csv') {
-  const form = new FormData();
-  for (const [k, v] of Object.entries(fields)) form.append(k, v);
-  form.append('file', new Blob([await fixture(path)]), name);
-  const res = await as('/imports', { method: 'POST', body: form });
-  expect(res.status).toBe(202);
-  return ((await res.json()) as { importId: string }).importId;
-}
+const upload = async (name: string, fields: Record<string, string>, path = 'fixtures/sync/mixed.csv') =>
+  uploadAs(api, keys.admin, await fixture(path), name, fields);
 
 const stateIs = (id: string, states: string[]) =>
   eventually(async () => {

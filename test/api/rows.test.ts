@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../helpers/engine.js';
-import { callAs, fixture, roleKeys, startApi, type ApiHarness } from './helpers.js';
+import { type ApiHarness, callAs, fixture, roleKeys, startApi, uploadAs } from './helpers.js';
 
 const { keys, apiKeys } = roleKeys();
 
@@ -58,14 +58,8 @@ const rowsOf = async (id: string, query = '', key = keys.admin) => {
   return (await res.json()) as Rows;
 };
 
-async function upload(key: string, fields: Record<string, string>): Promise<string> {
-  const form = new FormData();
-  for (const [k, v] of Object.entries(fields)) form.append(k, v);
-  form.append('file', new Blob([await fixture('fixtures/sync/mixed.csv')]), 'mixed.csv');
-  const res = await callAs(api, key, '/imports', { method: 'POST', body: form });
-  expect(res.status).toBe(202);
-  return ((await res.json()) as { importId: string }).importId;
-}
+const upload = async (key: string, fields: Record<string, string>) =>
+  uploadAs(api, key, await fixture('fixtures/sync/mixed.csv'), 'mixed.csv', fields);
 
 const ended = (id: string) =>
   eventually(async () => {

@@ -5,16 +5,9 @@ import type { ImportMeta } from '../../queue/import-store.js';
 import { submitFollowUp } from '../../sync/follow-up.js';
 import { assertRole, callerOf, mayAccess, type Caller } from '../auth.js';
 import { ApiError } from '../errors.js';
+import { listImports, ListQuery } from '../import-list.js';
 import { importLinks, importView } from '../import-view.js';
-import {
-  Cancelled,
-  ErrorSchema,
-  ImportIdParams,
-  ImportList,
-  ImportView,
-  ListQuery,
-  Submitted,
-} from '../schemas.js';
+import { Cancelled, ErrorSchema, ImportIdParams, ImportList, ImportView, Submitted } from '../schemas.js';
 import { UPLOAD_BODY_DOC } from '../upload-fields.js';
 import { receiveUpload, type UploadLimits } from '../upload.js';
 
@@ -75,7 +68,7 @@ export const importRoutes: FastifyPluginAsyncZod<ImportRoutesOptions> = async (s
     '/imports',
     {
       schema: {
-        summary: 'Recent imports, newest first',
+        summary: 'Recent imports, newest first; filtered by state, kind, dryRun, submittedBy, q (file name)',
         tags: ['imports'],
         querystring: ListQuery,
         response: { 200: ImportList },
@@ -83,18 +76,8 @@ export const importRoutes: FastifyPluginAsyncZod<ImportRoutesOptions> = async (s
     },
     async (request) => {
       const { offset, limit } = request.query;
-      const caller = callerOf(request);
-      if (caller.role !== 'uploader') {
-        return { offset, limit, imports: (await app.imports.list(offset, limit)).map(view) };
-      }
-      // An uploader's own imports, paged among themselves (a bounded look back: UPLOADER_SCAN imports).
-      const own: ImportMeta[] = [];
-      for (let at = 0; at < UPLOADER_SCAN && own.length < offset + limit; at += 200) {
-        const page = await app.imports.list(at, 200);
-        own.push(...page.filter((m) => mayAccess(caller, m)));
-        if (page.length < 200) break;
-      }
-      return { offset, limit, imports: own.slice(offset, offset + limit).map(view) };
+      const { imports, more } = await listImports(app, callerOf(request), request.query);
+      return { offset, limit, imports: imports.map(view), more };
     },
   );
 
@@ -184,9 +167,6 @@ const FOLLOW_UP_ROUTES = [
       '409 NOT_CANCELLED, NOTHING_TO_RESUME; 410 FILE_GONE',
   ],
 ] as const;
-
-/** How far back an uploader's list looks for its own imports. */
-const UPLOADER_SCAN = 5_000;
 
 /**
  * An import the caller may see: an uploader sees the imports its key submitted or joined; others (and
