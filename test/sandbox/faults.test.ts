@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_FAULTS } from '../../src/sandbox/index.js';
 import type { Sandbox } from '../../src/sandbox/types.js';
@@ -41,7 +42,17 @@ describe('sandbox faults', () => {
   describe('rate limit per account', () => {
     it('admits ratePerSec requests in a second, answers the rest 429 with Retry-After in seconds', async () => {
       sandbox.setFaults({ ratePerSec: 5 });
-      const replies = await Promise.all(Array.from({ length: 12 }, () => search()));
+      // The premise is a burst inside one second as the sandbox saw it. A loaded machine can spread 12
+      // requests over more than a second (then a sixth is rightly admitted): such a burst is sent again.
+      let replies: Awaited<ReturnType<typeof search>>[] = [];
+      for (let attempt = 0; attempt < 5; attempt += 1) {
+        if (attempt > 0) {
+          await sleep(1_100); // the spread burst's admissions leave the window
+          sandbox.reset();
+        }
+        replies = await Promise.all(Array.from({ length: 12 }, () => search()));
+        if (sandbox.stats().maxPerSecond === 12) break;
+      }
       const statuses = replies.map((r) => r.status);
       expect(statuses.filter((s) => s === 200)).toHaveLength(5);
       expect(statuses.filter((s) => s === 429)).toHaveLength(7);
