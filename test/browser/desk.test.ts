@@ -3,7 +3,8 @@
  * doubtful column is held → the review screen → the mapping changed → approved → its results; the
  * invalid cell fixed in the grid → the follow-up import creates it; an update reverted from the history
  * → the sandbox is back to its earlier state; a cancel mid-import → EnKash sees no request from 2 s
- * after the cancel was accepted. At every screen nothing is wider than the viewport.
+ * after the cancel was accepted, then the import resumed from the history; the history's filters. At
+ * every screen nothing is wider than the viewport.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,9 +20,7 @@ let api: ApiHarness;
 let chromium: Chromium;
 
 beforeAll(async () => {
-  // Rows in a worker's hands when a cancel comes are still sent (each checked the cancel when it started):
-  // a small concurrency, as test/api/cancel-fast.test.ts, keeps them few.
-  [api, chromium] = await Promise.all([startApi({ env: { WORKER_CONCURRENCY: '4' } }), launchChromium()]);
+  [api, chromium] = await Promise.all([startApi(), launchChromium()]);
 });
 
 afterAll(async () => {
@@ -184,7 +183,7 @@ describe.each(VIEWPORTS)('the review desk at $name', ({ tag, viewport }) => {
 });
 
 describe('cancel from the page', () => {
-  it('mid-import: cancelling at once, and EnKash sees no request from 2 s after the cancel was accepted', async () => {
+  it('mid-import: cancelling at once, EnKash sees no request from 2 s after the cancel was accepted; resume; filters', async () => {
     const { page, problems } = await signedIn(chromium.context, api.url, api.key);
     // A slow EnKash keeps most of the rows still to send when the cancel comes.
     api.h.sandbox.setFaults({ latencyMs: 250 });
@@ -214,7 +213,29 @@ describe('cancel from the page', () => {
       expect(await sandboxRequests(api.h.sandbox.url)).toBe(at2s);
       const view = await importOf('many.csv');
       expect(view.state).toBe('cancelled');
-      expect(view.counts.skipped ?? 0).toBeGreaterThan(ROWS / 2);
+      const skipped = view.counts.skipped ?? 0;
+      expect(skipped).toBeGreaterThan(ROWS / 2);
+
+      // Resume: the rows the cancel left unsent, as a new import marked in the history.
+      api.h.sandbox.setFaults({ latencyMs: 0 });
+      await historyRow(page, 'many.csv')
+        .getByRole('button', { name: /^Resume/ })
+        .click();
+      const resumed = page.locator('#imports tr.fresh', { hasText: 'Resume of' });
+      await resumed.waitFor();
+      const { imports } = (await (await api.call('/imports?limit=100')).json()) as {
+        imports: (ImportViewJson & { options: { resumeOf?: string } })[];
+      };
+      const resume = imports.find((v) => v.options.resumeOf === view.id);
+      expect((await api.waitDone(resume?.id ?? '', 60_000)).counts.created).toBe(skipped);
+
+      // The history's filters: a file name, then a state.
+      await page.getByRole('searchbox', { name: 'File name' }).fill('many');
+      const files = () => page.locator('#imports th.file').allTextContents();
+      await expect.poll(files).toHaveLength(2);
+      expect((await files()).every((f) => f.startsWith('many.csv'))).toBe(true);
+      await page.getByRole('combobox', { name: 'State' }).selectOption('cancelled');
+      await expect.poll(files).toHaveLength(1);
       expect(problems).toEqual([]);
     } finally {
       api.h.sandbox.setFaults({ latencyMs: 0 });
