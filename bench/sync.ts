@@ -1,229 +1,216 @@
 /**
- * bench/sync — the sync engine against the sandbox, each figure beside its baseline, in one run.
+ * bench/sync — issue 14's must-hold table in one run, every figure beside the peer it compares to.
  *
- * Rate scenarios (one `customer-sync worker` process, the sandbox in this process with 100 ms latency,
- * an import of new customers counted from its submission):
- *   unknown-R      nothing configured, adaptive (the new default)            beside  fixed, nothing configured (10/s)
- *   ceiling-5R-R   ENKASH_RATE_LIMIT_PER_SEC = 5 R, adaptive                  beside  fixed at 5 R
- *   ceiling-R-200  ENKASH_RATE_LIMIT_PER_SEC = R, adaptive (also with a CPU hog) beside fixed at R
- *   drop-200-50    the sandbox's limit drops from 200 to 50 and comes back, adaptive, nothing configured
- *   unlimited      no sandbox limit, no latency: per-process ceiling, adaptive beside fixed at 100,000/s
- * Re-sync: 100,000 customers already in EnKash, 1 % changed, at R = 50: adaptive (nothing configured)
- * beside fixed at 50 (and, with --resync-naive, the per-row search-then-write loop at R = 2000).
+ * Rate scenarios (one warm `customer-sync worker` process, the sandbox in this process with 100 ms
+ * latency, an import of new customers counted from its submission), each beside its fixed-rate peer
+ * (`ENKASH_RATE_ADAPTIVE=false`, the engine before the adaptive rate):
+ *   unknown-R        nothing configured, R = 50, 200, 1000        peer: fixed, nothing configured (10/s)
+ *   ceiling-5R-R     ENKASH_RATE_LIMIT_PER_SEC = 5 R              peer: fixed at 5 R
+ *   ceiling-R-200    ENKASH_RATE_LIMIT_PER_SEC = R (and with a CPU hog)   peer: fixed at R
+ *   drop-200-50      the sandbox's limit 200 → 50 at 15 s → 200 at 30 s   peer: fixed at 200
+ * Re-sync: 100,000 customers already in EnKash, 1 % changed, R = 50     peer: fixed at 50
+ * Per-process ceiling (no limit, no latency, rate out of the way: fixed at 100,000/s), this engine beside
+ * the engine at --peer (default: main before issue 14's item 4, when a row cost ~21 Redis commands):
+ *   unlimited-worker  a warm worker, from submission: rows/s, worker CPU ms/row, Redis commands/row
+ *   unlimited-sync    `customer-sync sync FILE --yes`, one process, from the command's start
+ * The two are run alternately `--pairs` times (default 3) and their medians kept; Redis commands are
+ * counted in one more run of each with MONITOR on (MONITOR slows Redis: that run's timings are dropped).
  *
- * Run: `npx tsx bench/sync.ts [--only name,prefix*] [--scale 0.5] [--reverse] [--rows-b N] [--resync-naive]`
- * (Redis on 127.0.0.1:6379). Prints a Markdown table and `uptime`, for the README.
+ * Run: `npx tsx bench/sync.ts [--quick] [--only name,prefix*] [--peer COMMIT] [--pairs N] [--out DIR]`
+ * (Redis on 127.0.0.1:6379). Writes DIR/sync-bench.json and DIR/sync-bench.md (default DIR: tmp/) and
+ * prints the table with `uptime` before and after. `--quick`: every scenario at a tenth of its size and a
+ * 10,000-row re-sync, to check the bench itself in a few minutes (its figures mean nothing).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { benchResync, type ResyncFigures } from './lib/resync.js';
-import { runScenario, type ScenarioResult, type ScenarioSpec } from './lib/sync-scenario.js';
+import { benchResync } from './lib/resync.js';
+import { checkoutPeer } from './lib/peer.js';
+import { runSyncCommand } from './lib/sync-command.js';
+import { runScenario } from './lib/sync-scenario.js';
+import { ceilingLines, rateLines, resyncLines, type Line, type RateRow } from './lib/sync-table.js';
 
 const { values: args } = parseArgs({
   options: {
+    quick: { type: 'boolean', default: false },
     only: { type: 'string' },
-    scale: { type: 'string', default: '1' },
-    'rows-b': { type: 'string', default: '100000' },
-    'resync-naive': { type: 'boolean', default: false },
-    /** Runs the selected scenarios last to first: a peer that ran second in one run runs first in the next. */
-    reverse: { type: 'boolean', default: false },
+    peer: { type: 'string', default: 'a8bdfd7' },
+    pairs: { type: 'string', default: '3' },
+    out: { type: 'string', default: 'tmp' },
+    'rows-b': { type: 'string' },
   },
 });
-const scale = Number(args.scale);
+const scale = args.quick ? 0.1 : 1;
 const LAT = { latencyMs: 100 };
 /** About 30 s of work at R, at least 1,500 rows, at most 10,000. */
 const rowsFor = (R: number) => Math.round(Math.min(10_000, Math.max(1_500, 30 * R)) * scale);
+const FIXED = { ENKASH_RATE_ADAPTIVE: 'false' };
+const UNLIMITED = { ...FIXED, ENKASH_RATE_LIMIT_PER_SEC: '100000' };
 
-type Row = { spec: ScenarioSpec; R: number | null; baselineOf?: string };
-
-function scenarios(): Row[] {
-  const list: Row[] = [];
+function rateRows(): RateRow[] {
+  const rows: RateRow[] = [];
   for (const R of [50, 200, 1000]) {
-    list.push({
+    const faults = { ...LAT, ratePerSec: R };
+    rows.push({
+      check: 'unknown',
       R,
-      spec: { name: `unknown-${R}`, rows: rowsFor(R), faults: { ...LAT, ratePerSec: R }, env: {} },
+      spec: { name: `unknown-${R}`, rows: rowsFor(R), faults, env: {} },
+      // At 10/s the peer's whole import would take an hour: 300 rows show its rate.
+      peer: { name: `fixed-nothing-${R}`, rows: Math.round(300 * scale), faults, env: FIXED },
     });
-    list.push({
+    rows.push({
+      check: 'unknown',
       R,
       spec: {
         name: `ceiling-5R-${R}`,
         rows: rowsFor(R),
-        faults: { ...LAT, ratePerSec: R },
+        faults,
         env: { ENKASH_RATE_LIMIT_PER_SEC: String(5 * R) },
+      },
+      peer: {
+        name: `fixed-5R-${R}`,
+        rows: rowsFor(R),
+        faults,
+        env: { ...FIXED, ENKASH_RATE_LIMIT_PER_SEC: String(5 * R) },
       },
     });
   }
   const R = 200;
-  const fixed = { ENKASH_RATE_ADAPTIVE: 'false' };
-  list.push(
+  const faults = { ...LAT, ratePerSec: R };
+  const atR = { ENKASH_RATE_LIMIT_PER_SEC: String(R) };
+  rows.push(
     {
+      check: 'ceiling',
       R,
-      baselineOf: 'unknown-200',
-      spec: {
-        name: 'fixed-nothing-200',
-        rows: Math.round(300 * scale),
-        faults: { ...LAT, ratePerSec: R },
-        env: fixed,
-      },
+      spec: { name: 'ceiling-R-200', rows: rowsFor(R), faults, env: atR },
+      peer: { name: 'fixed-R-200', rows: rowsFor(R), faults, env: { ...FIXED, ...atR } },
     },
     {
+      check: 'ceiling',
       R,
-      baselineOf: 'ceiling-5R-200',
-      spec: {
-        name: 'fixed-5R-200',
-        rows: rowsFor(R),
-        faults: { ...LAT, ratePerSec: R },
-        env: { ...fixed, ENKASH_RATE_LIMIT_PER_SEC: '1000' },
-      },
-    },
-    {
-      R,
-      spec: {
-        name: 'ceiling-R-200',
-        rows: rowsFor(R),
-        faults: { ...LAT, ratePerSec: R },
-        env: { ENKASH_RATE_LIMIT_PER_SEC: String(R) },
-      },
-    },
-    {
-      R,
-      baselineOf: 'ceiling-R-200',
-      spec: {
-        name: 'fixed-R-200',
-        rows: rowsFor(R),
-        faults: { ...LAT, ratePerSec: R },
-        env: { ...fixed, ENKASH_RATE_LIMIT_PER_SEC: String(R) },
-      },
-    },
-    {
-      R,
-      spec: {
-        name: 'ceiling-R-200-hog',
-        rows: rowsFor(R),
-        faults: { ...LAT, ratePerSec: R },
-        env: { ENKASH_RATE_LIMIT_PER_SEC: String(R) },
-        cpuHog: true,
-      },
-    },
-    {
-      R,
-      spec: {
-        name: 'drop-200-50',
-        rows: Math.round(7_000 * scale),
-        faults: { ...LAT, ratePerSec: 200 },
-        env: {},
-        rateSchedule: [
-          { afterMs: 15_000, ratePerSec: 50 },
-          { afterMs: 30_000, ratePerSec: 200 },
-        ],
-      },
-    },
-    { R: null, spec: { name: 'unlimited', rows: Math.round(10_000 * scale), faults: {}, env: {} } },
-    {
-      R: null,
-      baselineOf: 'unlimited',
-      spec: {
-        name: 'fixed-unlimited',
-        rows: Math.round(10_000 * scale),
-        faults: {},
-        env: { ...fixed, ENKASH_RATE_LIMIT_PER_SEC: '100000' },
-      },
+      spec: { name: 'ceiling-R-200-hog', rows: rowsFor(R), faults, env: atR, cpuHog: true },
+      peer: { name: 'fixed-R-200-hog', rows: rowsFor(R), faults, env: { ...FIXED, ...atR }, cpuHog: true },
     },
   );
-  const only = args.only?.split(',');
-  const picks = (name: string, o: string) => (o.endsWith('*') ? name.startsWith(o.slice(0, -1)) : name === o);
-  const chosen = only ? list.filter((r) => only.some((o) => picks(r.spec.name, o))) : list;
-  return args.reverse ? chosen.reverse() : chosen;
+  const rateSchedule = [
+    { afterMs: 15_000, ratePerSec: 50 },
+    { afterMs: 30_000, ratePerSec: 200 },
+  ];
+  const dropRows = Math.round(7_000 * scale);
+  rows.push({
+    check: 'drop',
+    R,
+    spec: { name: 'drop-200-50', rows: dropRows, faults, env: {}, rateSchedule },
+    peer: { name: 'fixed-drop-200-50', rows: dropRows, faults, env: { ...FIXED, ...atR }, rateSchedule },
+  });
+  return rows;
 }
 
-/** Seconds from a limit change until the engine's rate was within `ok` of the new limit. */
-function followSeconds(r: ScenarioResult, fromMs: number, ok: (rate: number) => boolean): string {
-  const hit = r.samples.find((s) => s.atMs >= fromMs && s.ratePerSec !== null && ok(s.ratePerSec));
-  return hit ? ((hit.atMs - fromMs) / 1000).toFixed(1) : 'never';
-}
-
-function line(row: Row, r: ScenarioResult): string {
-  const share = row.R ? ` = **${(r.createsPerSec / row.R).toFixed(2)} R**` : '';
-  const throttledShare = r.requests > 0 ? ((100 * r.throttled) / r.requests).toFixed(2) : '0';
-  let extra = '';
-  if (r.name === 'drop-200-50') {
-    const down = followSeconds(r, 15_000, (x) => x <= 55);
-    const up = followSeconds(r, 30_000, (x) => x >= 180);
-    extra = `; rate ≤ 55/s ${down} s after the drop, ≥ 180/s ${up} s after the return`;
-  }
-  return (
-    `| ${r.name} | ${r.rows} | ${r.createsPerSec.toFixed(1)} creates/s${share} | ${r.throttled} × 429 ` +
-    `(${throttledShare} % of ${r.requests}) | ${r.maxPerSecond} | ${r.beforeRetryAfter} | ${r.failed} | ` +
-    `${(r.wallMs / 1000).toFixed(1)} s${extra} |`
-  );
-}
-
-function resyncLine(f: ResyncFigures): string {
-  return `| ${f.name} | ${f.calls} calls | ${(f.wallMs / 1000).toFixed(1)} s | ${f.changed} updated | max ${f.maxPerSecond}/s | ${f.throttled} × 429 |`;
-}
+const only = args.only?.split(',');
+const picked = (name: string) =>
+  !only || only.some((o) => (o.endsWith('*') ? name.startsWith(o.slice(0, -1)) : name === o));
 
 async function main() {
   const dir = await mkdtemp(join(tmpdir(), 'cs-bench-sync-'));
   const uptime = () => execFileSync('uptime', { encoding: 'utf8' }).trim();
   const loads = [uptime()];
+  const lines: Line[] = [];
+  const raw: Record<string, unknown> = {};
+  const say = (line: Line) => {
+    lines.push(line);
+    console.log(`${line.scenario}: ${line.figure} | peer ${line.peerFigure} | ${line.verdict}`);
+  };
   try {
-    const lines: string[] = [];
-    for (const row of scenarios()) {
-      const r = await runScenario(dir, row.spec);
-      const text = line(row, r);
-      console.log(
-        text,
-        JSON.stringify({
-          samples: r.samples.filter((_, i) => i % 10 === 0).map((s) => [s.atMs, s.created, s.ratePerSec]),
-        }),
-      );
-      lines.push(text);
+    for (const row of rateRows().filter((r) => picked(r.spec.name))) {
+      const mine = await runScenario(dir, row.spec);
+      const peer = await runScenario(dir, row.peer);
+      raw[row.spec.name] = { mine: { ...mine, samples: undefined }, peer: { ...peer, samples: undefined } };
+      for (const line of rateLines(row, mine, peer)) say(line);
+    }
+    if (picked('resync')) {
+      const rows = Number(args['rows-b'] ?? (args.quick ? 10_000 : 100_000));
+      const faults = { ratePerSec: 50, latencyMs: 5 };
+      const [mine, peer] = await benchResync(dir, rows, [
+        { name: 'adaptive, nothing configured', kind: 'engine', faults, env: { WORKER_CONCURRENCY: '64' } },
+        {
+          name: 'fixed at 50',
+          kind: 'engine',
+          faults,
+          env: { ...FIXED, ENKASH_RATE_LIMIT_PER_SEC: '50', WORKER_CONCURRENCY: '64' },
+        },
+      ]);
+      if (mine && peer) {
+        raw.resync = { rows, mine, peer };
+        for (const line of resyncLines(rows, mine, peer)) say(line);
+      }
+    }
+    if (picked('unlimited-worker') || picked('unlimited-sync')) {
+      const peerRoot = await checkoutPeer(args.peer);
+      try {
+        const figures = await perProcessCeiling(dir, peerRoot.root);
+        raw.unlimited = { peer: args.peer, ...figures };
+        for (const line of ceilingLines(args.peer, figures)) say(line);
+      } finally {
+        await peerRoot.remove();
+      }
     }
     loads.push(uptime());
-    const resync: ResyncFigures[] = [];
-    if (!args.only || args.only.includes('resync')) {
-      const rows = Number(args['rows-b']);
-      resync.push(
-        ...(await benchResync(dir, rows, [
-          {
-            name: `adaptive, nothing configured, R = 50`,
-            kind: 'engine',
-            faults: { ratePerSec: 50, latencyMs: 5 },
-            env: { WORKER_CONCURRENCY: '64' },
-          },
-          {
-            name: `fixed at 50, R = 50`,
-            kind: 'engine',
-            faults: { ratePerSec: 50, latencyMs: 5 },
-            env: { ENKASH_RATE_ADAPTIVE: 'false', ENKASH_RATE_LIMIT_PER_SEC: '50', WORKER_CONCURRENCY: '64' },
-          },
-          ...(args['resync-naive']
-            ? [
-                {
-                  name: 'per-row search-then-write loop, R = 2000',
-                  kind: 'naive' as const,
-                  faults: { latencyMs: 5 },
-                  env: { ENKASH_RATE_LIMIT_PER_SEC: '2000' },
-                },
-              ]
-            : []),
-        ])),
-      );
-      loads.push(uptime());
-    }
-    console.log(`
-| scenario | rows | creates/s (submit → last create) | 429s | max req in any 1 s | before Retry-After | failed | wall |
-|---|---|---|---|---|---|---|---|
-${lines.join('\n')}
-${resync.length ? `\n| re-sync, 1 % changed | calls | wall | changed | max | 429 |\n|---|---|---|---|---|---|\n${resync.map(resyncLine).join('\n')}\n` : ''}
-load: ${loads.join(' → ')}
-`);
+    const table = markdown(lines, loads);
+    console.log(`\n${table}`);
+    const out = resolve(args.out);
+    await mkdir(out, { recursive: true });
+    await writeFile(join(out, 'sync-bench.json'), JSON.stringify({ loads, lines, raw }, null, 2));
+    await writeFile(join(out, 'sync-bench.md'), table);
+    console.log(`written: ${join(out, 'sync-bench.md')}, ${join(out, 'sync-bench.json')}`);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** This engine and the peer's, alternately: the worker from submission, the command from its start. */
+async function perProcessCeiling(dir: string, peerRoot: string) {
+  const rows = Math.round(10_000 * scale);
+  const pairs = Number(args.pairs);
+  const worker = { mine: [] as number[][], peer: [] as number[][] };
+  const command = { mine: [] as number[][], peer: [] as number[][] };
+  const spec = { rows, faults: {}, env: UNLIMITED };
+  for (let i = 0; i < pairs; i += 1) {
+    // Alternating which goes first spreads a neighbour's load over both.
+    const order = i % 2 === 0 ? (['mine', 'peer'] as const) : (['peer', 'mine'] as const);
+    for (const who of order) {
+      const engineRoot = who === 'peer' ? peerRoot : undefined;
+      if (picked('unlimited-worker')) {
+        const r = await runScenario(dir, { ...spec, name: `unlimited-${who}`, engineRoot });
+        worker[who].push([rows / (r.wallMs / 1000), r.workerCpuMs / rows]);
+      }
+      if (picked('unlimited-sync')) {
+        const root = engineRoot ?? process.cwd();
+        const r = await runSyncCommand(dir, { ...spec, name: `sync-${who}`, engineRoot: root });
+        command[who].push([r.rowsPerSec, r.cpuMs / rows, r.exitCode ?? -1]);
+      }
+    }
+  }
+  const counted = { mine: 0, peer: 0 };
+  if (picked('unlimited-worker')) {
+    for (const who of ['mine', 'peer'] as const) {
+      const engineRoot = who === 'peer' ? peerRoot : undefined;
+      const name = `count-${who}`;
+      const r = await runScenario(dir, { ...spec, name, engineRoot, countCommands: true });
+      counted[who] = (r.commands?.sent ?? NaN) / rows;
+    }
+  }
+  return { rows, pairs, worker, command, commandsPerRow: counted };
+}
+
+function markdown(lines: Line[], loads: string[]): string {
+  const head =
+    '| scenario | must hold | this engine | peer | holds? |\n|---|---|---|---|---|\n' +
+    lines
+      .map((l) => `| ${l.scenario} | ${l.target} | ${l.figure} | ${l.peerFigure} | ${l.verdict} |`)
+      .join('\n');
+  return `${head}\n\nload: ${loads.join(' → ')}\n`;
 }
 
 await main();
