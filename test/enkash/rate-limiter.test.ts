@@ -2,7 +2,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { RateLimiter } from '../../src/enkash/rate-limiter.js';
 import { enkashKeys } from '../../src/enkash/keys.js';
 import { deletePrefix, randomPrefix, testRedis } from '../helpers/redis.js';
-import { maxInWindow, waitFor } from './helpers/timing.js';
+import { mostSurelyInWindow, waitFor } from './helpers/timing.js';
 
 const redis = testRedis();
 const prefixes: string[] = [];
@@ -39,23 +39,25 @@ describe('RateLimiter (Redis sliding-window log)', () => {
     expect(limiter(2.5).limit).toBe(2);
   });
 
-  it('two limiters on one prefix share one budget: ≤ R per second, and close to R', async () => {
+  it('two limiters on one prefix share one budget: ≤ R per second', async () => {
     const prefix = randomPrefix();
     const [a, b] = [limiter(50, prefix), limiter(50, prefix)];
-    const grants: number[] = [];
+    // Each grant happened between its batch's ask (the slot id starts with that local time) and its caller
+    // seeing it: an interval, never a late stamp a loaded machine could bunch with the next window's.
+    const grants: Array<{ from: number; to: number }> = [];
     const start = Date.now();
     // 150 grants for 2 × 8 eager callers: three windows' worth.
     let left = 150;
     const worker = async (rl: RateLimiter) => {
       while (left > 0) {
         left -= 1;
-        await rl.acquire();
-        grants.push(Date.now());
+        const slot = await rl.acquire();
+        grants.push({ from: Number(slot.slice(0, slot.indexOf('-'))), to: Date.now() });
       }
     };
     await Promise.all(Array.from({ length: 16 }, (_, i) => worker(i % 2 ? a : b)));
     expect(grants).toHaveLength(150);
-    expect(maxInWindow(grants, 1000)).toBeLessThanOrEqual(50);
+    expect(mostSurelyInWindow(grants, 1000)).toBeLessThanOrEqual(50);
     // 50 now, 50 a window later, 50 two windows later: 2.2 s.
     // A lower bound only: a loaded machine may take longer, and throughput at R is measured by bench/sync.
     const elapsed = Date.now() - start;
