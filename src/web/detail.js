@@ -4,7 +4,17 @@
 // before → after, and for invalid rows the rows-to-fix grid (src/web/fix-grid.js, when it is there).
 import { actionButtons } from './actions.js';
 import { markFresh } from './history.js';
-import { $, api, countsList, downloadLinks, el, kindText, stateText, whenText } from './shared.js';
+import {
+  $,
+  api,
+  countsList,
+  downloadLinks,
+  el,
+  kindText,
+  stateReason,
+  stateText,
+  whenText,
+} from './shared.js';
 
 let opener = null;
 let openId = null;
@@ -40,6 +50,7 @@ function summary(view) {
     ...pair('Started', whenText(view)),
     ...(view.timings.finishedAt ? pair('Finished', whenText(view, 'finishedAt')) : []),
     ...pair('State', el('span', `state-${view.state}`, stateText(view))),
+    ...(stateReason(view) ? pair('Why', stateReason(view)) : []),
     ...pair('Dry run', view.options.dryRun ? 'yes: nothing written' : 'no'),
     ...pair('Mode', view.options.mode),
     ...(kindText(view) ? pair('Made by', kindText(view)) : []),

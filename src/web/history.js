@@ -16,6 +16,7 @@ import {
   loadRoutes,
   myName,
   showMessage,
+  stateReason,
   stateText,
   whenText,
 } from './shared.js';
@@ -116,11 +117,12 @@ function row(view) {
   if (view.options.dryRun) file.append(el('span', 'badge', 'dry run'));
   const state = el('span', `state-${view.state}`, stateText(view));
   const done = view.progress.total === null ? '' : `${view.progress.done} of ${view.progress.total} rows`;
+  const why = stateReason(view);
   tr.append(
     file,
     cell('Who', view.submittedBy),
     cell('When', whenText(view)),
-    cell('State', state, done ? el('span', 'sub', done) : ''),
+    cell('State', state, why ? el('span', 'sub why', why) : '', done ? el('span', 'sub', done) : ''),
     cell('Rows', countsList(view.counts)),
     cell('Reports', el('div', 'downloads', downloadLinks(view))),
     cell('Actions', el('div', 'actions', ...actionButtons(view))),

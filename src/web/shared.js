@@ -126,12 +126,11 @@ export function downloadLinks(view) {
   return frag;
 }
 
-/** The state in words; a refused or failed import says why. */
-export function stateText(view) {
-  const words = STATE_TEXT[view.state] || view.state;
-  const why = view.stateReason || (view.state === 'failed' ? view.error : '');
-  return why ? `${words}: ${why}` : words;
-}
+/** The state in words. */
+export const stateText = (view) => STATE_TEXT[view.state] || view.state;
+
+/** Why it is in that state (the API's stateReason: a refused or failed file, who cancelled, a hold). */
+export const stateReason = (view) => view.stateReason || (view.state === 'failed' ? view.error : '') || '';
 
 /** When, in the configured time zone with the zone shown (the API's *Local strings), else the browser's. */
 export function whenText(view, which = 'createdAt') {
