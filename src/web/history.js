@@ -30,7 +30,15 @@ let timer = null;
 
 export const historyViews = () => views;
 
+/** "Me" is this key's name, known once this tab has submitted an import (the API names the submitter). */
+function offerMine() {
+  const mine = $('filter-who').querySelector('option[value="mine"]');
+  mine.disabled = !myName();
+  mine.textContent = myName() ? `Me (${myName()})` : 'Me (known after your first upload here)';
+}
+
 function filters() {
+  offerMine();
   const form = new URLSearchParams();
   const state = $('filter-state').value;
   const dry = $('filter-dry').value;

@@ -139,6 +139,12 @@ describe('probes, metrics and the OpenAPI document', () => {
       expect(res.headers.get('content-security-policy'), file).toContain("default-src 'self'");
     }
     expect((await fetch(`${api.url}/nothing-here.js`)).status).toBe(404);
+    // The review screen's dropdown: the fields the mapping endpoint accepts, from their one list.
+    const fields = await fetch(`${api.url}/fields.js`);
+    expect(fields.headers.get('content-type')).toMatch(/javascript/);
+    expect(await fields.text()).toMatch(
+      /^export const FIELDS = \[.*"uniqueRefNo".*"contact2\.mobile".*\];\n$/,
+    );
     const basic = `Basic ${Buffer.from(`ops:${api.key}`).toString('base64')}`;
     expect((await fetch(`${api.url}/admin/queues`, { headers: { authorization: basic } })).status).toBe(200);
     const bearer = { authorization: `Bearer ${api.key}` };
