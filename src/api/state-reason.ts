@@ -16,6 +16,7 @@ type ReasonMeta = Pick<
   | 'cancelRequestedAt'
   | 'finishedAt'
   | 'doubts'
+  | 'reportDir'
 >;
 
 /** The reason, or undefined for a state that needs none (queued, running, a clean `done`). */
@@ -30,9 +31,11 @@ export function stateReason(meta: ReasonMeta, timeZone: string): string | undefi
       const who = meta.cancelledBy ? ` by ${meta.cancelledBy}` : '';
       const at = meta.cancelRequestedAt ?? (state === 'cancelled' ? meta.finishedAt : undefined);
       const when = at ? ` at ${localTimeText(at, timeZone)}` : '';
-      return state === 'cancelled'
-        ? `cancelled${who}${when}: the rows not yet sent were not sent`
-        : `cancel requested${who}${when}: the rows already sent are finishing`;
+      if (state === 'cancelling') return `cancel requested${who}${when}: the rows already sent are finishing`;
+      // Cancelled while held for review: no row was read, so no report was written.
+      return meta.reportDir
+        ? `cancelled${who}${when}: the rows not yet sent were skipped (resume sends them)`
+        : `cancelled${who}${when} while held for review: nothing was written`;
     }
     case 'needs-review':
       return `held for review, nothing written: ${meta.doubts.map((d) => d.message).join('; ')}`;

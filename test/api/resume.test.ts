@@ -21,6 +21,7 @@ afterAll(async () => api?.close());
 type View = {
   id: string;
   state: string;
+  stateReason?: string;
   options: { resumeOf?: string; onlyRowCount?: number };
   progress: { done: number; total: number | null };
   counts: Record<string, number>;
@@ -55,6 +56,9 @@ describe('POST /imports/{id}/resume', () => {
     expect((await as(keys.alice, `/imports/${cancelled}`, { method: 'DELETE' })).status).toBe(202);
     const first = await ended(cancelled);
     expect(first.state).toBe('cancelled');
+    expect(first.stateReason).toMatch(
+      /^cancelled by alice at .* \+05:30: the rows not yet sent were skipped/,
+    );
     const unsent = first.counts.skipped ?? 0;
     expect(unsent).toBeGreaterThan(0);
     expect(api.h.sandbox.customers()).toHaveLength(ROWS - unsent);

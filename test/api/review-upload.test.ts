@@ -100,7 +100,7 @@ describe('POST /imports with review=true', () => {
     expect(v.timings.finishedAtLocal).toBe(localTimeText(v.timings.finishedAt ?? '', 'Asia/Kolkata'));
     expect(v.timings.createdAtLocal).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \+05:30$/);
     expect(v.stateReason).toBe(
-      `cancelled by ops at ${v.timings.finishedAtLocal ?? ''}: the rows not yet sent were not sent`,
+      `cancelled by ops at ${v.timings.finishedAtLocal ?? ''} while held for review: nothing was written`,
     );
     expect(v.links.resume).toBe(`/imports/${id}/resume`);
     expect(v.links.rows).toBe(`/imports/${id}/rows`);

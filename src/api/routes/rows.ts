@@ -6,7 +6,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { App } from '../../app.js';
 import { sheetRow } from '../../domain/sheet-rows.js';
-import type { RowResult } from '../../domain/types.js';
+import { OUTCOMES, type RowResult } from '../../domain/types.js';
 import { fieldHeader } from '../../ingest/plan/file-columns.js';
 import type { ReadingPlan } from '../../ingest/plan/reading-plan.js';
 import type { ImportMeta } from '../../queue/import-store.js';
@@ -40,14 +40,18 @@ export const rowRoutes: FastifyPluginAsyncZod<{ app: App }> = async (server, { a
         );
       }
       const { outcome, offset, limit } = request.query;
-      const wanted = outcome ? new Set<string>(outcome) : null;
+      const wanted = new Set<string>(outcome ?? OUTCOMES);
+      // The counts by outcome are kept with the results (one script records both): the filter's total
+      // without reading every row, and the reading stops once the page is full.
+      const total = OUTCOMES.reduce((sum, o) => sum + (wanted.has(o) ? meta.counts[o] : 0), 0);
       const plan = await planOf(app, meta);
       const rows: RowViewT[] = [];
-      let total = 0;
+      let seen = 0;
       for await (const result of app.imports.results(meta)) {
-        if (wanted && !wanted.has(result.outcome)) continue;
-        if (total >= offset && rows.length < limit) rows.push(rowView(result, plan));
-        total += 1;
+        if (rows.length >= limit) break;
+        if (!wanted.has(result.outcome)) continue;
+        if (seen >= offset) rows.push(rowView(result, plan));
+        seen += 1;
       }
       return { importId: meta.id, total, offset, limit, rows };
     },
