@@ -1,4 +1,4 @@
-/* global setTimeout */
+/* global document, setTimeout */
 // The review screen: how a held file is read (each column, its samples, the EnKash field it feeds as a
 // dropdown with the reading's source and confidence), the doubts, the expected counts, Approve and Cancel.
 // A change of field is sent at once (PUT mapping) and the answer's plan is drawn again.
@@ -96,7 +96,11 @@ async function remap(header, field) {
     });
     const { plan } = await response.json();
     if (shown !== id) return;
+    // The table is drawn again: a keyboard user changing a field stays on its dropdown.
+    const focused = document.activeElement?.dataset?.header;
     renderPlan(plan);
+    if (focused !== undefined)
+      [...$('review-columns').querySelectorAll('select')].find((s) => s.dataset.header === focused)?.focus();
     $('review-status').textContent = `"${header}" now feeds ${field || 'nothing'}. Plan updated.`;
     void watchCounts(id, plan);
   } catch (err) {

@@ -88,8 +88,16 @@ describe.each(VIEWPORTS)('the review desk at $name', ({ tag, viewport }) => {
     const refA = page.getByRole('combobox', { name: `EnKash field for column B "Ref ${tag}1"` });
     await refA.selectOption('uniqueRefNo');
     await page.locator('#review-status', { hasText: 'Plan updated' }).waitFor();
-    await page.getByRole('combobox', { name: `EnKash field for column C "Ref ${tag}2"` }).selectOption('');
+    // By keyboard: Ref 2 → the last field, then back to "not used" (the first option); each change
+    // re-plans at once and the focus stays on the dropdown.
+    const refB = `EnKash field for column C "Ref ${tag}2"`;
+    await page.getByRole('combobox', { name: refB }).focus();
+    await page.keyboard.press('End');
+    await page.locator('#review-status', { hasText: `"Ref ${tag}2" now feeds contact9.email` }).waitFor();
+    expect(await page.evaluate('document.activeElement?.getAttribute("aria-label")')).toBe(refB);
+    await page.keyboard.press('Home');
     await page.locator('#review-status', { hasText: `"Ref ${tag}2" now feeds nothing` }).waitFor();
+    expect(await page.evaluate('document.activeElement?.getAttribute("aria-label")')).toBe(refB);
     expect(await refA.inputValue()).toBe('uniqueRefNo');
     expect(await page.locator('#review-columns tr', { hasText: `Ref ${tag}1` }).textContent()).toContain(
       'mapping',
