@@ -1,7 +1,8 @@
 /**
  * Review before write from the command line, as a user runs it (real processes, the sandbox over HTTP):
  * off a terminal a reading in doubt exits 3 with the plan printed and nothing written; `--map` then writes
- * the rows with their codes; the next file of the same shape is not held; the quick start is never held.
+ * the rows with their codes; the next file of the same shape is not held; the quick start is never held;
+ * `--review` holds a file read without doubt, as the user asked.
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -30,6 +31,15 @@ describe('customer-sync sync: review before write', () => {
     expect(held.stdout).toContain('Expected: would-create 4, would-update 0');
     expect(held.stdout).toContain('invalid 1');
     expect(session.sandbox.customers()).toHaveLength(0);
+  });
+
+  it("--review holds a file read without doubt, at the user's request: exit 3, nothing written", async () => {
+    const before = session.sandbox.customers().length;
+    const held = await cli(['sync', join(REPO_ROOT, 'fixtures/sync/mixed.csv'), '--review']);
+    expect(held.code, held.stderr).toBe(3);
+    expect(held.stdout).toContain('asked: you asked to review before applying');
+    expect(held.stderr).toContain('held for review, nothing written');
+    expect(session.sandbox.customers()).toHaveLength(before);
   });
 
   it('`plan` shows the reading alone and writes nothing', async () => {

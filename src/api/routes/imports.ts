@@ -123,7 +123,7 @@ export const importRoutes: FastifyPluginAsyncZod<ImportRoutesOptions> = async (s
           throw new ApiError(status, answer.reason.toUpperCase().replace(/-/g, '_'), answer.message);
         }
         request.log.info(
-          { event: `api_${kind}_submitted`, importId: answer.importId, of: meta.id },
+          { event: `api_${kind.replace('-', '_')}_submitted`, importId: answer.importId, of: meta.id },
           answer.message,
         );
         const { importId, duplicate } = answer;
