@@ -4,26 +4,12 @@
  * `npm run screenshots` writes docs/desk-*.png. Needs Redis at REDIS_URL's default and /usr/bin/chromium.
  */
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
 import { REPO_ROOT } from '../test/helpers/engine.js';
 import { startApi } from '../test/api/helpers.js';
 import { launchChromium, signedIn } from '../test/browser/chromium.js';
-import { doubtfulCsv, updateCsv } from '../test/browser/desk-helpers.js';
+import { choose, doubtfulCsv, finished, updateCsv } from '../test/browser/desk-helpers.js';
 
 const out = (name: string) => join(REPO_ROOT, 'docs', name);
-
-async function upload(page: Page, name: string, content: string, review: boolean) {
-  await page.locator('#file').setInputFiles({ name, mimeType: 'text/csv', buffer: Buffer.from(content) });
-  const box = page.getByRole('checkbox', { name: /Review before applying/ });
-  if (review) await box.check();
-  else await box.uncheck();
-  await page.getByRole('button', { name: 'Start import' }).click();
-}
-
-async function finished(page: Page, name: string) {
-  await page.locator('#current-file', { hasText: name }).waitFor();
-  await page.locator('#current-state', { hasText: 'Finished' }).waitFor({ timeout: 30_000 });
-}
 
 async function main() {
   const api = await startApi();
@@ -31,7 +17,7 @@ async function main() {
   try {
     const { page } = await signedIn(chromium.context, api.url, api.key);
     // The review screen of a held file, its code column corrected and the counts in.
-    await upload(page, 'branch-debtors.csv', doubtfulCsv('OD'), true);
+    await choose(page, 'branch-debtors.csv', doubtfulCsv('OD'), true);
     await page.locator('#review').waitFor();
     await page
       .getByRole('combobox', { name: 'EnKash field for column B "Ref OD1"' })
@@ -42,7 +28,7 @@ async function main() {
 
     await page.getByRole('button', { name: 'Approve and write' }).click();
     await finished(page, 'branch-debtors.csv');
-    await upload(page, 'mobile-updates.csv', updateCsv('OD'), false);
+    await choose(page, 'mobile-updates.csv', updateCsv('OD'), false);
     await finished(page, 'mobile-updates.csv');
     await page.locator('#imports tr', { hasText: 'mobile-updates.csv' }).waitFor();
 

@@ -1,6 +1,6 @@
 /**
- * What the desk's browser test and scripts/screenshots.ts share: the files they upload, reading the
- * sandbox over HTTP, and the check that nothing on the page is wider than the viewport.
+ * What the desk's browser test and scripts/screenshots.ts share: the files they upload and how, reading
+ * the sandbox over HTTP, and the check that nothing on the page is wider than the viewport.
  */
 import type { Page } from 'playwright-core';
 import type { CustomerResponse } from '../../src/contract/enkash-api.js';
@@ -23,6 +23,21 @@ export function doubtfulCsv(tag: string): string {
 /** The same customers with a new mobile for the first: an update import (read without a doubt). */
 export function updateCsv(tag: string): string {
   return ['Customer Code,Party Name,Mobile No.', `${tag}-11,Konark Cement ${tag},9437099999`].join('\n');
+}
+
+/** Chooses a file in the upload form, the review choice set as asked, and starts the import. */
+export async function choose(page: Page, name: string, content: string, review: boolean) {
+  await page.locator('#file').setInputFiles({ name, mimeType: 'text/csv', buffer: Buffer.from(content) });
+  const box = page.getByRole('checkbox', { name: /Review before applying/ });
+  if (review) await box.check();
+  else await box.uncheck();
+  await page.getByRole('button', { name: 'Start import' }).click();
+}
+
+/** The current import panel shows that file finished. */
+export async function finished(page: Page, name: string) {
+  await page.locator('#current-file', { hasText: name }).waitFor();
+  await page.locator('#current-state', { hasText: 'Finished' }).waitFor({ timeout: 30_000 });
 }
 
 export async function sandboxCustomers(sandboxUrl: string): Promise<CustomerResponse[]> {

@@ -14,7 +14,15 @@ import { REPO_ROOT } from '../helpers/engine.js';
 import { syntheticCsv } from '../helpers/synthetic-customers.js';
 import { startApi, type ApiHarness, type ImportViewJson } from '../api/helpers.js';
 import { launchChromium, signedIn, type Chromium } from './chromium.js';
-import { doubtfulCsv, overflow, sandboxCustomers, sandboxRequests, updateCsv } from './desk-helpers.js';
+import {
+  choose,
+  doubtfulCsv,
+  finished,
+  overflow,
+  sandboxCustomers,
+  sandboxRequests,
+  updateCsv,
+} from './desk-helpers.js';
 
 let api: ApiHarness;
 let chromium: Chromium;
@@ -45,26 +53,12 @@ async function fits(page: Page, where: string) {
   expect(seen.scrollWidth, where).toBeLessThanOrEqual(seen.clientWidth);
 }
 
-async function choose(page: Page, name: string, content: string, review: boolean) {
-  await page.locator('#file').setInputFiles({ name, mimeType: 'text/csv', buffer: Buffer.from(content) });
-  const box = page.getByRole('checkbox', { name: /Review before applying/ });
-  if (review) await box.check();
-  else await box.uncheck();
-  await page.getByRole('button', { name: 'Start import' }).click();
-}
-
 /** The import of that file, from the API (the newest of that name). */
 async function importOf(fileName: string): Promise<ImportViewJson> {
   const { imports } = (await (await api.call('/imports?limit=100')).json()) as { imports: ImportViewJson[] };
   const found = imports.find((v) => v.fileName === fileName);
   if (!found) throw new Error(`no import of ${fileName}`);
   return found;
-}
-
-/** The current import panel shows that file finished. */
-async function finished(page: Page, name: string) {
-  await page.locator('#current-file', { hasText: name }).waitFor();
-  await page.locator('#current-state', { hasText: 'Finished' }).waitFor({ timeout: 30_000 });
 }
 
 const historyRow = (page: Page, text: string) => page.locator('#imports tr', { hasText: text }).first();
