@@ -184,11 +184,13 @@ async function perProcessCeiling(dir: string, peerRoot: string) {
       if (picked('unlimited-worker')) {
         const r = await runScenario(dir, { ...spec, name: `unlimited-${who}`, engineRoot });
         worker[who].push([rows / (r.wallMs / 1000), r.workerCpuMs / rows]);
+        console.log(`unlimited-worker ${who}: ${JSON.stringify(worker[who].at(-1))}`);
       }
       if (picked('unlimited-sync')) {
         const root = engineRoot ?? process.cwd();
         const r = await runSyncCommand(dir, { ...spec, name: `sync-${who}`, engineRoot: root });
         command[who].push([r.rowsPerSec, r.cpuMs / rows, r.exitCode ?? -1]);
+        console.log(`unlimited-sync ${who}: ${JSON.stringify(command[who].at(-1))}`);
       }
     }
   }
@@ -199,6 +201,7 @@ async function perProcessCeiling(dir: string, peerRoot: string) {
       const name = `count-${who}`;
       const r = await runScenario(dir, { ...spec, name, engineRoot, countCommands: true });
       counted[who] = (r.commands?.sent ?? NaN) / rows;
+      console.log(`commands ${who}: ${counted[who]} per row ${JSON.stringify(r.commands?.byName)}`);
     }
   }
   return { rows, pairs, worker, command, commandsPerRow: counted };
