@@ -20,6 +20,7 @@ import { loadSealer, type Sealer } from './queue/sealer.js';
 import { ImportService } from './sync/import-service.js';
 import { FixService } from './sync/fix-rows.js';
 import { RevertService } from './sync/revert-service.js';
+import { CancelWatch } from './sync/cancel-watch.js';
 import { startWorkers, type EngineDeps, type Workers } from './sync/workers.js';
 import { startSweeper } from './retention/sweep.js';
 
@@ -97,11 +98,14 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     closers.unshift(() => queues.close());
     const locks = new KeyLock(redis, account, config.sync.lockMs);
     const entryTtlSec = config.sync.fingerprintTtlSec;
+    const cancelWatch = new CancelWatch({ redis, prefix });
+    closers.unshift(async () => cancelWatch.close());
     const engine: EngineDeps = {
       store,
       registry: new CustomerRegistry(redis, account, entryTtlSec),
       locks,
       ledger: new RowLedger({ redis, prefix, namespace: account, sealer, locks, entryTtlSec }),
+      cancelWatch,
       sealer,
       client,
       queues,

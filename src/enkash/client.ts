@@ -27,6 +27,7 @@ import {
   headerRequestId,
   isEnkashError,
   isSuccess,
+  notSentError,
 } from './errors.js';
 import { CircuitBreaker } from './circuit-breaker.js';
 import { HttpTransport, type HttpAnswer, type HttpMethod } from './http-transport.js';
@@ -41,7 +42,15 @@ export type CallRecord = { operation: Operation; status: number | null; duration
 export type FixedRateStatus = { ratePerSec: number; ceilingPerSec: number; phase: 'fixed' };
 
 export type EnkashResult<T> = { payload: T; requestId: string; httpStatus: number };
-export type CallOptions = { signal?: AbortSignal };
+export type CallOptions = {
+  /** Aborts the call, even one already sent (its outcome is then unknown). */
+  signal?: AbortSignal;
+  /**
+   * Stops the call only before it is sent (src/enkash/http-transport.ts): it then fails NOT_SENT
+   * (errors.ts isNotSent) and nothing of it reached EnKash. A call already written finishes.
+   */
+  gate?: AbortSignal;
+};
 export type SearchPage = { limit: number; offset: number; orderBy?: string; direction?: 'ASC' | 'DESC' };
 export type SearchResult = { data: CustomerResponse[]; recordsCount: number };
 /** The page is both the payload and spread at the top level, so `page.data` reads naturally. */
@@ -237,19 +246,20 @@ export class EnkashClient {
   }
 
   private async call<P>(spec: CallSpec<P>, options: CallOptions): Promise<EnkashResult<P>> {
-    const { signal } = options;
+    const { signal, gate } = options;
+    if (gate?.aborted) throw notSentError(spec.operation, gate.reason);
     let token = await this.token(() => this.tokens.getToken(signal), spec.operation, signal);
-    let answer = await this.send(spec, token, signal);
+    let answer = await this.send(spec, token, options);
     if (answer.status === 401) {
       // A 401 is EnKash refusing the token before doing anything, so even a create is safe to repeat once.
       const rejected = token;
       token = await this.token(() => this.tokens.replaceRejected(rejected, signal), spec.operation, signal);
-      answer = await this.send(spec, token, signal);
+      answer = await this.send(spec, token, options);
     }
     return this.read(spec, answer);
   }
 
-  private send(spec: CallSpec<unknown>, token: string, signal: AbortSignal | undefined) {
+  private send(spec: CallSpec<unknown>, token: string, { signal, gate }: CallOptions) {
     return this.transport.send({
       operation: spec.operation,
       method: spec.method,
@@ -262,6 +272,7 @@ export class EnkashClient {
       ...(spec.body === undefined ? {} : { body: JSON.stringify(spec.body) }),
       nonIdempotent: spec.operation === 'create',
       ...(signal ? { signal } : {}),
+      ...(gate ? { gate } : {}),
     });
   }
 

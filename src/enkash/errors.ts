@@ -264,6 +264,31 @@ export function errorFromTransport(failure: TransportFailure): EnkashError {
   });
 }
 
+/**
+ * A call its caller's gate (CallOptions `gate`: the import was cancelled) stopped before it was sent:
+ * while it waited for its connection permit or rate slot, or right before dispatch. Nothing of it reached
+ * EnKash, so nothing can have been committed.
+ */
+export const NOT_SENT = 'NOT_SENT';
+
+export function notSentError(operation: string, reason?: unknown): EnkashError {
+  const why = reason instanceof Error ? reason.message : 'its gate closed';
+  return new EnkashError({
+    kind: 'retryable',
+    operation,
+    httpStatus: null,
+    errorType: NOT_SENT,
+    mayHaveCommitted: false,
+    message: `EnKash ${operation}: ${NOT_SENT} (${why})`,
+    ...(reason === undefined ? {} : { cause: reason }),
+  });
+}
+
+/** The call was refused by its gate and never sent ({@link notSentError}). */
+export function isNotSent(err: unknown): err is EnkashError {
+  return isEnkashError(err) && err.errorType === NOT_SENT;
+}
+
 export function isSuccess(status: number): boolean {
   return status >= 200 && status < 300;
 }

@@ -5,10 +5,22 @@
  * then the slot's confirmation (rate-limiter.ts: a slot that aged out while this call was between grant
  * and send is replaced), then the request under its own timeout, dispatched in the same tick as the
  * confirmation. A 429 pauses every process before the error reaches the caller.
+ *
+ * A request's `gate` (its import was cancelled: src/sync/cancel-watch.ts) only stops sending: it is
+ * checked while the call waits for its permit and slot, and right before dispatch. A call it stops is
+ * NOT_SENT (errors.ts notSentError) and its slot goes back to the budget; a request already written is
+ * never aborted by it (a create's outcome is known only from its answer).
  */
 import { Pool } from 'undici';
 import type { CircuitBreaker, Outcome, Pass } from './circuit-breaker.js';
-import { DEFAULT_RETRY_AFTER_MS, errorFromTransport, isEnkashError, parseRetryAfter } from './errors.js';
+import {
+  DEFAULT_RETRY_AFTER_MS,
+  errorFromTransport,
+  isEnkashError,
+  isNotSent,
+  notSentError,
+  parseRetryAfter,
+} from './errors.js';
 import type { RateLimiter } from './rate-limiter.js';
 import { Semaphore } from './semaphore.js';
 import { exchangeOnce, NotWritten } from './undici-exchange.js';
@@ -28,6 +40,8 @@ export type HttpRequest = {
   /** A call that must not be repeated blindly (create): failures say whether it may have committed. */
   nonIdempotent: boolean;
   signal?: AbortSignal;
+  /** Stops the call before it is sent (never once written): NOT_SENT. See the file comment. */
+  gate?: AbortSignal;
 };
 
 export type HttpAnswer = {
@@ -72,6 +86,7 @@ export class HttpTransport {
 
   async send(request: HttpRequest): Promise<HttpAnswer> {
     const { breaker } = this.options;
+    this.checkGate(request);
     // While the breaker is open a call is refused at once, without waiting for a permit or a slot.
     if (breaker) await this.precheck(breaker, request.operation);
     const queuedAt = performance.now();
@@ -131,6 +146,7 @@ export class HttpTransport {
     const startedAt = performance.now();
     const { limiter } = this.options;
     let status: number | null = null;
+    let sent = true;
     try {
       const answer = await this.exchange(request, slot);
       status = answer.status;
@@ -145,17 +161,19 @@ export class HttpTransport {
       }
       return answer;
     } catch (err) {
+      sent = !isNotSent(err);
       // No answer: EnKash too slow or unreachable, as the adaptive rate counts a 5xx.
       if (isEnkashError(err) && (err.errorType === 'TIMEOUT' || err.errorType === 'NETWORK_ERROR'))
         limiter.noteAnswer({ status: null, latencyMs: performance.now() - startedAt });
       throw err;
     } finally {
-      this.options.onExchange?.({
-        operation: request.operation,
-        status,
-        durationMs: Math.round(performance.now() - startedAt),
-        waitedMs: Math.round(startedAt - queuedAt),
-      });
+      if (sent)
+        this.options.onExchange?.({
+          operation: request.operation,
+          status,
+          durationMs: Math.round(performance.now() - startedAt),
+          waitedMs: Math.round(startedAt - queuedAt),
+        });
     }
   }
 
@@ -163,18 +181,24 @@ export class HttpTransport {
     await this.pool.close();
   }
 
-  /** Permit, then slot. An abort here means nothing was sent. */
+  /** Permit, then slot. An abort (or the gate) here means nothing was sent. */
   private async waitTurn(request: HttpRequest): Promise<{ release: () => void; slot: string }> {
-    const release = await this.permits.acquire(request.signal).catch((cause: unknown) => {
+    const signal = waitSignal(request);
+    const release = await this.permits.acquire(signal).catch((cause: unknown) => {
       throw this.notSent(request, cause);
     });
     try {
-      return { release, slot: await this.options.limiter.acquire(request.signal) };
+      return { release, slot: await this.options.limiter.acquire(signal) };
     } catch (cause) {
       release();
-      if (request.signal?.aborted) throw this.notSent(request, cause);
+      if (signal?.aborted) throw this.notSent(request, cause);
       throw cause;
     }
+  }
+
+  /** Refuses a call whose gate has closed: nothing of it has been written. */
+  private checkGate(request: HttpRequest): void {
+    if (request.gate?.aborted) throw notSentError(request.operation, request.gate.reason);
   }
 
   /**
@@ -187,14 +211,26 @@ export class HttpTransport {
   private async exchange(request: HttpRequest, granted: string): Promise<HttpAnswer> {
     const { limiter } = this.options;
     let slot = granted;
+    let gated = false;
+    // A call its gate stopped gives its slot back: the budget did not spend it.
+    const refuse = () => {
+      void limiter.giveBack(slot).catch(() => undefined);
+      return notSentError(request.operation, request.gate?.reason);
+    };
     for (let withdrawn = 0; ; withdrawn += 1) {
-      const confirmed = await limiter.confirm(slot, request.signal).catch((cause: unknown) => {
+      const confirmed = await limiter.confirm(slot, waitSignal(request)).catch((cause: unknown) => {
+        if (request.gate?.aborted && !request.signal?.aborted) throw refuse();
         throw this.notSent(request, cause);
       });
       slot = confirmed.slot;
+      if (request.gate?.aborted) throw refuse();
       const age = () => performance.now() - confirmed.askedAt;
       if (age() > limiter.staleMs) continue;
       const beforeWrite = () => {
+        if (request.gate?.aborted) {
+          gated = true;
+          return false;
+        }
         const ageMs = age();
         if (ageMs > limiter.staleMs && withdrawn < WITHDRAWALS) return false;
         if (ageMs > limiter.freshMs) void limiter.markSent(slot).catch(() => undefined);
@@ -204,6 +240,7 @@ export class HttpTransport {
         return await this.exchangeOnce(request, beforeWrite);
       } catch (err) {
         if (!(err instanceof NotWritten)) throw err;
+        if (gated) throw refuse();
       }
     }
   }
@@ -238,6 +275,8 @@ export class HttpTransport {
   }
 
   private notSent(request: HttpRequest, cause: unknown) {
+    if (request.gate?.aborted && !request.signal?.aborted)
+      return notSentError(request.operation, request.gate.reason);
     return errorFromTransport({
       operation: request.operation,
       cause,
@@ -246,6 +285,13 @@ export class HttpTransport {
       nonIdempotent: false,
     });
   }
+}
+
+/** What a call's waits (permit, slot, confirmation) listen to: its signal and its gate. */
+function waitSignal(request: HttpRequest): AbortSignal | undefined {
+  const { signal, gate } = request;
+  if (!gate) return signal;
+  return signal ? AbortSignal.any([signal, gate]) : gate;
 }
 
 function queryString(query: HttpRequest['query']): string {

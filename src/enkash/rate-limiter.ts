@@ -243,6 +243,11 @@ export class RateLimiter {
     await MARK_SENT.run(this.redis, [this.keys.rate], [slot, this.windowMs]);
   }
 
+  /** A granted slot whose request will not be sent (its caller's gate closed): back to the budget. */
+  async giveBack(slot: string): Promise<void> {
+    await this.redis.zrem(this.keys.rate, slot);
+  }
+
   /** What EnKash answered (status null: no answer), for the adaptive rate. */
   noteAnswer(answer: AnswerNote): void {
     this.governor?.noteAnswer(answer);

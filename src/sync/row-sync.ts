@@ -6,12 +6,22 @@
  * - Under a per-key lock: two jobs for one customer never run at once.
  * - A create is bracketed by a "creating" marker; whoever finds the marker looks the customer up before
  *   creating, so a timed-out create followed by a retry never makes a second customer.
+ * - A cancel seen while the row waits to send (ctx.gate, src/sync/cancel-watch.ts) stops it before its
+ *   first write is sent: the row ends skipped by the cancel, as cancel-rows reports the rows it took out
+ *   of the queue (resume sends those). Once a write was sent the row's calls go on: it records its real
+ *   outcome.
  */
 import type { CustomerResponse, CustomerSearch } from '../contract/enkash-api.js';
 import type { EnkashClient } from '../enkash/client.js';
-import { EnkashError } from '../enkash/errors.js';
+import { EnkashError, isNotSent } from '../enkash/errors.js';
 import { type MatchKey, type RowResult, type SyncMode, type ValidRow } from '../domain/types.js';
-import { CREATED_NOTES, skippedRowResult, updatedOutcome, validRowResult } from '../domain/row-results.js';
+import {
+  CREATED_NOTES,
+  cancelledRowResult,
+  skippedRowResult,
+  updatedOutcome,
+  validRowResult,
+} from '../domain/row-results.js';
 import { decide, type RowAction } from '../plan/decide.js';
 import { formatChanges } from '../plan/diff.js';
 import { fingerprint } from '../plan/fingerprint.js';
@@ -19,11 +29,12 @@ import { rowDiffOf, updateRecord } from '../plan/row-diff-of.js';
 import type { RowDiff } from '../domain/row-diff.js';
 import type { DiffStore } from '../queue/diff-store.js';
 import { createdBy, type CustomerRegistry, type RegistryEntry } from '../queue/customer-registry.js';
-import { LeaseLostError, type KeyLock, type Lease } from '../queue/key-lock.js';
-import type { Known } from '../queue/row-ledger.js';
-import { AmbiguousKeyError, KeyBusyError } from './row-failure.js';
+import type { KeyLock } from '../queue/key-lock.js';
+import { Calls, callOptions, withLease, type RowContext } from './row-context.js';
+import { AmbiguousKeyError } from './row-failure.js';
 
 export { AmbiguousKeyError, KeyBusyError, failedResult } from './row-failure.js';
+export { withLease, type RowContext } from './row-context.js';
 
 export type RowWork = {
   importId: string;
@@ -45,19 +56,6 @@ export type RowDeps = {
   diffs?: Pick<DiffStore, 'record'>;
 };
 
-export type RowContext = {
-  jobId: string;
-  /** This run of the row job (job id + BullMQ's per-run token): the owner of the per-customer lock. */
-  runId: string;
-  attemptsMade: number;
-  signal?: AbortSignal;
-  /**
-   * The customer's lock, already taken by the row's start (src/queue/row-ledger.ts), with what the
-   * registry knew under it; the caller releases it (with the row's result). Absent: taken here.
-   */
-  held?: { lease: Lease; known: Known };
-};
-
 export type RowSyncOutput = {
   result: RowResult;
   calls: Record<string, number>;
@@ -74,38 +72,24 @@ export async function syncRow(deps: RowDeps, work: RowWork, ctx: RowContext): Pr
   return withLease(deps, work.keyHash, ctx, (locked) => syncLocked(deps, work, locked));
 }
 
-/** Runs `fn` holding the customer's lock; its signal aborts when the lease is lost. */
-export async function withLease<T>(
-  deps: Pick<RowDeps, 'locks'>,
-  keyHash: string,
-  ctx: RowContext,
-  fn: (ctx: RowContext) => Promise<T>,
-): Promise<T> {
-  const lease = ctx.held?.lease ?? (await deps.locks.lease(keyHash, ctx.runId));
-  if (!lease) throw new KeyBusyError();
-  try {
-    const signal = ctx.signal ? AbortSignal.any([ctx.signal, lease.signal]) : lease.signal;
-    return await fn({ ...ctx, signal });
-  } catch (err) {
-    // Whatever failed after the lease was lost (an aborted call), the row is another run's now.
-    if (lease.lost && !ctx.signal?.aborted) throw new LeaseLostError();
-    throw err;
-  } finally {
-    if (!ctx.held) await lease.release();
-  }
-}
-
-class Calls {
-  readonly counts: Record<string, number> = {};
-  writes = 0;
-  add(op: string, write = false) {
-    this.counts[op] = (this.counts[op] ?? 0) + 1;
-    if (write) this.writes += 1;
-  }
-}
-
 async function syncLocked(deps: RowDeps, work: RowWork, ctx: RowContext): Promise<RowSyncOutput> {
   const calls = new Calls();
+  try {
+    return await syncSteps(deps, work, ctx, calls);
+  } catch (err) {
+    if (!isNotSent(err)) throw err;
+    // Stopped by the cancel before anything of this row was written: skipped, as cancel-rows says.
+    calls.unsent(err.operation);
+    return { result: cancelledRowResult(work.row), calls: calls.counts };
+  }
+}
+
+async function syncSteps(
+  deps: RowDeps,
+  work: RowWork,
+  ctx: RowContext,
+  calls: Calls,
+): Promise<RowSyncOutput> {
   const fp = fingerprint(work.row);
   const known = ctx.held ? ctx.held.known.entry : await deps.registry.get(work.keyHash);
   if (known && known.fingerprint === fp) {
@@ -206,22 +190,24 @@ async function search(
   ctx: RowContext,
   calls: Calls,
 ): Promise<CustomerResponse[]> {
+  const options = callOptions(ctx, calls);
   calls.add('search');
-  const page = await deps.client.searchCustomers(filter, { limit: 2, offset: 0 }, { signal: ctx.signal });
+  const page = await deps.client.searchCustomers(filter, { limit: 2, offset: 0 }, options);
   return page.data;
 }
 
 export async function findByKey(
   deps: Pick<RowDeps, 'client'>,
   key: MatchKey,
-  ctx: { signal?: AbortSignal },
+  ctx: { signal?: AbortSignal; gate?: AbortSignal },
   calls?: Calls,
 ): Promise<CustomerResponse | null> {
+  const options = callOptions(ctx, calls);
   calls?.add('search');
   const page = await deps.client.searchCustomers(
     { [key.field]: key.value, customerStatus: 'ALL' },
     { limit: 2, offset: 0 },
-    { signal: ctx.signal },
+    options,
   );
   if (page.data.length > 1) {
     throw new AmbiguousKeyError(
@@ -240,7 +226,6 @@ async function execute(
   ctx: RowContext & { creating: boolean },
   calls: Calls,
 ): Promise<{ result: RowResult; remember?: RegistryEntry }> {
-  const opts = { signal: ctx.signal };
   switch (action.kind) {
     case 'skip':
       return { result: skippedRowResult(work.row, action.customerId, action.reason) };
@@ -252,6 +237,7 @@ async function execute(
     case 'create': {
       const created = await createOnce(deps, work, ctx, calls);
       if (action.deactivateAfter) {
+        const opts = callOptions(ctx, calls);
         calls.add('deactivate', true);
         await deps.client.deactivateCustomer(created.customerId, opts);
       }
@@ -264,15 +250,15 @@ async function execute(
     case 'update': {
       const { customerId, diff } = action;
       if (Object.keys(diff.patch).length > 0) {
+        const opts = callOptions(ctx, calls);
         calls.add('update', true);
         await deps.client.updateCustomer(customerId, diff.patch, opts);
       }
-      if (diff.status === 'activate') {
-        calls.add('activate', true);
-        await deps.client.activateCustomer(customerId, opts);
-      } else if (diff.status === 'deactivate') {
-        calls.add('deactivate', true);
-        await deps.client.deactivateCustomer(customerId, opts);
+      if (diff.status) {
+        const opts = callOptions(ctx, calls);
+        calls.add(diff.status, true);
+        if (diff.status === 'activate') await deps.client.activateCustomer(customerId, opts);
+        else await deps.client.deactivateCustomer(customerId, opts);
       }
       const outcome = updatedOutcome(Object.keys(diff.patch).length, diff.status, false);
       return {
@@ -298,8 +284,9 @@ async function createOnce(
 ): Promise<{ customerId: string; note: string }> {
   await deps.registry.markCreating(work.keyHash);
   try {
+    const options = callOptions(ctx, calls);
     calls.add('create', true);
-    const { payload } = await deps.client.createCustomer(work.row.customer, { signal: ctx.signal });
+    const { payload } = await deps.client.createCustomer(work.row.customer, options);
     await deps.registry.created(work.keyHash, payload.customerId, ctx.jobId);
     return { customerId: payload.customerId, note: '' };
   } catch (err) {
@@ -319,13 +306,13 @@ async function createOnce(
 /**
  * The create was refused and nothing of this row can be in EnKash: the marker goes, so the next try
  * creates without a lookup. A 429 is EnKash refusing the request before doing it (and a call the
- * breaker held back was never sent). Not when the marker was already there before this attempt: an
+ * breaker held back, or the cancel's gate stopped, was never sent). Not when the marker was already there before this attempt: an
  * earlier create may have committed, and that is still unknown.
  */
 function refusedUnseen(err: EnkashError, markedBefore: boolean): boolean {
   if (err.kind === 'permanent') return true;
   if (markedBefore) return false;
-  return err.kind === 'rate-limited' || err.errorType === 'CIRCUIT_OPEN';
+  return err.kind === 'rate-limited' || err.errorType === 'CIRCUIT_OPEN' || isNotSent(err);
 }
 
 function dryRunResult(work: RowWork, action: RowAction): RowResult {

@@ -15,6 +15,7 @@ import type { ImportStore } from '../queue/import-store.js';
 import type { KeyLock } from '../queue/key-lock.js';
 import type { RowLedger, RowStart } from '../queue/row-ledger.js';
 import { JOB_NAMES, QUEUE_NAMES, ImportJobSchema, RowJobSchema, jobIds } from '../queue/queues.js';
+import type { CancelWatch } from './cancel-watch.js';
 import { enqueueFinalize, runImportJob } from './import-job.js';
 import { runRevertJob, type RevertDeps } from './revert-job.js';
 import { revertRow, type RevertWork } from './revert-row.js';
@@ -29,6 +30,8 @@ export type EngineDeps = RevertDeps & {
   locks: KeyLock;
   /** A row job's start and end, one round trip each (src/queue/row-ledger.ts). */
   ledger: RowLedger;
+  /** This process's watch on the cancel of the imports it has rows of in hand (absent: none). */
+  cancelWatch?: CancelWatch;
   connection: Redis;
   /** The rate ceiling (null: none, the adaptive rate finds it). */
   ratePerSec: number | null;
@@ -128,10 +131,23 @@ async function processRow(
   const start = await deps.ledger.start(data.importId, data.row, work.keyHash, runId);
   if (start.state === 'done') return 'already-done';
   const lease = start.state === 'locked' ? start.lease : undefined;
+  // A sync row in hand stops before sending once its import's cancel is seen (src/sync/cancel-watch.ts).
+  const watch =
+    start.state === 'locked' && job.name !== JOB_NAMES.revertRow
+      ? deps.cancelWatch?.hold(data.importId)
+      : undefined;
   try {
     const end = start.state === 'cancelled' ? { result: cancelledRowResult(work.row) } : undefined;
     const output =
-      end ?? (await runRow(deps, worker, job, token, signal, { data, work, jobId, runId, start }));
+      end ??
+      (await runRow(deps, worker, job, token, signal, {
+        data,
+        work,
+        jobId,
+        runId,
+        start,
+        gate: watch?.signal,
+      }));
     const { complete } = await deps.ledger.finish(data.importId, {
       calls: {},
       ...output,
@@ -141,6 +157,7 @@ async function processRow(
     if (complete) await enqueueFinalize(deps, data.importId);
     return output.result.outcome;
   } finally {
+    watch?.release();
     // Released with the result by finish; here only when the row ended another way (a retry, a throw).
     if (lease && !lease.done) await lease.release();
   }
@@ -152,6 +169,8 @@ type RowRun = {
   jobId: string;
   runId: string;
   start: RowStart;
+  /** Aborts when the import's cancel is seen (CancelWatch). */
+  gate: AbortSignal | undefined;
 };
 
 /** Syncs (or reverts) the row; a failure is decided by the row-error policy (a failed row's result). */
@@ -171,6 +190,7 @@ async function runRow(
       runId: run.runId,
       attemptsMade: job.attemptsMade,
       signal,
+      ...(run.gate ? { gate: run.gate } : {}),
       held: { lease: start.lease, known: start.known },
     };
     return job.name === JOB_NAMES.revertRow
