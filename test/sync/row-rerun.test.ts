@@ -2,15 +2,11 @@
  * A row job whose run was cut short (kill -9, a Redis outage longer than the job lock) is run again by
  * BullMQ. These tests put the engine in the state such a run leaves behind and run the row again.
  */
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { matchKeyString, type ValidRow } from '../../src/domain/types.js';
-import { ingestFile } from '../../src/ingest/ingest-file.js';
 import { createdBy } from '../../src/queue/customer-registry.js';
-import { syncRow, type RowWork } from '../../src/sync/row-sync.js';
+import { syncRow } from '../../src/sync/row-sync.js';
 import { startHarness, type Harness } from '../helpers/engine.js';
-import { syntheticCsv } from '../helpers/synthetic-customers.js';
+import { oneRow } from './helpers/one-row.js';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -18,31 +14,11 @@ afterEach(async () => {
   h = undefined;
 });
 
-async function oneRow(harness: Harness): Promise<RowWork> {
-  const file = join(harness.dir, 'one.csv');
-  await writeFile(file, syntheticCsv(1, 7));
-  const ingested = await ingestFile(file, { fileName: 'one.csv', matchKey: 'uniqueRefNo' });
-  for await (const event of ingested.events()) {
-    if (event.kind === 'row' && event.parsed.kind === 'valid') {
-      const row: ValidRow = event.parsed;
-      return {
-        importId: 'imp-test-rerun',
-        row,
-        keyHash: harness.app.sealer.hash(matchKeyString(row.key)),
-        mode: 'upsert',
-        dryRun: false,
-        labels: ingested.labels,
-      };
-    }
-  }
-  throw new Error('no valid row');
-}
-
 describe('a row job run again after its first run was cut short', () => {
   it('reports `created` (not `unchanged`) when the first run created the customer but did not record the row', async () => {
     h = await startHarness({ localWorker: false });
     const deps = h.app.engine;
-    const work = await oneRow(h);
+    const work = await oneRow(h, 'imp-test-rerun');
     const jobId = 'imp-test-rerun.r2';
     // The first run: created the customer, then the process died before the row's result was recorded.
     const { payload } = await deps.client.createCustomer(work.row.customer);
@@ -67,7 +43,7 @@ describe('a row job run again after its first run was cut short', () => {
   it('a second run of the same job waits while the first still holds the customer', async () => {
     h = await startHarness({ localWorker: false });
     const deps = h.app.engine;
-    const work = await oneRow(h);
+    const work = await oneRow(h, 'imp-test-rerun');
     const lease = await deps.locks.lease(work.keyHash, 'imp-test-rerun.r2:run-1');
     await expect(
       syncRow(deps, work, { jobId: 'imp-test-rerun.r2', runId: 'imp-test-rerun.r2:run-2', attemptsMade: 0 }),
