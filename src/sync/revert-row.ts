@@ -10,6 +10,7 @@ import { updatedOutcome, validRowResult } from '../domain/row-results.js';
 import type { RowResult, ValidRow } from '../domain/types.js';
 import { formatChanges } from '../plan/diff.js';
 import { formatConflicts, planRevert, type RevertPlan } from '../plan/revert-plan.js';
+import { callOptions, stoppedByCancel, type Calls } from './row-context.js';
 import { withLease, type RowContext, type RowDeps, type RowSyncOutput } from './row-sync.js';
 
 export type RevertWork = {
@@ -42,33 +43,46 @@ export function rowOfDiff(diff: RowDiff): ValidRow {
 }
 
 export async function revertRow(deps: RowDeps, work: RevertWork, ctx: RowContext): Promise<RowSyncOutput> {
-  return withLease(deps, work.keyHash, ctx, async (locked) => {
-    const calls: Record<string, number> = { search: 1 };
-    const { customerId } = work.diff;
-    const page = await deps.client.searchCustomers(
-      { customerIds: [customerId], customerStatus: 'ALL' },
-      { limit: 2, offset: 0 },
-      { signal: locked.signal },
-    );
-    const current = page.data[0];
-    if (!current) return { result: gone(work), calls };
-    const plan = planRevert(work.diff, current);
-    if (plan.kind !== 'write' || work.dryRun) return { result: resultOf(work, plan, current), calls };
-    const opts = { signal: locked.signal };
-    if (Object.keys(plan.patch).length > 0) {
-      calls.update = 1;
-      await deps.client.updateCustomer(customerId, plan.patch, opts);
-    }
-    if (plan.status) {
-      calls[plan.status] = 1;
-      if (plan.status === 'activate') await deps.client.activateCustomer(customerId, opts);
-      else await deps.client.deactivateCustomer(customerId, opts);
-    }
-    // What was last sent for this key is no longer what EnKash holds: the next import compares afresh.
-    await deps.registry.forget(work.keyHash);
-    const result = { ...resultOf(work, plan, current), attempts: locked.attemptsMade + 1, httpStatus: 200 };
-    return { result, calls, diff: plan.record };
-  });
+  return withLease(deps, work.keyHash, ctx, (locked) =>
+    stoppedByCancel(work.row, (calls) => revertLocked(deps, work, locked, calls)),
+  );
+}
+
+/** Reads the customer, then writes back what the plan says; the cancel's gate applies until the first write. */
+async function revertLocked(
+  deps: RowDeps,
+  work: RevertWork,
+  ctx: RowContext,
+  calls: Calls,
+): Promise<RowSyncOutput> {
+  const { customerId } = work.diff;
+  const searchOptions = callOptions(ctx, calls);
+  calls.add('search');
+  const page = await deps.client.searchCustomers(
+    { customerIds: [customerId], customerStatus: 'ALL' },
+    { limit: 2, offset: 0 },
+    searchOptions,
+  );
+  const current = page.data[0];
+  if (!current) return { result: gone(work), calls: calls.counts };
+  const plan = planRevert(work.diff, current);
+  if (plan.kind !== 'write' || work.dryRun)
+    return { result: resultOf(work, plan, current), calls: calls.counts };
+  if (Object.keys(plan.patch).length > 0) {
+    const opts = callOptions(ctx, calls);
+    calls.add('update', true);
+    await deps.client.updateCustomer(customerId, plan.patch, opts);
+  }
+  if (plan.status) {
+    const opts = callOptions(ctx, calls);
+    calls.add(plan.status, true);
+    if (plan.status === 'activate') await deps.client.activateCustomer(customerId, opts);
+    else await deps.client.deactivateCustomer(customerId, opts);
+  }
+  // What was last sent for this key is no longer what EnKash holds: the next import compares afresh.
+  await deps.registry.forget(work.keyHash);
+  const result = { ...resultOf(work, plan, current), attempts: ctx.attemptsMade + 1, httpStatus: 200 };
+  return { result, calls: calls.counts, diff: plan.record };
 }
 
 function resultOf(work: RevertWork, plan: RevertPlan, current: CustomerResponse): RowResult {

@@ -3,6 +3,9 @@
  * the lease's, the cancel's gate) and the count of calls made. Shared by a sync row (row-sync.ts) and a
  * revert row (revert-row.ts).
  */
+import { cancelledRowResult } from '../domain/row-results.js';
+import type { RowResult, ValidRow } from '../domain/types.js';
+import { isNotSent } from '../enkash/errors.js';
 import { LeaseLostError, type KeyLock, type Lease } from '../queue/key-lock.js';
 import type { Known } from '../queue/row-ledger.js';
 import { KeyBusyError } from './row-failure.js';
@@ -61,4 +64,23 @@ export class Calls {
 export function callOptions(ctx: { signal?: AbortSignal; gate?: AbortSignal }, calls?: Calls) {
   const gate = calls && calls.writes > 0 ? undefined : ctx.gate;
   return { signal: ctx.signal, ...(gate ? { gate } : {}) };
+}
+
+/**
+ * Runs a row's calls, counted in a fresh {@link Calls}; when the cancel's gate stopped one before the
+ * row's first write was sent, the row ends with the skipped-by-cancel result cancel-rows gives the rows
+ * it takes out of the queue (a resume sends it again).
+ */
+export async function stoppedByCancel<T extends { result: RowResult; calls: Record<string, number> }>(
+  row: ValidRow,
+  run: (calls: Calls) => Promise<T>,
+): Promise<T | { result: RowResult; calls: Record<string, number> }> {
+  const calls = new Calls();
+  try {
+    return await run(calls);
+  } catch (err) {
+    if (!isNotSent(err)) throw err;
+    calls.unsent(err.operation);
+    return { result: cancelledRowResult(row), calls: calls.counts };
+  }
 }

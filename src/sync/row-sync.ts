@@ -15,13 +15,7 @@ import type { CustomerResponse, CustomerSearch } from '../contract/enkash-api.js
 import type { EnkashClient } from '../enkash/client.js';
 import { EnkashError, isNotSent } from '../enkash/errors.js';
 import { type MatchKey, type RowResult, type SyncMode, type ValidRow } from '../domain/types.js';
-import {
-  CREATED_NOTES,
-  cancelledRowResult,
-  skippedRowResult,
-  updatedOutcome,
-  validRowResult,
-} from '../domain/row-results.js';
+import { CREATED_NOTES, skippedRowResult, updatedOutcome, validRowResult } from '../domain/row-results.js';
 import { decide, type RowAction } from '../plan/decide.js';
 import { formatChanges } from '../plan/diff.js';
 import { fingerprint } from '../plan/fingerprint.js';
@@ -30,7 +24,7 @@ import type { RowDiff } from '../domain/row-diff.js';
 import type { DiffStore } from '../queue/diff-store.js';
 import { createdBy, type CustomerRegistry, type RegistryEntry } from '../queue/customer-registry.js';
 import type { KeyLock } from '../queue/key-lock.js';
-import { Calls, callOptions, withLease, type RowContext } from './row-context.js';
+import { callOptions, stoppedByCancel, withLease, type Calls, type RowContext } from './row-context.js';
 import { AmbiguousKeyError } from './row-failure.js';
 
 export { AmbiguousKeyError, KeyBusyError, failedResult } from './row-failure.js';
@@ -69,22 +63,12 @@ export type RowSyncOutput = {
 };
 
 export async function syncRow(deps: RowDeps, work: RowWork, ctx: RowContext): Promise<RowSyncOutput> {
-  return withLease(deps, work.keyHash, ctx, (locked) => syncLocked(deps, work, locked));
+  return withLease(deps, work.keyHash, ctx, (locked) =>
+    stoppedByCancel(work.row, (calls) => syncLocked(deps, work, locked, calls)),
+  );
 }
 
-async function syncLocked(deps: RowDeps, work: RowWork, ctx: RowContext): Promise<RowSyncOutput> {
-  const calls = new Calls();
-  try {
-    return await syncSteps(deps, work, ctx, calls);
-  } catch (err) {
-    if (!isNotSent(err)) throw err;
-    // Stopped by the cancel before anything of this row was written: skipped, as cancel-rows says.
-    calls.unsent(err.operation);
-    return { result: cancelledRowResult(work.row), calls: calls.counts };
-  }
-}
-
-async function syncSteps(
+async function syncLocked(
   deps: RowDeps,
   work: RowWork,
   ctx: RowContext,

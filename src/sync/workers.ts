@@ -131,11 +131,8 @@ async function processRow(
   const start = await deps.ledger.start(data.importId, data.row, work.keyHash, runId);
   if (start.state === 'done') return 'already-done';
   const lease = start.state === 'locked' ? start.lease : undefined;
-  // A sync row in hand stops before sending once its import's cancel is seen (src/sync/cancel-watch.ts).
-  const watch =
-    start.state === 'locked' && job.name !== JOB_NAMES.revertRow
-      ? deps.cancelWatch?.hold(data.importId)
-      : undefined;
+  // A row in hand stops before sending once its import's cancel is seen (src/sync/cancel-watch.ts).
+  const watch = start.state === 'locked' ? deps.cancelWatch?.hold(data.importId) : undefined;
   try {
     const end = start.state === 'cancelled' ? { result: cancelledRowResult(work.row) } : undefined;
     const output =

@@ -2,10 +2,11 @@
  * A sync row whose import is cancelled while its calls wait (RowContext.gate, src/sync/cancel-watch.ts):
  * nothing written yet → the row ends with the same skipped-by-cancel result cancel-rows gives (resume
  * finds it), even when its search was already sent; its create already sent → it finishes and records
- * its real outcome. Real Redis, the real sandbox; the gate closes when the sandbox has the request.
+ * its real outcome. A revert row alike. Real Redis, the real sandbox; the gate closes when the sandbox has the request.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { cancelledRowResult, leftByCancel } from '../../src/domain/row-results.js';
+import { revertRow, rowOfDiff } from '../../src/sync/revert-row.js';
 import { syncRow } from '../../src/sync/row-sync.js';
 import { eventually, startHarness, type Harness } from '../helpers/engine.js';
 import { oneRow } from './helpers/one-row.js';
@@ -52,5 +53,39 @@ describe('a sync row and the cancel gate', () => {
     const customers = h.sandbox.customers();
     expect(customers).toHaveLength(1);
     expect(output.result.customerId).toBe(customers[0]?.customerId);
+  });
+
+  it('a revert row with its search sent and its deactivate not: skipped by the cancel; the customer stays active', async () => {
+    h = await startHarness({ localWorker: false, faults: { latencyMs: 300 } });
+    const deps = h.app.engine;
+    const work = await oneRow(h, 'imp-gate-revert');
+    const { payload } = await deps.client.createCustomer(work.row.customer);
+    const diff = {
+      kind: 'created' as const,
+      row: work.row.row,
+      key: work.row.key,
+      keyHash: work.keyHash,
+      uniqueRefNo: work.row.customer.uniqueRefNo ?? '',
+      legalName: work.row.customer.legalName,
+      customerId: payload.customerId,
+    };
+    const revert = {
+      importId: 'imp-gate-revert',
+      row: rowOfDiff(diff),
+      keyHash: work.keyHash,
+      dryRun: false,
+      labels: {},
+      diff,
+    };
+    const apiBefore = h.sandbox.stats().total - h.sandbox.stats().tokenRequests;
+    const gate = new AbortController();
+    const ctx = { jobId: 'imp-gate-revert.r2', runId: 'run-1', attemptsMade: 0, gate: gate.signal };
+    const [output] = await Promise.all([
+      revertRow(deps, revert, ctx),
+      closeAfterArrivals(h, gate, apiBefore + 1),
+    ]);
+    expect(output.result).toEqual(cancelledRowResult(revert.row));
+    expect(output.calls).toEqual({ search: 1, deactivate: 0 });
+    expect(h.sandbox.customers().map((c) => c.active)).toEqual([true]);
   });
 });
