@@ -14,6 +14,7 @@ import { KeyLock, type Lease } from '../../src/queue/key-lock.js';
 import { RowLedger } from '../../src/queue/row-ledger.js';
 import { Sealer } from '../../src/queue/sealer.js';
 import { deletePrefix, randomPrefix, testRedis } from '../helpers/redis.js';
+import { result as reportedResult } from '../report/helpers.js';
 
 const sealer = new Sealer(randomBytes(32));
 let redis: Redis;
@@ -58,21 +59,9 @@ async function newImport(total?: number): Promise<string> {
   return id;
 }
 
+/** A row's result as the report tests build it (one home: test/report/helpers.ts), with EnKash's id. */
 function result(row: number, outcome: RowResult['outcome'] = 'created'): RowResult {
-  return {
-    row,
-    uniqueRefNo: `C-${row}`,
-    legalName: 'Acme',
-    outcome,
-    customerId: `KC${row}`,
-    attempts: 1,
-    httpStatus: 200,
-    errorType: '',
-    errors: '',
-    warnings: '',
-    requestId: '',
-    changes: '',
-  };
+  return reportedResult(row, outcome, { customerId: `KC${row}` });
 }
 
 function diffOf(row: number, legalName: string): RowDiff {
