@@ -70,7 +70,8 @@ export const EnvSchema = z
     ENKASH_TIMEOUT_MS: int(15_000, 100),
     /** Added to the 1-second rate window: covers arrival jitter at EnKash (src/enkash/rate-limiter.ts). */
     ENKASH_RATE_MARGIN_MS: int(150, 0),
-    ENKASH_MAX_CONNECTIONS: int(32, 1),
+    /** Default: the rows in flight per process + 1 (each row has one call at a time; one token call). */
+    ENKASH_MAX_CONNECTIONS: z.coerce.number().int().min(1).optional(),
     ENKASH_DEACTIVATE_PATH: z.string().startsWith('/').default('/api/v0/customer/deactivate/{customerId}'),
     ENKASH_TOKEN_REFRESH_MARGIN_SEC: int(120),
     /** After the token endpoint refuses the credentials, no process asks again for this long. */
@@ -215,6 +216,7 @@ function toConfig(env: Env) {
   const ratePerSec = env.ENKASH_RATE_ADAPTIVE
     ? (env.ENKASH_RATE_LIMIT_PER_SEC ?? null)
     : (env.ENKASH_RATE_LIMIT_PER_SEC ?? FIXED_RATE_DEFAULT_PER_SEC);
+  const concurrency = env.WORKER_CONCURRENCY ?? defaultConcurrency(ratePerSec);
   return {
     redis: { url: env.REDIS_URL, prefix: env.REDIS_PREFIX },
     enkash: {
@@ -230,7 +232,7 @@ function toConfig(env: Env) {
       rateAdaptive: env.ENKASH_RATE_ADAPTIVE,
       timeoutMs: env.ENKASH_TIMEOUT_MS,
       rateMarginMs: env.ENKASH_RATE_MARGIN_MS,
-      maxConnections: env.ENKASH_MAX_CONNECTIONS,
+      maxConnections: env.ENKASH_MAX_CONNECTIONS ?? concurrency + 1,
       deactivatePath: env.ENKASH_DEACTIVATE_PATH,
       tokenRefreshMarginSec: env.ENKASH_TOKEN_REFRESH_MARGIN_SEC,
       authFailureCooldownSec: env.ENKASH_AUTH_FAILURE_COOLDOWN_SEC,
@@ -239,7 +241,7 @@ function toConfig(env: Env) {
       breakerMaxOpenMs: Math.max(env.ENKASH_BREAKER_MAX_OPEN_MS, env.ENKASH_BREAKER_OPEN_MS),
     },
     sync: {
-      concurrency: env.WORKER_CONCURRENCY ?? defaultConcurrency(ratePerSec),
+      concurrency,
       mode: env.SYNC_MODE,
       matchKey: env.MATCH_KEY,
       attempts: env.RETRY_ATTEMPTS,
