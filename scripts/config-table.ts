@@ -18,7 +18,10 @@ export function configTable(envExample: string): string {
       const [, name, value] = variable;
       rows.push(`| \`${name}\` | ${value ? `\`${value}\`` : '(unset)'} | ${comment.replace(/\|/g, '\\|')} |`);
       comment = '';
-    } else comment = line.startsWith('# ') && !line.startsWith('# ---') ? line.slice(2) : '';
+    } else if (line.startsWith('# ') && !line.startsWith('# ---')) {
+      // A comment may run over several lines: they are one text.
+      comment = comment ? `${comment} ${line.slice(2)}` : line.slice(2);
+    } else comment = '';
   }
   return rows.join('\n');
 }

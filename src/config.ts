@@ -68,8 +68,11 @@ export const EnvSchema = z
     /** false: the rate is ENKASH_RATE_LIMIT_PER_SEC (default 10) exactly, as before the adaptive rate. */
     ENKASH_RATE_ADAPTIVE: bool(true),
     ENKASH_TIMEOUT_MS: int(15_000, 100),
-    /** Added to the 1-second rate window: covers arrival jitter at EnKash (src/enkash/rate-limiter.ts). */
-    ENKASH_RATE_MARGIN_MS: int(150, 0),
+    /**
+     * Added to the 1-second rate window: covers arrival jitter at EnKash (src/enkash/rate-limiter.ts).
+     * Unset: learned from the answers' spread, 40–150 ms (src/enkash/rate-margin.ts).
+     */
+    ENKASH_RATE_MARGIN_MS: z.coerce.number().int().min(0).optional(),
     /** Default: the rows in flight per process + 1 (each row has one call at a time; one token call). */
     ENKASH_MAX_CONNECTIONS: z.coerce.number().int().min(1).optional(),
     ENKASH_DEACTIVATE_PATH: z.string().startsWith('/').default('/api/v0/customer/deactivate/{customerId}'),

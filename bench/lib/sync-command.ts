@@ -1,15 +1,15 @@
 /**
- * One `customer-sync sync FILE --yes` process against a sandbox in this process, timed as a user would:
+ * One `customer-sync sync FILE --yes` process against a sandbox in a process of its own, timed as a user would:
  * from the command's start (Node starting, the engine compiling and connecting included) to its exit.
  * Its CPU time is read from the shell that ran it (`cutime` + `cstime` of /proc/<shell>/stat once the
  * command has been waited for), so nothing inside the command measures itself.
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { startSandbox } from '../../src/sandbox/index.js';
 import type { SandboxFaults } from '../../src/sandbox/types.js';
 import { credentials } from '../../test/helpers/engine.js';
 import { countCommands, type CommandCounts } from './redis-commands.js';
+import { startSandboxProcess } from './sandbox-process.js';
 import { cleanup, envFor, writeCsv, type Env } from './sync-scenario.js';
 
 export type CommandSpec = {
@@ -36,7 +36,7 @@ export type CommandResult = {
 };
 
 export async function runSyncCommand(dir: string, spec: CommandSpec): Promise<CommandResult> {
-  const sandbox = await startSandbox({ port: 0, credentials: credentials(), faults: spec.faults });
+  const sandbox = await startSandboxProcess({ credentials: credentials(), faults: spec.faults });
   const env = envFor(dir, sandbox, spec.env);
   const file = join(dir, `${spec.name.replace(/\W+/g, '-')}.csv`);
   await writeCsv(file, spec.rows);
@@ -65,7 +65,7 @@ export async function runSyncCommand(dir: string, spec: CommandSpec): Promise<Co
       wallMs,
       rowsPerSec: spec.rows / (wallMs / 1000),
       cpuMs,
-      created: sandbox.stats().requests.create?.['200'] ?? 0,
+      created: (await sandbox.stats()).requests.create?.['200'] ?? 0,
       ...(commands ? { commands } : {}),
     };
   } finally {

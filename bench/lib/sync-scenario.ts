@@ -1,5 +1,5 @@
 /**
- * One sync scenario of bench/sync: a fresh sandbox (in this process, as EnKash's far side), one
+ * One sync scenario of bench/sync: a fresh sandbox (in a process of its own, as EnKash's far side), one
  * `customer-sync worker` process (the engine, warm before the clock starts), an import of N new
  * customers submitted from here, and what EnKash saw, sampled every 100 ms.
  */
@@ -10,9 +10,8 @@ import { join } from 'node:path';
 import { createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
-import { startSandbox } from '../../src/sandbox/index.js';
 import type { RateStep } from '../../src/sandbox/rate-schedule.js';
-import type { Sandbox, SandboxFaults } from '../../src/sandbox/types.js';
+import type { SandboxFaults } from '../../src/sandbox/types.js';
 import { credentials } from '../../test/helpers/engine.js';
 import { deletePrefix, randomPrefix, testRedis } from '../../test/helpers/redis.js';
 import {
@@ -21,6 +20,7 @@ import {
   syntheticCustomer,
 } from '../../test/helpers/synthetic-customers.js';
 import { countCommands, type CommandCounts } from './redis-commands.js';
+import { startSandboxProcess } from './sandbox-process.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 
@@ -63,7 +63,7 @@ export type ScenarioResult = {
   commands?: CommandCounts;
 };
 
-export function envFor(dir: string, sandbox: Sandbox, extra: Env): Env {
+export function envFor(dir: string, sandbox: { url: string }, extra: Env): Env {
   return {
     REDIS_URL: 'redis://127.0.0.1:6379',
     REDIS_PREFIX: randomPrefix(),
@@ -122,7 +122,7 @@ function total(byStatus: Record<string, number> | undefined): number {
 }
 
 export async function runScenario(dir: string, spec: ScenarioSpec): Promise<ScenarioResult> {
-  const sandbox = await startSandbox({ port: 0, credentials: credentials(), faults: spec.faults });
+  const sandbox = await startSandboxProcess({ credentials: credentials(), faults: spec.faults });
   const env = envFor(dir, sandbox, spec.env);
   const app = await createApp(loadConfig(env), createLogger({ level: 'warn', pretty: false }), {
     baseUrl: sandbox.url,
@@ -136,7 +136,7 @@ export async function runScenario(dir: string, spec: ScenarioSpec): Promise<Scen
   try {
     const cpuBefore = await processCpuMs(worker.pid);
     const started = Date.now();
-    if (spec.rateSchedule) sandbox.scheduleRateLimit(spec.rateSchedule);
+    if (spec.rateSchedule) await sandbox.scheduleRateLimit(spec.rateSchedule);
     const id = await app.imports.submit({
       filePath: file,
       origin: 'cli',
@@ -147,7 +147,7 @@ export async function runScenario(dir: string, spec: ScenarioSpec): Promise<Scen
     let meta;
     for (;;) {
       meta = await app.store.get(id);
-      const created = sandbox.stats().requests.create?.['200'] ?? 0;
+      const created = (await sandbox.stats()).requests.create?.['200'] ?? 0;
       if (created > lastCreated) [lastCreated, lastCreateAt] = [created, Date.now()];
       const rate = await app.client.rateStatus().catch(() => null);
       samples.push({ atMs: Date.now() - started, created, ratePerSec: rate?.ratePerSec ?? null });
@@ -157,7 +157,7 @@ export async function runScenario(dir: string, spec: ScenarioSpec): Promise<Scen
     const wallMs = Date.now() - started;
     const workerCpuMs = (await processCpuMs(worker.pid)) - cpuBefore;
     const commands = await counter?.stop();
-    const stats = sandbox.stats();
+    const stats = await sandbox.stats();
     const requests = stats.total - stats.tokenRequests;
     const throttled = Object.entries(stats.requests)
       .filter(([op]) => op !== 'token')

@@ -148,16 +148,18 @@ export class HttpTransport {
     let status: number | null = null;
     let sent = true;
     try {
-      const answer = await this.exchange(request, slot);
+      const { answer, stampAskedAt } = await this.exchange(request, slot);
       status = answer.status;
-      const latencyMs = performance.now() - startedAt;
+      const now = performance.now();
+      const latencyMs = now - startedAt;
+      const sinceStampMs = now - stampAskedAt;
       if (answer.status === 429) {
         const retryAfterMs =
           parseRetryAfter(answer.headers['retry-after'], Date.now()) ?? DEFAULT_RETRY_AFTER_MS;
-        limiter.noteAnswer({ status, latencyMs, retryAfterMs });
+        limiter.noteAnswer({ status, latencyMs, retryAfterMs }, sinceStampMs);
         await limiter.pauseFor(retryAfterMs);
       } else {
-        limiter.noteAnswer({ status, latencyMs });
+        limiter.noteAnswer({ status, latencyMs }, sinceStampMs);
       }
       return answer;
     } catch (err) {
@@ -208,7 +210,10 @@ export class HttpTransport {
    * again from a new slot. After WITHDRAWALS of those the connection is what is slow, not this process:
    * the request goes, re-stamped as it leaves.
    */
-  private async exchange(request: HttpRequest, granted: string): Promise<HttpAnswer> {
+  private async exchange(
+    request: HttpRequest,
+    granted: string,
+  ): Promise<{ answer: HttpAnswer; stampAskedAt: number }> {
     const { limiter } = this.options;
     let slot = granted;
     let gated = false;
@@ -237,7 +242,7 @@ export class HttpTransport {
         return true;
       };
       try {
-        return await this.exchangeOnce(request, beforeWrite);
+        return { answer: await this.exchangeOnce(request, beforeWrite), stampAskedAt: confirmed.askedAt };
       } catch (err) {
         if (!(err instanceof NotWritten)) throw err;
         if (gated) throw refuse();

@@ -12,10 +12,10 @@
  * Why the window is longer than one second: a grant is stamped at Redis, but the request reaches EnKash
  * some time later (event loop, socket write, network). If one request is delayed by d1 and one granted a
  * window later by d2 < d1, they arrive W − (d1 − d2) apart. With W = 1000 ms + margin, EnKash never sees
- * more than R requests in any second as long as that difference stays under the margin (100 ms by
- * default, ENKASH_RATE_MARGIN_MS). The price is a ceiling of R·1000/W (≈ 0.91 R). Measured on a loaded
- * 2-core machine (bench/sync (a), R = 200): at 50 ms the remote sometimes saw 202 in a second, and each
- * such 429 pauses every worker for a whole second (0.84 R); at 100 ms it never exceeded R (0.89 R).
+ * more than R requests in any second as long as that difference stays under the margin. The price is a
+ * ceiling of R·1000/W. The margin is learned from the spread of the answers' times (rate-margin.ts,
+ * 40–150 ms: 0.96–0.87 R) unless ENKASH_RATE_MARGIN_MS fixes it; processes may count with different
+ * margins, so grants are kept in the log for the longest window any of them may use.
  *
  * The window only bounds what EnKash sees if every request leaves soon after its slot was last stamped.
  * Whatever lies between the grant and the send is therefore taken out of that difference instead of
@@ -43,6 +43,7 @@ import type { Redis } from 'ioredis';
 import { RedisScript } from '../redis/redis-script.js';
 import { enkashKeys } from './keys.js';
 import type { AnswerNote, RateGovernor } from './rate-governor.js';
+import { MAX_MARGIN_MS, RateMargin } from './rate-margin.js';
 import { sleep } from './sleep.js';
 
 // What each script does, its keys and arguments: the header of src/redis/scripts/<name>.lua.
@@ -50,8 +51,6 @@ const ACQUIRE = RedisScript.load('rateAcquire-3');
 const CONFIRM = RedisScript.load('rateConfirm-2');
 const MARK_SENT = RedisScript.load('rateMarkSent-1');
 const PAUSE = RedisScript.load('ratePause-1');
-
-export const DEFAULT_RATE_MARGIN_MS = 100;
 
 /** The most slots one process asks for in one round trip. */
 const MAX_BATCH = 64;
@@ -77,7 +76,10 @@ export type RateLimiterOptions = {
   redis: Redis;
   prefix: string;
   ratePerSec: number;
-  /** Added to the 1-second window to absorb network jitter (see the file comment). */
+  /**
+   * Added to the 1-second window to absorb arrival jitter (see the file comment). Absent: learned from
+   * the answers' spread (rate-margin.ts).
+   */
   safetyMarginMs?: number;
   /** A granted slot could not be used (see {@link RateLimiter.confirm}): for a log line. */
   onSlotLost?: (lost: { ageMs: number }) => void;
@@ -95,14 +97,16 @@ export class RateLimiter {
   /** Requests granted per window (the start value when adaptive: the governor's slot count rules). */
   readonly limit: number;
   readonly governor: RateGovernor | undefined;
-  readonly windowMs: number;
+  readonly margin: RateMargin;
+  private readonly spanMs: number;
+  /** How long a grant is kept in the log: the longest window any process may count with. */
+  private readonly keepMs: number;
   /**
    * How old a confirmation may be (local clock, from when it was asked) when its request is written:
    * within `freshMs` the slot's stamp stands; up to `staleMs` the request may go if {@link markSent}
    * re-stamps it as it leaves (the slot is certainly still counted when that lands); beyond, the slot may
    * have aged out and been granted again: confirm again first.
    */
-  readonly freshMs: number;
   readonly staleMs: number;
   private readonly redis: Redis;
   private readonly onSlotLost: RateLimiterOptions['onSlotLost'];
@@ -112,6 +116,15 @@ export class RateLimiter {
   private readonly waiters: Waiter[] = [];
   private pumping = false;
 
+  /** The window grants are counted in: one second (more below 1/s) and the margin. */
+  get windowMs(): number {
+    return this.spanMs + this.margin.ms();
+  }
+
+  get freshMs(): number {
+    return this.margin.ms() / 2;
+  }
+
   constructor(options: RateLimiterOptions) {
     if (!(options.ratePerSec > 0)) throw new RangeError('ratePerSec must be positive');
     this.redis = options.redis;
@@ -119,11 +132,10 @@ export class RateLimiter {
     this.governor = options.governor;
     // A fractional rate (2.5/s) rounds down per second; a rate under 1/s stretches the window instead.
     this.limit = Math.max(1, Math.floor(options.ratePerSec));
-    const spanMs = Math.max(1000, Math.ceil((this.limit * 1000) / options.ratePerSec));
-    const marginMs = options.safetyMarginMs ?? DEFAULT_RATE_MARGIN_MS;
-    this.windowMs = spanMs + marginMs;
-    this.freshMs = marginMs / 2;
-    this.staleMs = spanMs;
+    this.spanMs = Math.max(1000, Math.ceil((this.limit * 1000) / options.ratePerSec));
+    this.margin = new RateMargin(options.safetyMarginMs);
+    this.keepMs = this.spanMs + Math.max(MAX_MARGIN_MS, options.safetyMarginMs ?? 0);
+    this.staleMs = this.spanMs;
     this.onSlotLost = options.onSlotLost;
   }
 
@@ -208,7 +220,7 @@ export class RateLimiter {
       signal?.throwIfAborted();
       const askedAt = performance.now();
       const keys = [this.keys.rate, this.keys.pause];
-      const lost = Number(await CONFIRM.run(this.redis, keys, [current, this.windowMs]));
+      const lost = Number(await CONFIRM.run(this.redis, keys, [current, this.windowMs, this.keepMs]));
       if (!lost) return { slot: current, askedAt };
       this.onSlotLost?.({ ageMs: Date.now() - grantedAt(current) });
       current = await this.acquire(signal);
@@ -226,10 +238,8 @@ export class RateLimiter {
     const limit = this.governor ? Math.max(1, Math.floor(this.governor.ratePerSec)) : this.limit;
     const keys = [this.keys.rate, this.keys.pause, this.keys.rateSlots];
     const mode = this.governor ? 'adaptive' : 'fixed';
-    const answer = (await ACQUIRE.run(this.redis, keys, [limit, this.windowMs, id, mode, wanted])) as [
-      number,
-      number,
-    ];
+    const args = [limit, this.windowMs, id, mode, wanted, this.keepMs];
+    const answer = (await ACQUIRE.run(this.redis, keys, args)) as [number, number];
     return { granted: Number(answer[0]), waitMs: Number(answer[1]) };
   }
 
@@ -240,7 +250,7 @@ export class RateLimiter {
    * whole window's worth of later ones.
    */
   async markSent(slot: string): Promise<void> {
-    await MARK_SENT.run(this.redis, [this.keys.rate], [slot, this.windowMs]);
+    await MARK_SENT.run(this.redis, [this.keys.rate], [slot, this.keepMs]);
   }
 
   /** A granted slot whose request will not be sent (its caller's gate closed): back to the budget. */
@@ -248,9 +258,13 @@ export class RateLimiter {
     await this.redis.zrem(this.keys.rate, slot);
   }
 
-  /** What EnKash answered (status null: no answer), for the adaptive rate. */
-  noteAnswer(answer: AnswerNote): void {
+  /**
+   * What EnKash answered (status null: no answer), for the adaptive rate; `sinceStampMs`: the answer came
+   * that long after its slot's confirmation was asked for, for the margin.
+   */
+  noteAnswer(answer: AnswerNote, sinceStampMs?: number): void {
     this.governor?.noteAnswer(answer);
+    if (sinceStampMs !== undefined && answer.status !== null) this.margin.note(sinceStampMs);
   }
 
   /**

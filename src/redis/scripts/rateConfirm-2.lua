@@ -6,6 +6,7 @@
     KEYS[2] pause after a 429: epoch ms (Redis clock)
     ARGV[1] the slot's id
     ARGV[2] window, ms
+    ARGV[3] keep, ms (>= window): how long grants stay in the log (rateAcquire-3)
   Output:
     0 confirmed, 1 lost
 ]]
@@ -18,5 +19,5 @@ if (not score) or tonumber(score) <= now - window or pause > now then
   return 1
 end
 redis.call('ZADD', KEYS[1], 'XX', 'GT', now, ARGV[1])
-redis.call('PEXPIRE', KEYS[1], window)
+redis.call('PEXPIRE', KEYS[1], math.max(window, tonumber(ARGV[3] or ARGV[2])))
 return 0

@@ -4,7 +4,7 @@
   Input:
     KEYS[1] ZSET of granted slots, scored by Redis time in ms
     ARGV[1] the slot's id
-    ARGV[2] window, ms
+    ARGV[2] keep, ms: how long grants stay in the log (rateAcquire-3)
   Output:
     now (Redis time, ms)
 ]]

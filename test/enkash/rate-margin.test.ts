@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { MAX_MARGIN_MS, MIN_MARGIN_MS, RateMargin } from '../../src/enkash/rate-margin.js';
+
+/** `count` answers spread evenly over the second starting at `second`, each `latency(i)` ms after its stamp. */
+function answers(m: RateMargin, second: number, count: number, latency: (i: number) => number) {
+  for (let i = 0; i < count; i += 1) m.note(latency(i), second * 1000 + (i * 1000) / count);
+}
+
+describe('the learned rate margin', () => {
+  it('is the maximum until enough answers were seen', () => {
+    const m = new RateMargin();
+    answers(m, 0, 50, () => 100);
+    expect(m.ms(999)).toBe(MAX_MARGIN_MS);
+  });
+
+  it('comes down to the minimum when answers come back evenly', () => {
+    const m = new RateMargin();
+    answers(m, 0, 200, (i) => 100 + (i % 5));
+    expect(m.ms(999)).toBe(MIN_MARGIN_MS);
+  });
+
+  it('is twice the spread of the slow tail over the floor, within its bounds', () => {
+    const m = new RateMargin();
+    // 2 % of the answers 30 ms late: above the 99.5th percentile's share, so they set the spread.
+    answers(m, 0, 500, (i) => (i % 50 === 0 ? 130 : 100));
+    const ms = m.ms(999);
+    expect(ms).toBeGreaterThanOrEqual(60);
+    expect(ms).toBeLessThanOrEqual(66);
+  });
+
+  it('ignores a single slow answer in a thousand (the tail is a percentile, not the maximum)', () => {
+    const m = new RateMargin();
+    answers(m, 0, 1000, (i) => (i === 500 ? 400 : 100));
+    expect(m.ms(999)).toBe(MIN_MARGIN_MS);
+  });
+
+  it('rises at once when the answers stall, and comes down once the stall has aged out', () => {
+    const m = new RateMargin();
+    answers(m, 0, 500, () => 100);
+    expect(m.ms(999)).toBe(MIN_MARGIN_MS);
+    // A stalled far end: 100 answers of a second 60 ms late.
+    // (The tail is read to its 2 ms bin's upper edge: 2 × 62.)
+    answers(m, 1, 100, () => 160);
+    expect(m.ms(1001)).toBe(124);
+    // Still remembered 9 s later, forgotten once it is 10 s old.
+    for (let s = 2; s <= 10; s += 1) answers(m, s, 200, () => 100);
+    expect(m.ms(10_999)).toBe(124);
+    answers(m, 11, 200, () => 100);
+    expect(m.ms(11_999)).toBe(MIN_MARGIN_MS);
+  });
+
+  it('never exceeds the maximum, and a configured margin is fixed', () => {
+    const m = new RateMargin();
+    answers(m, 0, 500, (i) => (i % 2 === 0 ? 100 : 900));
+    expect(m.ms(999)).toBe(MAX_MARGIN_MS);
+    const fixed = new RateMargin(25);
+    answers(fixed, 0, 500, (i) => (i % 2 === 0 ? 100 : 900));
+    expect(fixed.ms(999)).toBe(25);
+    expect(fixed.learned).toBe(false);
+  });
+});
