@@ -7,7 +7,8 @@
  *   the customer's lock (src/queue/key-lock.ts) and, read under it, the registry's entry and the
  *   "create in flight" marker (src/queue/customer-registry.ts).
  * - {@link RowLedger.finish}: the row's diff for a revert, its result (first write wins), its call counts,
- *   the registry's new entry and the lock's release, all in one script: a crash leaves all or none.
+ *   the registry's new entry (clearing the "create in flight" marker: a created customer is remembered
+ *   here, not in a step of its own) and the lock's release, all in one script: a crash leaves all or none.
  *
  * Nothing is held back in memory between rows: what is acknowledged to BullMQ is already in Redis, so a
  * kill -9 loses nothing the engine has counted as done.
@@ -23,7 +24,7 @@ import type { Sealer } from './sealer.js';
 
 // What each script does, its keys and arguments: the header of src/redis/scripts/<name>.lua.
 const START = RedisScript.load('rowStart-5');
-const FINISH = RedisScript.load('rowFinish-5');
+const FINISH = RedisScript.load('rowFinish-6');
 
 /** What the registry knew of the customer when the lock was taken. */
 export type Known = { entry: RegistryEntry | null; creating: boolean };
@@ -102,6 +103,7 @@ export class RowLedger {
       this.imports.diffs(importId),
       this.customers.fingerprint(keyHash),
       this.customers.lock(keyHash),
+      this.customers.creating(keyHash),
     ];
     const [added, , complete] = (await FINISH.run(this.deps.redis, keys, args)) as [number, number, number];
     if (owner) lease?.releasedElsewhere();

@@ -223,7 +223,11 @@ async function execute(
       if (action.deactivateAfter) {
         const opts = callOptions(ctx, calls);
         calls.add('deactivate', true);
-        await deps.client.deactivateCustomer(created.customerId, opts);
+        await deps.client.deactivateCustomer(created.customerId, opts).catch(async (err: unknown) => {
+          // The row will not finish now: the registry names the customer and the job that created it.
+          await deps.registry.created(work.keyHash, created.customerId, ctx.jobId);
+          throw err;
+        });
       }
       const result = validRowResult(work.row, 'created', created.customerId);
       return {
@@ -259,7 +263,11 @@ async function execute(
   }
 }
 
-/** A create that, if its answer is lost, is confirmed by a lookup instead of being sent again. */
+/**
+ * A create that, if its answer is lost, is confirmed by a lookup instead of being sent again. The
+ * customer it made is remembered with the row's result (src/queue/row-ledger.ts finish, which clears the
+ * marker in the same step); until then the marker stays, so a run after a crash looks before it creates.
+ */
 async function createOnce(
   deps: RowDeps,
   work: RowWork,
@@ -271,7 +279,6 @@ async function createOnce(
     const options = callOptions(ctx, calls);
     calls.add('create', true);
     const { payload } = await deps.client.createCustomer(work.row.customer, options);
-    await deps.registry.created(work.keyHash, payload.customerId, ctx.jobId);
     return { customerId: payload.customerId, note: '' };
   } catch (err) {
     if (!(err instanceof EnkashError) || !err.mayHaveCommitted) {
@@ -282,7 +289,6 @@ async function createOnce(
     // The create may have committed: look before anyone tries again (the marker stays until we know).
     const found = await findByKey(deps, work.row.key, ctx, calls);
     if (!found) throw err;
-    await deps.registry.created(work.keyHash, found.customerId, ctx.jobId);
     return { customerId: found.customerId, note: CREATED_NOTES.lostAnswer };
   }
 }

@@ -161,6 +161,23 @@ describe('RowLedger.finish', () => {
     expect(sealer.open<RowDiff>(diff ?? '').legalName).toBe('first');
   });
 
+  it("a row's create is remembered with its result: the entry and the marker's clearing in the one step", async () => {
+    const id = await newImport(1);
+    const start = await started(id, 1, 'k8', 'run-a');
+    if (start.state !== 'locked') throw new Error('not locked');
+    // The row marked its create; the create committed. Until the finish, the marker says so.
+    await registry.markCreating('k8');
+    await ledger.finish(id, { result: result(1), calls: { create: 1 }, keyHash: 'k8', lease: start.lease });
+    // A row that remembers nothing (a failed one) leaves the marker.
+    expect(await registry.isCreating('k8')).toBe(true);
+    const again = await started(id, 2, 'k8', 'run-b');
+    if (again.state !== 'locked') throw new Error('not locked');
+    const remember = { customerId: 'KC1', fingerprint: 'fp1' };
+    await ledger.finish(id, { result: result(2), calls: {}, remember, keyHash: 'k8', lease: again.lease });
+    expect(await registry.get('k8')).toEqual(remember);
+    expect(await registry.isCreating('k8')).toBe(false);
+  });
+
   it('never releases a lock another run took after this run lost it', async () => {
     const id = await newImport();
     const start = await started(id, 1, 'k9', 'run-a');
