@@ -61,6 +61,11 @@ export class CircuitBreaker {
   private readonly keys: { state: string; probe: string };
   /** performance.now() until which {@link check} passes without asking Redis. */
   private closedUntil = 0;
+  /** The check in flight: the calls that need one meanwhile share its answer. */
+  private checking: Promise<number> | undefined;
+  /** Pass owners: this process's random id and a count (unique without asking for random bytes per call). */
+  private readonly ownerPrefix = randomBytes(8).toString('hex');
+  private passes = 0;
 
   constructor(private readonly options: CircuitBreakerOptions) {
     const base = enkashKeys(options.prefix);
@@ -77,12 +82,21 @@ export class CircuitBreaker {
    */
   async check(operation: string): Promise<void> {
     if (!this.enabled) return;
-    // Advice only ({@link admit} decides): a closed verdict is reused for CHECK_REUSE_MS, not asked per call.
+    // Advice only ({@link admit} decides): a closed verdict is reused for CHECK_REUSE_MS, not asked per
+    // call, and the calls that arrive while it is asked wait for its answer.
     if (performance.now() < this.closedUntil) return;
+    this.checking ??= this.askCheck().finally(() => {
+      this.checking = undefined;
+    });
+    const waitMs = await this.checking;
+    if (waitMs > 0) throw circuitOpenError(operation, waitMs);
+  }
+
+  private async askCheck(): Promise<number> {
     const keys = [this.keys.state, this.keys.probe];
     const waitMs = Number(await CHECK.run(this.options.redis, keys, [HALF_OPEN_WAIT_MS]));
-    if (waitMs > 0) throw circuitOpenError(operation, waitMs);
-    this.closedUntil = performance.now() + CHECK_REUSE_MS;
+    if (waitMs <= 0) this.closedUntil = performance.now() + CHECK_REUSE_MS;
+    return waitMs;
   }
 
   /**
@@ -90,7 +104,7 @@ export class CircuitBreaker {
    * Ask for it as late as possible, right before sending.
    */
   async admit(operation: string): Promise<Pass> {
-    const owner = randomBytes(8).toString('hex');
+    const owner = `${this.ownerPrefix}-${(this.passes += 1).toString(36)}`;
     if (!this.enabled) return { owner, probe: false };
     const verdict = Number(
       await ADMIT.run(
