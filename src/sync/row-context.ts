@@ -6,6 +6,7 @@
 import { cancelledRowResult } from '../domain/row-results.js';
 import type { RowResult, ValidRow } from '../domain/types.js';
 import { isNotSent } from '../enkash/errors.js';
+import { LinkedSignal } from '../enkash/linked-signal.js';
 import { LeaseLostError, type KeyLock, type Lease } from '../queue/key-lock.js';
 import type { Known } from '../queue/row-ledger.js';
 import { KeyBusyError } from './row-failure.js';
@@ -34,14 +35,15 @@ export async function withLease<T>(
 ): Promise<T> {
   const lease = ctx.held?.lease ?? (await deps.locks.lease(keyHash, ctx.runId));
   if (!lease) throw new KeyBusyError();
+  const linked = ctx.signal ? new LinkedSignal([ctx.signal, lease.signal]) : undefined;
   try {
-    const signal = ctx.signal ? AbortSignal.any([ctx.signal, lease.signal]) : lease.signal;
-    return await fn({ ...ctx, signal });
+    return await fn({ ...ctx, signal: linked?.signal ?? lease.signal });
   } catch (err) {
     // Whatever failed after the lease was lost (an aborted call), the row is another run's now.
     if (lease.lost && !ctx.signal?.aborted) throw new LeaseLostError();
     throw err;
   } finally {
+    linked?.dispose();
     if (!ctx.held) await lease.release();
   }
 }
