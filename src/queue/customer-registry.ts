@@ -13,6 +13,9 @@ import { customerKeys } from './keys.js';
 
 export type RegistryEntry = { customerId: string; fingerprint: string };
 
+/** How long a "create in flight" marker lives, s (also set by src/queue/row-ledger.ts's row start). */
+export const CREATING_TTL_SEC = 7 * 24 * 3600;
+
 export class CustomerRegistry {
   private readonly keys: ReturnType<typeof customerKeys>;
 
@@ -52,7 +55,7 @@ export class CustomerRegistry {
   }
 
   async markCreating(keyHash: string): Promise<void> {
-    await this.redis.set(this.keys.creating(keyHash), '1', 'EX', 7 * 24 * 3600);
+    await this.redis.set(this.keys.creating(keyHash), '1', 'EX', CREATING_TTL_SEC);
   }
 
   async isCreating(keyHash: string): Promise<boolean> {

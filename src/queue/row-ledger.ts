@@ -5,7 +5,8 @@
  *
  * - {@link RowLedger.start}: the row already has its result? the import is being cancelled? If neither,
  *   the customer's lock (src/queue/key-lock.ts) and, read under it, the registry's entry and the
- *   "create in flight" marker (src/queue/customer-registry.ts).
+ *   "create in flight" marker (src/queue/customer-registry.ts); for a row that expects to create its
+ *   customer, the marker set when the registry knows nothing of it (the create then sets none itself).
  * - {@link RowLedger.finish}: the row's diff for a revert, its result (first write wins), its call counts,
  *   the registry's new entry (clearing the "create in flight" marker: a created customer is remembered
  *   here, not in a step of its own) and the lock's release, all in one script: a crash leaves all or none.
@@ -17,7 +18,7 @@ import type { Redis } from 'ioredis';
 import type { RowDiff } from '../domain/row-diff.js';
 import type { RowResult } from '../domain/types.js';
 import { RedisScript } from '../redis/redis-script.js';
-import { formatEntry, parseEntry, type RegistryEntry } from './customer-registry.js';
+import { CREATING_TTL_SEC, formatEntry, parseEntry, type RegistryEntry } from './customer-registry.js';
 import type { KeyLock, Lease } from './key-lock.js';
 import { customerKeys, importKeys } from './keys.js';
 import type { Sealer } from './sealer.js';
@@ -26,8 +27,11 @@ import type { Sealer } from './sealer.js';
 const START = RedisScript.load('rowStart-5');
 const FINISH = RedisScript.load('rowFinish-6');
 
-/** What the registry knew of the customer when the lock was taken. */
-export type Known = { entry: RegistryEntry | null; creating: boolean };
+/**
+ * What the registry knew of the customer when the lock was taken; `marked`: the start set the creating
+ * marker (it was not there: `creating` is false).
+ */
+export type Known = { entry: RegistryEntry | null; creating: boolean; marked?: boolean };
 
 export type RowStart =
   { state: 'done' | 'cancelled' | 'busy' } | { state: 'locked'; lease: Lease; known: Known };
@@ -41,6 +45,8 @@ export type RowEnd = {
   /** The row's customer and the lease to release (absent: no lock held, nothing remembered). */
   keyHash?: string;
   lease?: Lease;
+  /** Clear the creating marker although nothing is remembered (its start set it; no create was sent). */
+  unmark?: boolean;
 };
 
 export class RowLedger {
@@ -63,7 +69,14 @@ export class RowLedger {
     this.customers = customerKeys(deps.namespace);
   }
 
-  async start(importId: string, row: number, keyHash: string, owner: string): Promise<RowStart> {
+  /** `mark`: the row expects to create its customer (see Known's `marked`). */
+  async start(
+    importId: string,
+    row: number,
+    keyHash: string,
+    owner: string,
+    mark = false,
+  ): Promise<RowStart> {
     const askedAt = Date.now();
     const keys = [
       this.imports.results(importId),
@@ -72,15 +85,13 @@ export class RowLedger {
       this.customers.fingerprint(keyHash),
       this.customers.creating(keyHash),
     ];
-    const answer = (await START.run(this.deps.redis, keys, [row, owner, this.deps.locks.ttlMs])) as [
-      string,
-      string | null,
-      number,
-    ];
-    const [state, entry, creating] = answer;
+    const args = [row, owner, this.deps.locks.ttlMs, mark ? '1' : '0', CREATING_TTL_SEC];
+    const answer = (await START.run(this.deps.redis, keys, args)) as [string, string | null, number, number];
+    const [state, entry, creating, marked] = answer;
     if (state !== 'locked') return { state: state as 'done' | 'cancelled' | 'busy' };
     const lease = this.deps.locks.adopt(keyHash, owner, askedAt);
-    return { state, lease, known: { entry: parseEntry(entry), creating: creating === 1 } };
+    const known = { entry: parseEntry(entry), creating: creating === 1, marked: marked === 1 };
+    return { state, lease, known };
   }
 
   /** Records the row's end; `complete` is true when every row read has its result. */
@@ -95,6 +106,7 @@ export class RowLedger {
       remember && keyHash ? formatEntry(remember) : '',
       this.deps.entryTtlSec,
       owner,
+      end.unmark ? '1' : '0',
     ];
     for (const [op, n] of Object.entries(end.calls)) if (n !== 0) args.push(`calls:${op}`, n);
     const keys = [

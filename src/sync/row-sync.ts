@@ -274,7 +274,8 @@ async function createOnce(
   ctx: RowContext & { creating: boolean },
   calls: Calls,
 ): Promise<{ customerId: string; note: string }> {
-  await deps.registry.markCreating(work.keyHash);
+  // Already there: set by an earlier attempt, or by this row's start (src/queue/row-ledger.ts).
+  if (!ctx.creating && !ctx.held?.known.marked) await deps.registry.markCreating(work.keyHash);
   try {
     const options = callOptions(ctx, calls);
     calls.add('create', true);

@@ -127,8 +127,10 @@ async function processRow(
   // The row, not the BullMQ job: any run of this row (a retry, a re-queued copy) is the same work.
   const jobId = jobIds.row(data.importId, data.row);
   const runId = `${job.id ?? ''}:${token ?? randomUUID()}`;
-  // One round trip: recorded already? cancelled? else the customer's lock and the registry under it.
-  const start = await deps.ledger.start(data.importId, data.row, work.keyHash, runId);
+  // One round trip: recorded already? cancelled? else the customer's lock and the registry under it
+  // (and the creating marker, for a row whose snapshot says its customer is to be created).
+  const mark = job.name !== JOB_NAMES.revertRow && expectsCreate(work as RowWork);
+  const start = await deps.ledger.start(data.importId, data.row, work.keyHash, runId, mark);
   if (start.state === 'done') return 'already-done';
   const lease = start.state === 'locked' ? start.lease : undefined;
   // A row in hand stops before sending once its import's cancel is seen (src/sync/cancel-watch.ts).
@@ -150,6 +152,7 @@ async function processRow(
       ...output,
       keyHash: work.keyHash,
       ...(lease ? { lease } : {}),
+      ...(start.state === 'locked' && start.known.marked && sentNoCreate(output) ? { unmark: true } : {}),
     });
     if (complete) await enqueueFinalize(deps, data.importId);
     return output.result.outcome;
@@ -158,6 +161,16 @@ async function processRow(
     // Released with the result by finish; here only when the row ended another way (a retry, a throw).
     if (lease && !lease.done) await lease.release();
   }
+}
+
+/** A sync row whose snapshot says EnKash has no customer for its key, and which may create one. */
+function expectsCreate(work: RowWork): boolean {
+  return work.existing === null && !work.dryRun && work.mode !== 'update-only';
+}
+
+/** The row ended without sending a create (a failed row may have: its marker stays). */
+function sentNoCreate(output: { result: RowResult; calls?: Record<string, number> }): boolean {
+  return output.result.outcome !== 'failed' && !output.calls?.create;
 }
 
 type RowRun = {

@@ -77,8 +77,8 @@ function diffOf(row: number, legalName: string): RowDiff {
   };
 }
 
-async function started(importId: string, row: number, keyHash: string, owner: string) {
-  const start = await ledger.start(importId, row, keyHash, owner);
+async function started(importId: string, row: number, keyHash: string, owner: string, mark = false) {
+  const start = await ledger.start(importId, row, keyHash, owner, mark);
   if (start.state === 'locked') leases.push(start.lease);
   return start;
 }
@@ -94,11 +94,40 @@ describe('RowLedger.start', () => {
     expect(start.known).toEqual({
       entry: { customerId: 'KC1', fingerprint: createdBy('imp.r1') },
       creating: true,
+      marked: false,
     });
     expect(await redis.get(`${ns}:lock:k1`)).toBe('run-a');
     expect((await started(id, 1, 'k1', 'run-a')).state).toBe('locked');
     // Another run of the row (or another row of the customer) waits.
     expect((await started(id, 1, 'k1', 'run-b')).state).toBe('busy');
+  });
+
+  it('marks the create of a row that expects one, only when the registry knows nothing of its customer', async () => {
+    const id = await newImport();
+    const fresh = await started(id, 1, 'km1', 'run-a', true);
+    if (fresh.state !== 'locked') throw new Error('not locked');
+    expect(fresh.known).toEqual({ entry: null, creating: false, marked: true });
+    expect(await registry.isCreating('km1')).toBe(true);
+    // Its finish without a create sent (`unmark`) clears it again.
+    await ledger.finish(id, {
+      result: result(1, 'skipped'),
+      calls: {},
+      keyHash: 'km1',
+      lease: fresh.lease,
+      unmark: true,
+    });
+    expect(await registry.isCreating('km1')).toBe(false);
+    // A marker already there (an earlier attempt's create): reported as found, not as set by this start.
+    await registry.markCreating('km2');
+    const interrupted = await started(id, 2, 'km2', 'run-a', true);
+    if (interrupted.state !== 'locked') throw new Error('not locked');
+    expect(interrupted.known).toEqual({ entry: null, creating: true, marked: false });
+    // A customer the registry names: no marker.
+    await registry.put('km3', { customerId: 'KC3', fingerprint: 'fp3' });
+    const known = await started(id, 3, 'km3', 'run-a', true);
+    if (known.state !== 'locked') throw new Error('not locked');
+    expect(known.known.marked).toBe(false);
+    expect(await registry.isCreating('km3')).toBe(false);
   });
 
   it('is done for a recorded row and cancelled for a cancelled import, taking no lock either way', async () => {

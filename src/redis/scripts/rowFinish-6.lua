@@ -19,7 +19,8 @@
     ARGV[5] registry entry `customerId|fingerprint`, '' to leave it (and the marker)
     ARGV[6] registry entry time to live, s
     ARGV[7] lock owner, '' when no lock is held
-    ARGV[8..] field, increment pairs for the meta hash (`calls:<op>`, n)
+    ARGV[8] '1': clear the marker without an entry (the row's start set it and no create was sent)
+    ARGV[9..] field, increment pairs for the meta hash (`calls:<op>`, n)
   Output:
     { 1 when the result was added else 0, rows done now, 1 when every row read has its result else 0 }
 ]]
@@ -28,11 +29,9 @@ if ARGV[4] ~= '' then redis.call('HSETNX', KEYS[3], ARGV[1], ARGV[4]) end
 local added = redis.call('HSETNX', KEYS[2], ARGV[1], ARGV[2])
 if added == 1 then redis.call('HINCRBY', KEYS[1], 'out:' .. ARGV[3], 1) end
 local done = redis.call('HINCRBY', KEYS[1], 'done', added)
-for i = 8, #ARGV, 2 do redis.call('HINCRBY', KEYS[1], ARGV[i], ARGV[i + 1]) end
-if ARGV[5] ~= '' then
-  redis.call('SET', KEYS[4], ARGV[5], 'EX', ARGV[6])
-  redis.call('DEL', KEYS[6])
-end
+for i = 9, #ARGV, 2 do redis.call('HINCRBY', KEYS[1], ARGV[i], ARGV[i + 1]) end
+if ARGV[5] ~= '' then redis.call('SET', KEYS[4], ARGV[5], 'EX', ARGV[6]) end
+if ARGV[5] ~= '' or ARGV[8] == '1' then redis.call('DEL', KEYS[6]) end
 if ARGV[7] ~= '' then releaseOwned(KEYS[5], ARGV[7]) end
 local total = redis.call('HGET', KEYS[1], 'total')
 local complete = 0
