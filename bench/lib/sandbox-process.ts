@@ -1,12 +1,16 @@
 /**
  * A sandbox in its own process (sandbox-child.ts), driven over its admin routes (`/__sandbox/*`): what
- * bench/sync's scenarios need of it, asynchronously.
+ * bench/sync's scenarios need of it, asynchronously. Like the tests' (test/enkash/helpers/
+ * sandbox-process.ts, which also samples arrival times), it runs at a higher CPU priority where permitted
+ * (test/helpers/priority.ts): it stands for EnKash's own machines, whose clock a CPU hog beside the
+ * engine does not stall.
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import type { RateStep } from '../../src/sandbox/rate-schedule.js';
 import type { SandboxOptions, SandboxStats } from '../../src/sandbox/types.js';
+import { raisePriority } from '../../test/helpers/priority.js';
 
 export type RemoteSandbox = {
   url: string;
@@ -22,6 +26,7 @@ export async function startSandboxProcess(options: Omit<SandboxOptions, 'port'>)
     ['--import', 'tsx', new URL('./sandbox-child.ts', import.meta.url).pathname, JSON.stringify(options)],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
+  if (child.pid !== undefined) raisePriority(child.pid);
   const lines = createInterface({ input: child.stdout! });
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('sandbox process did not start')), 60_000);

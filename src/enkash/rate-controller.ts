@@ -9,14 +9,15 @@
  * phases, the controller remembers where the limit was and hovers just under it, probing above it
  * rarely while it stays put and often right after it moved:
  *
- * - start: from a safe rate, grow ×1.5 per tick while callers wait for slots (TCP slow start, gentler: the overshoot is paid in 429s), until the
- *   ceiling, a 429, or latency says stop.
+ * - start: from a safe rate, grow ×1.5 per tick while callers wait for slots (TCP slow start, gentler:
+ *   the overshoot is paid in 429s), until the ceiling, a 429, or latency says stop.
  * - on 429 (multiplicative decrease): the limit estimate becomes what EnKash served in the second before
  *   the first 429 (a sliding-window limiter serves exactly its limit there); the rate is cut to it and
  *   held. Throttles that arrive within the pause the 429 imposed are the same event: one cut per event.
  * - hold: no raise until `holdUntilMs`. Short (HOLD_AFTER_CHANGE_MS) when the estimate moved by more than
- *   ESTIMATE_TOLERANCE or moved recently (the limit is changing: find a rise soon), long
- *   (HOLD_STEADY_MS) when the last probe found the limit where it was (a probe costs a Retry-After).
+ *   ESTIMATE_TOLERANCE or moved recently (the limit is changing: find a rise soon), long (HOLD_STEADY_MS)
+ *   after the start found it and after a probe found it where it was, doubling with each such probe up
+ *   to HOLD_STEADY_MAX_MS (every probe costs a Retry-After of silence for every process).
  * - probe: above the estimate the rate grows convexly (+2 % per tick, the step doubling every second),
  *   so a small overshoot is found at once and a raised limit is reached within seconds. Below the
  *   estimate (after a cut for 5xx or latency) it closes half the gap per tick.
@@ -35,6 +36,8 @@ const PROBE_STEP = 0.02;
 const PROBE_STEP_DOUBLING_MS = 1000;
 export const HOLD_AFTER_CHANGE_MS = 3_000;
 export const HOLD_STEADY_MS = 30_000;
+/** Each probe that finds the limit where it was doubles the next steady hold, up to this. */
+export const HOLD_STEADY_MAX_MS = 5 * 60_000;
 /** For this long after the estimate moved, holds stay short: the limit may move again (back up). */
 export const VOLATILE_FOR_MS = 20_000;
 const ESTIMATE_TOLERANCE = 0.1;
@@ -63,6 +66,8 @@ export type RateState = {
   probeSinceMs: number;
   /** When the estimate last moved by more than the tolerance (0: never). */
   estimateMovedAtMs: number;
+  /** Probes in a row that found the limit where it was (absent in states written before it existed). */
+  steadyProbes?: number;
   /** Throttles before this (the pause the last cut began with) belong to that cut. */
   cutQuietUntilMs: number;
   lastCutAtMs: number;
@@ -174,10 +179,18 @@ function onThrottle(s: RateState, obs: RateObservation, settings: RateSettings):
   const estimate = Math.round(Math.min(s.rate, Math.max(MIN_RATE, served, s.rate * 0.25)) * 100) / 100;
   // Counting answers in 50 ms buckets is exact to a bucket or two: at low rates that is more than 10 %.
   const tolerance = s.limitEstimate === null ? 0 : Math.max(3, s.limitEstimate * ESTIMATE_TOLERANCE);
-  const moved = s.limitEstimate === null || Math.abs(estimate - s.limitEstimate) > tolerance;
-  const movedAt = moved && s.limitEstimate !== null ? obs.nowMs : s.estimateMovedAtMs;
+  // The first 429 ends the start: what was served in the second before it is a whole second's count of
+  // the limit, so it is held like a limit found where it was.
+  const first = s.limitEstimate === null;
+  const moved = !first && Math.abs(estimate - s.limitEstimate!) > tolerance;
+  const movedAt = moved ? obs.nowMs : s.estimateMovedAtMs;
   const volatile = movedAt > 0 && obs.nowMs - movedAt < VOLATILE_FOR_MS;
-  const holdMs = moved || volatile ? HOLD_AFTER_CHANGE_MS : HOLD_STEADY_MS;
+  // Probes that keep finding the limit where it was come ever more rarely (each costs a Retry-After).
+  const steadyProbes = moved || volatile || first ? 0 : (s.steadyProbes ?? 0) + 1;
+  const holdMs =
+    moved || volatile
+      ? HOLD_AFTER_CHANGE_MS
+      : Math.min(HOLD_STEADY_MAX_MS, HOLD_STEADY_MS * 2 ** steadyProbes);
   const rate = clamp(Math.min(estimate, s.rate), settings);
   const pauseEnds = obs.nowMs + obs.retryAfterMs;
   return {
@@ -185,6 +198,7 @@ function onThrottle(s: RateState, obs: RateObservation, settings: RateSettings):
     phase: 'hold',
     limitEstimate: estimate,
     estimateMovedAtMs: movedAt,
+    steadyProbes,
     holdUntilMs: pauseEnds + holdMs,
     cutQuietUntilMs: pauseEnds,
     lastCutAtMs: obs.nowMs,

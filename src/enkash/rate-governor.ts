@@ -118,6 +118,12 @@ export class RateGovernor {
     this.start();
   }
 
+  /** Callers asked for more slots than the window had: the rate, not the demand, is what bounds them. */
+  noteStarved(): void {
+    this.obs.starved += 1;
+    this.start();
+  }
+
   noteAnswer(answer: AnswerNote): void {
     const now = Date.now();
     const { status } = answer;

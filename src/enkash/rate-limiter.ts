@@ -54,6 +54,8 @@ const PAUSE = RedisScript.load('ratePause-1');
 
 /** The most slots one process asks for in one round trip. */
 const MAX_BATCH = 64;
+/** The longest a pump sleeps between asks when the rate is adaptive (half a governor tick). */
+const MAX_ADAPTIVE_WAIT_MS = 125;
 
 type Waiter = {
   resolve: (slot: string) => void;
@@ -200,7 +202,11 @@ export class RateLimiter {
         // Callers that gave up while their slots were asked for: the slots go back to the budget.
         if (unused.length > 0) void this.redis.zrem(this.keys.rate, ...unused).catch(() => undefined);
         waited = granted < wanted && this.waiters.length > 0;
-        if (waited) await sleep(waitMs);
+        if (!waited) continue;
+        // Demand exceeded the rate: what lets the adaptive rate grow, told now rather than after the wait.
+        this.governor?.noteStarved();
+        // The adaptive rate may grow while this pump waits: ask again within a tick, not a whole window later.
+        await sleep(this.governor ? Math.min(waitMs, MAX_ADAPTIVE_WAIT_MS) : waitMs);
       }
     } finally {
       this.pumping = false;

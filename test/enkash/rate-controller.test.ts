@@ -3,6 +3,7 @@ import { simulate } from './helpers/rate-sim.js';
 import {
   BUCKET_MS,
   HOLD_AFTER_CHANGE_MS,
+  HOLD_STEADY_MAX_MS,
   HOLD_STEADY_MS,
   STALE_STATE_MS,
   START_RATE,
@@ -116,6 +117,43 @@ describe('rate controller: decisions', () => {
     expect(d.state.holdUntilMs).toBeGreaterThanOrEqual(now + 2000 + HOLD_AFTER_CHANGE_MS);
     const during = decideRate(d.state, tick(now + 1000, { ok: 30 }), open);
     expect(during.state.rate).toBe(d.state.rate);
+  });
+
+  it('holds long after the start found the limit, and ever longer while probes find it where it was', () => {
+    /** A 429 at `now` after a second of `served` answers: the cut's hold, from the end of its pause. */
+    const cutAt = (s: RateState, now: number, served: number) => {
+      for (let t = now - 750; t < now; t += TICK_MS) {
+        s = decideRate(s, tick(t, { ok: served / 4, starved: 0 }), open).state;
+      }
+      const d = decideRate(
+        s,
+        tick(now, { ok: served / 4, throttled: 1, firstThrottleAtMs: now, retryAfterMs: 1000 }),
+        open,
+      );
+      return { state: d.state, holdMs: d.state.holdUntilMs - (now + 1000) };
+    };
+    let now = T0 + 10_000;
+    // The start's first 429: a whole second's count of the limit.
+    let cut = cutAt({ ...initialRateState(open, T0), rate: 300 }, now, 200);
+    expect(cut.state.limitEstimate).toBe(200);
+    expect(cut.holdMs).toBe(HOLD_STEADY_MS);
+    // Probes that find it where it was: 60 s, 120 s, 240 s, then 5 minutes at most.
+    const holds: number[] = [];
+    for (let i = 0; i < 4; i += 1) {
+      now = cut.state.holdUntilMs + 2_000;
+      cut = cutAt({ ...cut.state, rate: 204 }, now, 200);
+      holds.push(cut.holdMs);
+    }
+    expect(holds).toEqual([2, 4, 8, 10].map((k) => Math.min(HOLD_STEADY_MAX_MS, k * HOLD_STEADY_MS)));
+    // A limit that moved holds short again, and so does the next probe while it may still be moving.
+    now = cut.state.holdUntilMs + 2_000;
+    // (At 160 the quarter-of-the-rate floor of one cut is the new limit itself.)
+    cut = cutAt({ ...cut.state, rate: 160 }, now, 40);
+    expect(cut.state.limitEstimate).toBe(40);
+    expect(cut.holdMs).toBe(HOLD_AFTER_CHANGE_MS);
+    now = cut.state.holdUntilMs + 2_000;
+    cut = cutAt({ ...cut.state, rate: 42 }, now, 40);
+    expect(cut.holdMs).toBe(HOLD_AFTER_CHANGE_MS);
   });
 
   it('counts throttles that arrive during the pause as the same event: one cut', () => {
