@@ -52,6 +52,7 @@ const LATENCY_HOLD_SLACK_MS = 50;
 /** The floor creeps towards the recent median by this share per tick (EnKash may get slower for good). */
 const FLOOR_DRIFT = 0.01;
 export const BUCKET_MS = 50;
+const SERVED_LOOKAHEAD_MS = 150;
 /** A state older than this (no tick from any process) restarts from 90 % of what it had learned. */
 export const STALE_STATE_MS = 10 * 60_000;
 
@@ -171,12 +172,16 @@ type Change = Partial<RateState> & { rate: number; reason: string };
 
 function onThrottle(s: RateState, obs: RateObservation, settings: RateSettings): Change | null {
   if (obs.throttled === 0 || obs.firstThrottleAtMs < s.cutQuietUntilMs) return null;
-  const served = servedBefore(s.okBuckets, obs.firstThrottleAtMs);
+  const served = servedAround(s.okBuckets, obs.firstThrottleAtMs);
   // A served count from a partial second (a ramp, a pause just ended) understates the limit; never trust
   // it below a quarter of the rate in one step.
   // More served than the rate allowed cannot be this rate's doing (another client of the account, a
   // count across a rate change): the rate that met the 429 is then the better bound.
-  const estimate = Math.round(Math.min(s.rate, Math.max(MIN_RATE, served, s.rate * 0.25)) * 100) / 100;
+  // A probe met its 429 above a rate that was held clean: the limit is at least that (a served count
+  // read low must not pull the estimate under what EnKash just took for seconds).
+  const heldClean = s.phase === 'probe' && s.limitEstimate !== null ? s.limitEstimate : 0;
+  const floor = Math.max(MIN_RATE, served, s.rate * 0.25, heldClean);
+  const estimate = Math.round(Math.min(s.rate, floor) * 100) / 100;
   // Counting answers in 50 ms buckets is exact to a bucket or two: at low rates that is more than 10 %.
   const tolerance = s.limitEstimate === null ? 0 : Math.max(3, s.limitEstimate * ESTIMATE_TOLERANCE);
   // The first 429 ends the start: what was served in the second before it is a whole second's count of
@@ -280,6 +285,20 @@ function changedTo(base: RateState, change: Change, nowMs: number): RateDecision
   const probeSinceMs = change.phase === 'probe' ? (change.probeSinceMs ?? base.probeSinceMs) : 0;
   const state = { ...base, ...change, probeSinceMs, changedAtMs: nowMs };
   return { state, changed: state.rate !== base.rate || state.phase !== base.phase };
+}
+
+/**
+ * What EnKash served in a second, read around a 429 at `atMs`: the most 2xx answers counted in any 1 s
+ * ending between `atMs` and SERVED_LOOKAHEAD_MS after it. Answers processed late by a busy event loop
+ * land after the 429 that followed them on the wire; a sliding-window limit never served more than its
+ * limit in any second, so the largest count is the closest.
+ */
+export function servedAround(buckets: Record<string, number>, atMs: number): number {
+  let most = 0;
+  for (let end = atMs; end <= atMs + SERVED_LOOKAHEAD_MS; end += BUCKET_MS) {
+    most = Math.max(most, servedBefore(buckets, end));
+  }
+  return most;
 }
 
 /** 2xx answers counted in the 1 s before `atMs`. */

@@ -11,6 +11,7 @@ import {
   decideRate,
   initialRateState,
   resumeRateState,
+  servedAround,
   servedBefore,
   type RateObservation,
   type RateSettings,
@@ -154,6 +155,39 @@ describe('rate controller: decisions', () => {
     now = cut.state.holdUntilMs + 2_000;
     cut = cutAt({ ...cut.state, rate: 42 }, now, 40);
     expect(cut.holdMs).toBe(HOLD_AFTER_CHANGE_MS);
+  });
+
+  it('reads what EnKash served around the 429: answers processed just after it still count', () => {
+    // 200 answers in the second before a 429 at `at`, those of its last 200 ms processed 50 ms after it.
+    const at = T0 + 5_000;
+    const buckets: Record<string, number> = {};
+    const put = (ms: number, n: number) => {
+      const b = String(Math.floor(ms / BUCKET_MS));
+      buckets[b] = (buckets[b] ?? 0) + n;
+    };
+    for (let ms = at - 900; ms <= at - 150; ms += BUCKET_MS) put(ms, 10);
+    put(at + 50, 40);
+    expect(servedBefore(buckets, at)).toBe(160);
+    expect(servedAround(buckets, at)).toBe(200);
+  });
+
+  it("never lets a probe's 429 pull the estimate under the rate it held clean before probing", () => {
+    const held: RateState = {
+      ...initialRateState(open, T0),
+      rate: 206,
+      phase: 'probe',
+      limitEstimate: 200,
+    };
+    // Answers read low (170 in the second before): a busy event loop, not a lower limit.
+    let s = held;
+    const now = T0 + 60_000;
+    for (let t = now - 750; t <= now; t += TICK_MS) {
+      const over = t === now ? { throttled: 1, firstThrottleAtMs: now, retryAfterMs: 1000 } : {};
+      s = decideRate(s, tick(t, { ok: 42, ...over }), open).state;
+    }
+    expect(s.reason).toMatch(/^429/);
+    expect(s.limitEstimate).toBe(200);
+    expect(s.rate).toBe(200);
   });
 
   it('counts throttles that arrive during the pause as the same event: one cut', () => {
