@@ -127,6 +127,14 @@ function registerRateGauges(app: App, registry: Registry): void {
     },
   });
   new Gauge({
+    name: 'customer_sync_enkash_rate_margin_ms',
+    help: "Added to this process's 1-second rate window: learned from the spread of EnKash's answer times (ENKASH_RATE_MARGIN_MS fixes it)",
+    registers: [registry],
+    collect() {
+      this.set(app.client.limiter.margin.ms());
+    },
+  });
+  new Gauge({
     name: 'customer_sync_enkash_rate_info',
     help: 'Always 1: the adaptive rate phase (start, hold, probe; fixed) and why the rate last changed',
     labelNames: ['phase', 'reason', 'changed_at'] as const,

@@ -52,6 +52,11 @@ export function startRateBudget(deps: RateBudgetDeps): {
     ratePerSec: governor ? Math.max(1, Math.floor(governor.ratePerSec)) : (config.ratePerSec ?? 10),
     ...(governor ? { governor } : {}),
     safetyMarginMs: deps.rateSafetyMarginMs ?? config.rateMarginMs,
+    onMarginChange: (ms, previousMs) =>
+      logger.info(
+        { event: 'enkash_rate_margin', marginMs: ms, previousMs },
+        `EnKash rate window margin ${previousMs} → ${ms} ms (from the spread of EnKash's answer times)`,
+      ),
     onSlotLost: ({ ageMs }) =>
       logger.warn(
         { event: 'enkash_rate_slot_lost', ageMs },

@@ -83,6 +83,8 @@ export type RateLimiterOptions = {
    * the answers' spread (rate-margin.ts).
    */
   safetyMarginMs?: number;
+  /** The learned margin moved (rate-margin.ts): for a log line. */
+  onMarginChange?: (ms: number, previousMs: number) => void;
   /** A granted slot could not be used (see {@link RateLimiter.confirm}): for a log line. */
   onSlotLost?: (lost: { ageMs: number }) => void;
   /**
@@ -135,7 +137,7 @@ export class RateLimiter {
     // A fractional rate (2.5/s) rounds down per second; a rate under 1/s stretches the window instead.
     this.limit = Math.max(1, Math.floor(options.ratePerSec));
     this.spanMs = Math.max(1000, Math.ceil((this.limit * 1000) / options.ratePerSec));
-    this.margin = new RateMargin(options.safetyMarginMs);
+    this.margin = new RateMargin(options.safetyMarginMs, options.onMarginChange);
     this.keepMs = this.spanMs + Math.max(MAX_MARGIN_MS, options.safetyMarginMs ?? 0);
     this.staleMs = this.spanMs;
     this.onSlotLost = options.onSlotLost;

@@ -27,6 +27,8 @@ const BIN_MS = 2;
 /** Recomputed at most this often (a percentile over the seconds' bins), or at once on a slow answer. */
 const RECOMPUTE_MS = 100;
 const BINS = 500; // answers up to 1 s after the stamp; slower ones count in the last bin
+const LOGGED_CHANGE_MS = 20;
+const LOGGED_EVERY_MS = 10_000;
 
 type Second = { at: number; bins: Uint32Array; count: number; min: number };
 
@@ -35,9 +37,18 @@ export class RateMargin {
   private cached: number;
   private computedAt = -Infinity;
   private floor = Infinity;
+  private told: { ms: number; at: number };
 
-  constructor(private readonly fixedMs?: number) {
+  /**
+   * @param onChange told when the learned margin moved by LOGGED_CHANGE_MS or more since it was last told
+   *   (at most every LOGGED_EVERY_MS unless it rose): for a log line.
+   */
+  constructor(
+    private readonly fixedMs?: number,
+    private readonly onChange?: (ms: number, previousMs: number) => void,
+  ) {
     this.cached = fixedMs ?? MAX_MARGIN_MS;
+    this.told = { ms: this.cached, at: -Infinity };
   }
 
   get learned(): boolean {
@@ -68,8 +79,17 @@ export class RateMargin {
     if (nowMs - this.computedAt >= RECOMPUTE_MS) {
       this.cached = this.compute(Math.floor(nowMs / 1000));
       this.computedAt = nowMs;
+      this.tell(nowMs);
     }
     return this.cached;
+  }
+
+  private tell(nowMs: number): void {
+    const { ms, at } = this.told;
+    if (!this.onChange || Math.abs(this.cached - ms) < LOGGED_CHANGE_MS) return;
+    if (this.cached < ms && nowMs - at < LOGGED_EVERY_MS) return;
+    this.told = { ms: this.cached, at: nowMs };
+    this.onChange(this.cached, ms);
   }
 
   private compute(at: number): number {

@@ -59,3 +59,22 @@ describe('the learned rate margin', () => {
     expect(fixed.learned).toBe(false);
   });
 });
+
+describe('the learned rate margin, told', () => {
+  it('tells a rise at once and a fall at most every 10 s, only when it moved by 20 ms or more', () => {
+    const told: Array<[number, number]> = [];
+    const m = new RateMargin(undefined, (ms, before) => told.push([before, ms]));
+    answers(m, 0, 500, () => 100);
+    m.ms(999);
+    expect(told).toEqual([[MAX_MARGIN_MS, MIN_MARGIN_MS]]);
+    // A stall: the rise is told at once.
+    answers(m, 1, 100, () => 160);
+    m.ms(1001);
+    expect(told.at(-1)).toEqual([MIN_MARGIN_MS, 124]);
+    // Aged out at 11 s, but the fall waits until 10 s after the rise was told.
+    for (let s = 2; s <= 11; s += 1) answers(m, s, 200, () => 100);
+    m.ms(11_999);
+    expect(told).toHaveLength(3);
+    expect(told.at(-1)).toEqual([124, MIN_MARGIN_MS]);
+  });
+});
