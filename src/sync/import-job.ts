@@ -11,7 +11,7 @@ import { UnrecoverableError } from 'bullmq';
 import type { Logger } from '../logger.js';
 import { canMove } from '../domain/import-lifecycle.js';
 import type { EnkashClient } from '../enkash/client.js';
-import { matchKeyString, type ParsedRow, type RowResult } from '../domain/types.js';
+import { matchKeyString, type MatchKey, type ParsedRow } from '../domain/types.js';
 import { sheetIndexOf } from '../domain/sheet-rows.js';
 import { ingestFile, type IngestedFile } from '../ingest/ingest-file.js';
 import {
@@ -102,7 +102,15 @@ export async function runImportJob(deps: ImportDeps, importId: string, signal?: 
   let batch: ParsedRow[] = [];
   // What failed while planning (Redis, EnKash) is not the file breaking: it fails this attempt of the
   // import job, which BullMQ retries (rows already settled are skipped, row jobs re-added as no-ops).
-  let planningFailed = false;
+  const failure = { failed: false, err: undefined as unknown };
+  // One batch is planned (its Redis round trips, its row jobs queued) while the next is read: the file's
+  // parsing fills the waits. Batches are still planned one at a time, in order. `planning` never
+  // rejects: its failure is kept in `failure`.
+  let planning: Promise<void> = Promise.resolve();
+  const planned = async () => {
+    await planning;
+    if (failure.failed) throw failure.err;
+  };
   try {
     for await (const event of file.events(signal)) {
       signal?.throwIfAborted();
@@ -117,15 +125,21 @@ export async function runImportJob(deps: ImportDeps, importId: string, signal?: 
       sheetEnds[sheetIndexOf(event.parsed.row)] = event.parsed.row;
       batch.push(event.parsed);
       if (batch.length >= BATCH_ROWS) {
-        await flushBatch(deps, meta, file, plan, batch, false, signal).catch((err: unknown) => {
-          planningFailed = true;
-          throw err;
-        });
+        await planned();
+        const rows = batch;
         batch = [];
+        planning = flushBatch(deps, meta, file, plan, rows, false, signal).catch((err: unknown) => {
+          failure.failed = true;
+          failure.err = err;
+        });
       }
     }
+    await planned();
   } catch (err) {
-    if (signal?.aborted || planningFailed) throw err;
+    // Nothing of this attempt is left running when it ends.
+    await planning;
+    if (signal?.aborted) throw err;
+    if (failure.failed) throw failure.err;
     // A file that breaks mid-way: the rows read so far are synced and reported; the rest is named.
     const message = err instanceof Error ? err.message : String(err);
     await deps.store.set(importId, { error: message });
@@ -158,46 +172,67 @@ async function flushBatch(
 ): Promise<void> {
   if (batch.length === 0) return;
   const importId = meta.id;
-  const already = await deps.store.rowsWithResults(
-    importId,
-    batch.map((r) => r.row),
+  // One round trip of reads, one of writes (and a cancel check when rows were queued): each used to wait
+  // for the one before it, ~9 per batch.
+  const hashes = new Map<string, string>();
+  const hashOf = (key: MatchKey) => {
+    const text = matchKeyString(key);
+    let hash = hashes.get(text);
+    if (hash === undefined) hashes.set(text, (hash = deps.sealer.hash(text)));
+    return hash;
+  };
+  const keyHashes = batch.flatMap((r) => (r.kind === 'valid' ? [hashOf(r.key)] : []));
+  const [already, cancelled, entries] = await allOf([
+    deps.store.rowsWithResults(
+      importId,
+      batch.map((r) => r.row),
+    ),
+    deps.store.cancelRequested(importId),
+    deps.registry.getMany(keyHashes),
+    waitForRoom(deps, signal),
+  ]);
+  const entryOf = new Map(keyHashes.map((hash, i) => [hash, entries[i]]));
+  const { direct, pending } = sortBatch(batch, already, cancelled, hashOf);
+  const toQueue = settleByFingerprint(
+    pending,
+    pending.map((p) => entryOf.get(p.keyHash)),
+    direct,
   );
-  const cancelled = await deps.store.cancelRequested(importId);
-  const { direct, pending } = sortBatch(batch, already, cancelled, (key) =>
-    deps.sealer.hash(matchKeyString(key)),
-  );
-  const known = await deps.registry.getMany(pending.map((p) => p.keyHash));
-  const toQueue = settleByFingerprint(pending, known, direct);
 
   if (!plan.decided && toQueue.length > 0)
     await decideSnapshot(deps, meta, plan, toQueue.length, lastBatch, signal);
-  const jobs = plan.snapshot ? await settleFromSnapshot(deps, meta, plan.snapshot, toQueue, direct) : toQueue;
-  await waitForRoom(deps, signal);
-  if (jobs.length > 0) {
-    await deps.queues.rows.addBulk(
-      jobs.map((p) => ({
-        name: JOB_NAMES.row,
-        data: { importId, row: p.row.row, work: deps.sealer.seal(rowWork(meta, file, plan, p)) },
-        opts: rowJobOptions(deps.settings, importId, p.row.row),
-      })),
-    );
-    // A cancel that came after this batch was planned took out only the jobs queued before it.
-    if (!cancelled && (await deps.store.cancelRequested(importId))) await dropQueuedRows(deps, importId);
-  }
-  await deps.store.addCounts(importId, { parsed: batch.length });
-  await deps.store.recordResults(importId, direct);
+  const { queue: jobs, learned } = plan.snapshot
+    ? settleBySnapshot(toQueue, (key) => plan.snapshot?.get(key), meta.options.mode, direct)
+    : { queue: toQueue, learned: [] };
+  await allOf([
+    meta.options.dryRun ? null : deps.registry.putMany(learned),
+    jobs.length === 0
+      ? null
+      : deps.queues.rows.addBulk(
+          jobs.map((p) => ({
+            name: JOB_NAMES.row,
+            data: { importId, row: p.row.row, work: deps.sealer.seal(rowWork(meta, file, plan, p)) },
+            opts: rowJobOptions(deps.settings, importId, p.row.row),
+          })),
+        ),
+    deps.store.addCounts(importId, { parsed: batch.length }),
+    deps.store.recordResults(importId, direct),
+  ]);
+  // A cancel that came after this batch was planned took out only the jobs queued before it.
+  if (jobs.length > 0 && !cancelled && (await deps.store.cancelRequested(importId)))
+    await dropQueuedRows(deps, importId);
 }
 
-async function settleFromSnapshot(
-  deps: ImportDeps,
-  meta: ImportMeta,
-  snapshot: Snapshot,
-  rows: PendingRow[],
-  direct: RowResult[],
-): Promise<PendingRow[]> {
-  const { queue, learned } = settleBySnapshot(rows, (key) => snapshot.get(key), meta.options.mode, direct);
-  if (!meta.options.dryRun) await deps.registry.putMany(learned);
-  return queue;
+/** Promise.all that waits for every one before failing: nothing of a failed batch is left running. */
+async function allOf<T extends readonly unknown[]>(
+  values: T,
+): Promise<{ -readonly [K in keyof T]: Awaited<T[K]> }> {
+  const settled = await Promise.allSettled(values);
+  const failed = settled.find((s) => s.status === 'rejected');
+  if (failed) throw failed.reason;
+  return settled.map((s) => (s as PromiseFulfilledResult<unknown>).value) as {
+    -readonly [K in keyof T]: Awaited<T[K]>;
+  };
 }
 
 function rowWork(meta: ImportMeta, file: IngestedFile, plan: Plan, p: PendingRow): RowWork {
