@@ -1,11 +1,12 @@
 /**
  * bench/sync — issue 14's must-hold table in one run, every figure beside the peer it compares to.
  *
- * Rate scenarios (one warm `customer-sync worker` process, the sandbox in this process with 100 ms
- * latency, an import of new customers counted from its submission), each beside its fixed-rate peer
+ * Rate scenarios (one warm `customer-sync worker` process, two where named -2w; the sandbox in a process
+ * of its own with 100 ms latency; an import of new customers counted from its submission), each beside its fixed-rate peer
  * (`ENKASH_RATE_ADAPTIVE=false`, the engine before the adaptive rate):
  *   unknown-R        nothing configured, R = 50, 200, 1000        peer: fixed, nothing configured (10/s)
  *   ceiling-5R-R     ENKASH_RATE_LIMIT_PER_SEC = 5 R              peer: fixed at 5 R
+ *   …-1000-2w        the two above at R = 1000 with two worker processes (one is CPU-bound there)
  *   ceiling-R-200    ENKASH_RATE_LIMIT_PER_SEC = R (and with a CPU hog)   peer: fixed at R
  *   drop-200-50      the sandbox's limit 200 → 50 at 15 s → 200 at 30 s   peer: fixed at 200
  * Re-sync: 100,000 customers already in EnKash, 1 % changed, R = 50     peer: fixed at 50
@@ -55,29 +56,39 @@ const UNLIMITED = { ...FIXED, ENKASH_RATE_LIMIT_PER_SEC: '100000' };
 
 function rateRows(): RateRow[] {
   const rows: RateRow[] = [];
-  for (const R of [50, 200, 1000]) {
+  // At R = 1,000 one worker process is bound by its CPU on this 2-core machine: also with two.
+  const lines = [
+    { R: 50, workers: 1 },
+    { R: 200, workers: 1 },
+    { R: 1000, workers: 1 },
+    { R: 1000, workers: 2 },
+  ];
+  for (const { R, workers } of lines) {
     const faults = { ...LAT, ratePerSec: R };
+    const w = workers > 1 ? `-${workers}w` : '';
     rows.push({
       check: 'unknown',
       R,
-      spec: { name: `unknown-${R}`, rows: rowsFor(R), faults, env: {} },
+      spec: { name: `unknown-${R}${w}`, rows: rowsFor(R), faults, env: {}, workers },
       // At 10/s the peer's whole import would take an hour: 300 rows show its rate.
-      peer: { name: `fixed-nothing-${R}`, rows: Math.round(300 * scale), faults, env: FIXED },
+      peer: { name: `fixed-nothing-${R}${w}`, rows: Math.round(300 * scale), faults, env: FIXED, workers },
     });
     rows.push({
       check: 'unknown',
       R,
       spec: {
-        name: `ceiling-5R-${R}`,
+        name: `ceiling-5R-${R}${w}`,
         rows: rowsFor(R),
         faults,
         env: { ENKASH_RATE_LIMIT_PER_SEC: String(5 * R) },
+        workers,
       },
       peer: {
-        name: `fixed-5R-${R}`,
+        name: `fixed-5R-${R}${w}`,
         rows: rowsFor(R),
         faults,
         env: { ...FIXED, ENKASH_RATE_LIMIT_PER_SEC: String(5 * R) },
+        workers,
       },
     });
   }

@@ -39,6 +39,8 @@ export type ScenarioSpec = {
   engineRoot?: string;
   /** Counts the engine's Redis commands (MONITOR: slows Redis, so the run's timings are not figures). */
   countCommands?: boolean;
+  /** `customer-sync worker` processes (default 1): the budget is shared by every process through Redis. */
+  workers?: number;
 };
 
 export type Sample = { atMs: number; created: number; ratePerSec: number | null };
@@ -58,7 +60,7 @@ export type ScenarioResult = {
   beforeRetryAfter: number;
   searches: number;
   samples: Sample[];
-  /** CPU time (user + system) of the worker process from submit to done. */
+  /** CPU time (user + system) of the worker processes from submit to done. */
   workerCpuMs: number;
   commands?: CommandCounts;
 };
@@ -129,12 +131,16 @@ export async function runScenario(dir: string, spec: ScenarioSpec): Promise<Scen
   });
   const file = join(dir, `${spec.name.replace(/\W+/g, '-')}.csv`);
   await writeCsv(file, spec.rows);
-  const worker = await startWorker(env, spec.engineRoot);
+  const workers = await Promise.all(
+    Array.from({ length: spec.workers ?? 1 }, () => startWorker(env, spec.engineRoot)),
+  );
+  const cpuNow = async () =>
+    (await Promise.all(workers.map((w) => processCpuMs(w.pid)))).reduce((a, b) => a + b);
   const counter = spec.countCommands ? await countCommands(env.REDIS_PREFIX ?? '') : undefined;
   const hog = spec.cpuHog ? spawn(process.execPath, ['-e', 'for(;;){}'], { stdio: 'ignore' }) : undefined;
   const samples: Sample[] = [];
   try {
-    const cpuBefore = await processCpuMs(worker.pid);
+    const cpuBefore = await cpuNow();
     const started = Date.now();
     if (spec.rateSchedule) await sandbox.scheduleRateLimit(spec.rateSchedule);
     const id = await app.imports.submit({
@@ -155,7 +161,7 @@ export async function runScenario(dir: string, spec: ScenarioSpec): Promise<Scen
       await new Promise((r) => setTimeout(r, 100));
     }
     const wallMs = Date.now() - started;
-    const workerCpuMs = (await processCpuMs(worker.pid)) - cpuBefore;
+    const workerCpuMs = (await cpuNow()) - cpuBefore;
     const commands = await counter?.stop();
     const stats = await sandbox.stats();
     const requests = stats.total - stats.tokenRequests;
@@ -181,8 +187,13 @@ export async function runScenario(dir: string, spec: ScenarioSpec): Promise<Scen
   } finally {
     await counter?.stop();
     hog?.kill('SIGKILL');
-    worker.kill('SIGTERM');
-    await new Promise((r) => worker.once('exit', r));
+    await Promise.all(
+      workers.map(async (worker) => {
+        const exited = new Promise((r) => worker.once('exit', r));
+        worker.kill('SIGTERM');
+        await exited;
+      }),
+    );
     await app.close();
     await sandbox.close();
     await cleanup(env);
