@@ -26,6 +26,7 @@ import { enkashKeys } from './keys.js';
 
 const CHECK = RedisScript.load('breakerCheck-2');
 const ADMIT = RedisScript.load('breakerAdmit-2');
+const ADMIT_CONFIRM = RedisScript.load('admitConfirm-4');
 const SUCCESS = RedisScript.load('breakerSuccess-2');
 const FAILURE = RedisScript.load('breakerFailure-2');
 
@@ -53,6 +54,9 @@ export type Pass = { owner: string; probe: boolean; clean?: boolean };
 const CHECK_REUSE_MS = 100;
 
 export type Outcome = 'success' | 'failure' | 'neutral';
+
+/** The keys and arguments of another script's step, run in the same round trip. */
+export type ScriptInput = { keys: string[]; args: (string | number)[] };
 
 /** How long a refused caller waits while another process's probe is in flight, at most. */
 const HALF_OPEN_WAIT_MS = 500;
@@ -104,15 +108,36 @@ export class CircuitBreaker {
    * Ask for it as late as possible, right before sending.
    */
   async admit(operation: string): Promise<Pass> {
-    const owner = `${this.ownerPrefix}-${(this.passes += 1).toString(36)}`;
+    const owner = this.newOwner();
     if (!this.enabled) return { owner, probe: false };
-    const verdict = Number(
-      await ADMIT.run(
-        this.options.redis,
-        [this.keys.state, this.keys.probe],
-        [owner, this.options.probeLeaseMs, HALF_OPEN_WAIT_MS],
-      ),
-    );
+    const keys = [this.keys.state, this.keys.probe];
+    const verdict = Number(await ADMIT.run(this.options.redis, keys, this.admitArgs(owner)));
+    return this.passOf(verdict, owner, operation);
+  }
+
+  /**
+   * {@link admit}, and once the pass is given the call's rate slot confirmed in the same round trip
+   * (`slot`: what the limiter's confirmation is given, RateLimiter.confirmInput). `confirmed` false: the
+   * slot aged out or a pause began (the limiter's confirm replaces it), or the breaker is off.
+   */
+  async admitAndConfirm(operation: string, slot: ScriptInput): Promise<{ pass: Pass; confirmed: boolean }> {
+    const owner = this.newOwner();
+    if (!this.enabled) return { pass: { owner, probe: false }, confirmed: false };
+    const keys = [this.keys.state, this.keys.probe, ...slot.keys];
+    const args = [...this.admitArgs(owner), ...slot.args];
+    const [verdict, lost] = (await ADMIT_CONFIRM.run(this.options.redis, keys, args)) as [number, number];
+    return { pass: this.passOf(Number(verdict), owner, operation), confirmed: Number(lost) === 0 };
+  }
+
+  private newOwner(): string {
+    return `${this.ownerPrefix}-${(this.passes += 1).toString(36)}`;
+  }
+
+  private admitArgs(owner: string): (string | number)[] {
+    return [owner, this.options.probeLeaseMs, HALF_OPEN_WAIT_MS];
+  }
+
+  private passOf(verdict: number, owner: string, operation: string): Pass {
     if (verdict > 0) {
       this.closedUntil = 0;
       throw circuitOpenError(operation, verdict);

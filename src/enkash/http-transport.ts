@@ -1,10 +1,10 @@
 /**
  * One HTTP exchange with EnKash, in the order that keeps the rate guarantee: a connection permit first
  * (so the request never queues inside the pool after its slot is granted), then a rate-limiter slot, then
- * the circuit breaker's pass (refused while EnKash is known to be down; also checked before the wait),
- * then the slot's confirmation (rate-limiter.ts: a slot that aged out while this call was between grant
- * and send is replaced), then the request under its own timeout, dispatched in the same tick as the
- * confirmation. A 429 pauses every process before the error reaches the caller.
+ * the circuit breaker's pass (refused while EnKash is known to be down; also checked before the wait)
+ * and, in the same round trip, the slot's confirmation (rate-limiter.ts: a slot that aged out while this
+ * call was between grant and send is replaced), then the request under its own timeout, dispatched in the
+ * same tick as the confirmation. A 429 pauses every process before the error reaches the caller.
  *
  * A request's `gate` (its import was cancelled: src/sync/cancel-watch.ts) only stops sending: it is
  * checked while the call waits for its permit and slot, and right before dispatch. A call it stops is
@@ -21,7 +21,7 @@ import {
   notSentError,
   parseRetryAfter,
 } from './errors.js';
-import type { RateLimiter } from './rate-limiter.js';
+import type { Confirmed, RateLimiter } from './rate-limiter.js';
 import { Semaphore } from './semaphore.js';
 import { exchangeOnce, NotWritten } from './undici-exchange.js';
 
@@ -97,8 +97,9 @@ export class HttpTransport {
       try {
         // The pass that counts is taken last, just before sending: the breaker may have opened while
         // this call waited for its turn (with a rate budget, a whole window of calls waits there).
-        if (breaker) pass = await this.admit(breaker, request.operation);
-        const answer = await this.exchangeTimed(request, slot, queuedAt);
+        let confirmed: Confirmed | undefined;
+        if (breaker) ({ pass, confirmed } = await this.admit(breaker, request.operation, slot));
+        const answer = await this.exchangeTimed(request, slot, queuedAt, confirmed);
         outcome = answer.status === 408 || answer.status >= 500 ? 'failure' : 'success';
         return answer;
       } catch (err) {
@@ -128,12 +129,24 @@ export class HttpTransport {
     }
   }
 
-  private async admit(breaker: CircuitBreaker, operation: string): Promise<Pass | undefined> {
+  /**
+   * The pass, with the slot's confirmation in the same round trip (absent: the slot is to be confirmed
+   * on its own, it was lost). If Redis cannot be asked, the call goes without a pass.
+   */
+  private async admit(
+    breaker: CircuitBreaker,
+    operation: string,
+    slot: string,
+  ): Promise<{ pass?: Pass; confirmed?: Confirmed }> {
+    const askedAt = performance.now();
     try {
-      return await breaker.admit(operation);
+      const admitted = await breaker.admitAndConfirm(operation, this.options.limiter.confirmInput(slot));
+      return admitted.confirmed
+        ? { pass: admitted.pass, confirmed: { slot, askedAt } }
+        : { pass: admitted.pass };
     } catch (err) {
       if (isEnkashError(err)) throw err;
-      return undefined;
+      return {};
     }
   }
 
@@ -142,13 +155,18 @@ export class HttpTransport {
     await breaker.settle(pass, outcome, operation).catch(() => undefined);
   }
 
-  private async exchangeTimed(request: HttpRequest, slot: string, queuedAt: number): Promise<HttpAnswer> {
+  private async exchangeTimed(
+    request: HttpRequest,
+    slot: string,
+    queuedAt: number,
+    confirmed?: Confirmed,
+  ): Promise<HttpAnswer> {
     const startedAt = performance.now();
     const { limiter } = this.options;
     let status: number | null = null;
     let sent = true;
     try {
-      const { answer, stampAskedAt } = await this.exchange(request, slot);
+      const { answer, stampAskedAt } = await this.exchange(request, slot, confirmed);
       status = answer.status;
       const now = performance.now();
       const latencyMs = now - startedAt;
@@ -204,15 +222,16 @@ export class HttpTransport {
   }
 
   /**
-   * Confirms the slot, then dispatches with nothing awaited in between. A confirmation that has gone
-   * stale by then is asked again; one that goes stale before the request is written (a slow connect, a
-   * stalled event loop) withdraws the request unwritten (undici then drops the connection), and it starts
-   * again from a new slot. After WITHDRAWALS of those the connection is what is slow, not this process:
-   * the request goes, re-stamped as it leaves.
+   * Confirms the slot (unless the breaker's pass just did: `first`), then dispatches with nothing awaited
+   * in between. A confirmation that has gone stale by then is asked again; one that goes stale before the
+   * request is written (a slow connect, a stalled event loop) withdraws the request unwritten (undici then
+   * drops the connection), and it starts again from a new slot. After WITHDRAWALS of those the connection
+   * is what is slow, not this process: the request goes, re-stamped as it leaves.
    */
   private async exchange(
     request: HttpRequest,
     granted: string,
+    first?: Confirmed,
   ): Promise<{ answer: HttpAnswer; stampAskedAt: number }> {
     const { limiter } = this.options;
     let slot = granted;
@@ -222,11 +241,13 @@ export class HttpTransport {
       void limiter.giveBack(slot).catch(() => undefined);
       return notSentError(request.operation, request.gate?.reason);
     };
+    let pending = first;
     for (let withdrawn = 0; ; withdrawn += 1) {
-      const confirmed = await limiter.confirm(slot, waitSignal(request)).catch((cause: unknown) => {
+      const confirmed = await this.confirm(request, slot, pending).catch((cause: unknown) => {
         if (request.gate?.aborted && !request.signal?.aborted) throw refuse();
         throw this.notSent(request, cause);
       });
+      pending = undefined;
       slot = confirmed.slot;
       if (request.gate?.aborted) throw refuse();
       const age = () => performance.now() - confirmed.askedAt;
@@ -248,6 +269,14 @@ export class HttpTransport {
         if (gated) throw refuse();
       }
     }
+  }
+
+  /** The slot's confirmation: `done` when already made; an abort of the call's waits means not sent. */
+  private async confirm(request: HttpRequest, slot: string, done: Confirmed | undefined): Promise<Confirmed> {
+    if (!done) return this.options.limiter.confirm(slot, waitSignal(request));
+    if (request.signal?.aborted) throw request.signal.reason;
+    if (request.gate?.aborted) throw request.gate.reason;
+    return done;
   }
 
   private async exchangeOnce(request: HttpRequest, beforeWrite: () => boolean): Promise<HttpAnswer> {

@@ -227,12 +227,20 @@ export class RateLimiter {
     for (;;) {
       signal?.throwIfAborted();
       const askedAt = performance.now();
-      const keys = [this.keys.rate, this.keys.pause];
-      const lost = Number(await CONFIRM.run(this.redis, keys, [current, this.windowMs, this.keepMs]));
+      const { keys, args } = this.confirmInput(current);
+      const lost = Number(await CONFIRM.run(this.redis, keys, args));
       if (!lost) return { slot: current, askedAt };
       this.onSlotLost?.({ ageMs: Date.now() - grantedAt(current) });
       current = await this.acquire(signal);
     }
+  }
+
+  /**
+   * What the confirmation (rateConfirm-2) is given for `slot`; the breaker's pass runs it in the same
+   * round trip (circuit-breaker.ts admitAndConfirm), and {@link confirm} is asked only when that lost it.
+   */
+  confirmInput(slot: string): { keys: string[]; args: (string | number)[] } {
+    return { keys: [this.keys.rate, this.keys.pause], args: [slot, this.windowMs, this.keepMs] };
   }
 
   /** One attempt: 0 when granted (the slot `<id>:1` is taken), otherwise the ms to wait. */

@@ -5,6 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { CircuitBreaker, isCircuitOpen, type Pass } from '../../src/enkash/circuit-breaker.js';
 import type { EnkashError } from '../../src/enkash/errors.js';
+import { enkashKeys } from '../../src/enkash/keys.js';
+import { RateLimiter } from '../../src/enkash/rate-limiter.js';
 import { testRedis } from '../helpers/redis.js';
 import { sandboxFor } from './helpers/sandbox.js';
 import { capturingLogger, caught, useEnkashTestbed } from './helpers/setup.js';
@@ -30,7 +32,7 @@ function breakers(options: { threshold?: number; openMs?: number; maxOpenMs?: nu
       onClose: () => events.push('close'),
     });
   // Two instances on two connections: two processes as far as Redis can tell.
-  return { a: make(bed.redis), b: make(other), events };
+  return { a: make(bed.redis), b: make(other), events, prefix };
 }
 
 async function fail(breaker: CircuitBreaker, times = 1): Promise<void> {
@@ -146,6 +148,32 @@ describe('CircuitBreaker (Redis)', () => {
     await fail(a, 20);
     expect(await a.tripped()).toBe(false);
     expect(await a.admit('search')).toMatchObject({ probe: false });
+  });
+
+  it("the pass and the rate slot's confirmation in one round trip: a refused pass leaves the slot as it is", async () => {
+    const { a, b, prefix } = breakers({ openMs: 10_000, maxOpenMs: 20_000 });
+    const limiter = new RateLimiter({ redis: bed.redis, prefix, ratePerSec: 10 });
+    const slotsKey = enkashKeys(prefix).rate;
+    const granted = async () => {
+      const slot = await limiter.acquire();
+      return { slot, score: Number(await bed.redis.zscore(slotsKey, slot)) };
+    };
+    const given = await granted();
+    await sleep(5);
+    const admitted = await a.admitAndConfirm('search', limiter.confirmInput(given.slot));
+    expect(admitted).toMatchObject({ pass: { probe: false, clean: true }, confirmed: true });
+    // Re-stamped on the Redis clock, like the limiter's own confirmation.
+    expect(Number(await bed.redis.zscore(slotsKey, given.slot))).toBeGreaterThan(given.score);
+    // A slot no longer in the log (aged out, taken back): lost, for the limiter's confirm to replace.
+    await bed.redis.zrem(slotsKey, given.slot);
+    expect(await a.admitAndConfirm('search', limiter.confirmInput(given.slot))).toMatchObject({
+      confirmed: false,
+    });
+    const held = await granted();
+    await fail(a, 3);
+    const err = await caught(() => b.admitAndConfirm('create', limiter.confirmInput(held.slot)));
+    expect(isCircuitOpen(err)).toBe(true);
+    expect(Number(await bed.redis.zscore(slotsKey, held.slot))).toBe(held.score);
   });
 });
 

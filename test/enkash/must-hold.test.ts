@@ -111,14 +111,14 @@ describe('must hold across processes', () => {
     await new Promise((resolve) => setTimeout(resolve, 1_200));
     await sandbox.resetStats();
 
-    // The last step before a request leaves is the breaker's pass. When this process has been granted a
-    // whole window of slots, its event loop blocks there for longer than the window (a long GC pause, a
-    // synchronous chunk of work): every granted request is stuck between grant and send, while the other
-    // process is granted the next window.
-    const admit = client.breaker.admit.bind(client.breaker);
+    // The last step before a request leaves is the breaker's pass with the slot's confirmation. When this
+    // process has been granted a whole window of slots, its event loop blocks there for longer than the
+    // window (a long GC pause, a synchronous chunk of work): every granted request is stuck between grant
+    // and send, while the other process is granted the next window.
+    const admit = client.breaker.admitAndConfirm.bind(client.breaker);
     let admitted = 0;
-    client.breaker.admit = async (operation) => {
-      const pass = await admit(operation);
+    client.breaker.admitAndConfirm = async (operation, slot) => {
+      const pass = await admit(operation, slot);
       if (++admitted === R) {
         const until = performance.now() + STALL_MS;
         while (performance.now() < until);

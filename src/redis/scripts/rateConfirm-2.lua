@@ -10,14 +10,5 @@
   Output:
     0 confirmed, 1 lost
 ]]
---- @include "includes/nowMs"
-local window = tonumber(ARGV[2])
-local score = redis.call('ZSCORE', KEYS[1], ARGV[1])
-local pause = tonumber(redis.call('GET', KEYS[2]) or '0')
-if (not score) or tonumber(score) <= now - window or pause > now then
-  redis.call('ZREM', KEYS[1], ARGV[1])
-  return 1
-end
-redis.call('ZADD', KEYS[1], 'XX', 'GT', now, ARGV[1])
-redis.call('PEXPIRE', KEYS[1], math.max(window, tonumber(ARGV[3] or ARGV[2])))
-return 0
+--- @include "includes/rateConfirm"
+return rateConfirm(KEYS[1], KEYS[2], ARGV[1], ARGV[2], ARGV[3])
