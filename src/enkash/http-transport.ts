@@ -23,7 +23,8 @@ import {
 } from './errors.js';
 import type { Confirmed, RateLimiter } from './rate-limiter.js';
 import { Semaphore } from './semaphore.js';
-import { exchangeOnce, NotWritten } from './undici-exchange.js';
+import { LinkedSignal } from './linked-signal.js';
+import { exchangeOnce, NotWritten, parseJson, queryString } from './undici-exchange.js';
 
 /** Requests withdrawn unwritten (their slot went stale while connecting) before one is sent anyway. */
 const WITHDRAWALS = 2;
@@ -203,16 +204,21 @@ export class HttpTransport {
 
   /** Permit, then slot. An abort (or the gate) here means nothing was sent. */
   private async waitTurn(request: HttpRequest): Promise<{ release: () => void; slot: string }> {
-    const signal = waitSignal(request);
-    const release = await this.permits.acquire(signal).catch((cause: unknown) => {
-      throw this.notSent(request, cause);
-    });
+    const waits = waitSignal(request);
+    const { signal } = waits;
     try {
-      return { release, slot: await this.options.limiter.acquire(signal) };
-    } catch (cause) {
-      release();
-      if (signal?.aborted) throw this.notSent(request, cause);
-      throw cause;
+      const release = await this.permits.acquire(signal).catch((cause: unknown) => {
+        throw this.notSent(request, cause);
+      });
+      try {
+        return { release, slot: await this.options.limiter.acquire(signal) };
+      } catch (cause) {
+        release();
+        if (signal?.aborted) throw this.notSent(request, cause);
+        throw cause;
+      }
+    } finally {
+      waits.dispose();
     }
   }
 
@@ -273,7 +279,10 @@ export class HttpTransport {
 
   /** The slot's confirmation: `done` when already made; an abort of the call's waits means not sent. */
   private async confirm(request: HttpRequest, slot: string, done: Confirmed | undefined): Promise<Confirmed> {
-    if (!done) return this.options.limiter.confirm(slot, waitSignal(request));
+    if (!done) {
+      const waits = waitSignal(request);
+      return this.options.limiter.confirm(slot, waits.signal).finally(() => waits.dispose());
+    }
     if (request.signal?.aborted) throw request.signal.reason;
     if (request.gate?.aborted) throw request.gate.reason;
     return done;
@@ -282,8 +291,8 @@ export class HttpTransport {
   private async exchangeOnce(request: HttpRequest, beforeWrite: () => boolean): Promise<HttpAnswer> {
     // The timeout starts after the slot is confirmed: a wait imposed by the budget or a 429 is not EnKash
     // being slow.
-    const timeout = AbortSignal.timeout(this.options.timeoutMs);
-    const signal = request.signal ? AbortSignal.any([timeout, request.signal]) : timeout;
+    const timeout = new LinkedSignal([request.signal], this.options.timeoutMs);
+    const { signal } = timeout;
     try {
       const res = await exchangeOnce(
         this.pool,
@@ -301,10 +310,12 @@ export class HttpTransport {
       throw errorFromTransport({
         operation: request.operation,
         cause,
-        timedOut: timeout.aborted,
-        aborted: request.signal?.aborted === true && !timeout.aborted,
+        timedOut: timeout.timedOut,
+        aborted: request.signal?.aborted === true && !timeout.timedOut,
         nonIdempotent: request.nonIdempotent,
       });
+    } finally {
+      timeout.dispose();
     }
   }
 
@@ -321,28 +332,9 @@ export class HttpTransport {
   }
 }
 
-/** What a call's waits (permit, slot, confirmation) listen to: its signal and its gate. */
-function waitSignal(request: HttpRequest): AbortSignal | undefined {
+/** What a call's waits (permit, slot, confirmation) listen to: its signal and its gate. Dispose after. */
+function waitSignal(request: HttpRequest): { signal: AbortSignal | undefined; dispose(): void } {
   const { signal, gate } = request;
-  if (!gate) return signal;
-  return signal ? AbortSignal.any([signal, gate]) : gate;
-}
-
-function queryString(query: HttpRequest['query']): string {
-  if (!query) return '';
-  const params = new URLSearchParams();
-  for (const [name, value] of Object.entries(query)) {
-    if (value !== undefined) params.set(name, String(value));
-  }
-  const text = params.toString();
-  return text ? `?${text}` : '';
-}
-
-function parseJson(text: string): unknown {
-  if (text.trim() === '') return undefined;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
+  if (!gate || !signal) return { signal: gate ?? signal, dispose: () => undefined };
+  return new LinkedSignal([signal, gate]);
 }

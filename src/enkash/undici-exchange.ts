@@ -78,3 +78,24 @@ export function exchangeOnce(
     }
   });
 }
+
+/** `?name=value&…` of the parameters that are set; '' when none is. */
+export function queryString(query: Record<string, string | number | undefined> | undefined): string {
+  if (!query) return '';
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(query)) {
+    if (value !== undefined) params.set(name, String(value));
+  }
+  const text = params.toString();
+  return text ? `?${text}` : '';
+}
+
+/** The body parsed as JSON; undefined when empty or not JSON. */
+export function parseJson(text: string): unknown {
+  if (text.trim() === '') return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
