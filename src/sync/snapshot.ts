@@ -70,6 +70,9 @@ function keysOf(c: CustomerResponse, matchKey: MatchKeyField): string[] {
   return keys;
 }
 
+/** Account pages asked for while the one before is read. */
+const PAGES_AHEAD = 3;
+
 export async function loadSnapshot(
   client: EnkashClient,
   matchKey: MatchKeyField,
@@ -78,9 +81,9 @@ export async function loadSnapshot(
 ): Promise<{ snapshot: Snapshot; calls: number }> {
   const index = new Map<string, CustomerResponse | 'ambiguous'>();
   let calls = 0;
-  for (let offset = 0; ; offset += SEARCH_PAGE_MAX) {
+  const fetchPage = (offset: number) => {
     calls += 1;
-    const page = await withRetries(
+    return withRetries(
       () =>
         client.searchCustomers(
           { customerStatus: 'ALL' },
@@ -90,11 +93,41 @@ export async function loadSnapshot(
       policy,
       { signal },
     );
+  };
+  const add = (page: { data: CustomerResponse[] }) => {
     for (const customer of page.data) {
       const c = compact(customer);
       for (const key of keysOf(c, matchKey)) index.set(key, index.has(key) ? 'ambiguous' : c);
     }
-    if (page.data.length < SEARCH_PAGE_MAX || offset + SEARCH_PAGE_MAX >= page.recordsCount) break;
+  };
+  // The first page says how many there are; the rest are asked for PAGES_AHEAD at a time (EnKash
+  // serialises one page while this process reads the one before) and read in order.
+  let offset = 0;
+  let page = await fetchPage(offset);
+  add(page);
+  const ahead: Array<{ offset: number; page: ReturnType<typeof fetchPage> }> = [];
+  let planned = SEARCH_PAGE_MAX;
+  const launch = (total: number) => {
+    while (ahead.length < PAGES_AHEAD && planned < total) {
+      const request = { offset: planned, page: fetchPage(planned) };
+      request.page.catch(() => undefined); // awaited in order below; a later one's failure is not lost
+      ahead.push(request);
+      planned += SEARCH_PAGE_MAX;
+    }
+  };
+  try {
+    while (page.data.length >= SEARCH_PAGE_MAX && offset + SEARCH_PAGE_MAX < page.recordsCount) {
+      // All asked for ahead have been read, or the next one is among them: `planned` is past `offset`,
+      // and below the count read last, so this asks for at least the next page.
+      launch(page.recordsCount);
+      const next = ahead.shift()!;
+      offset = next.offset;
+      page = await next.page;
+      add(page);
+    }
+  } finally {
+    // Pages asked for ahead and not read (a failure, a short page): settled, not left to run unseen.
+    await Promise.allSettled(ahead.map((a) => a.page));
   }
   return {
     calls,
