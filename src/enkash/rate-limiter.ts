@@ -43,7 +43,7 @@ import type { Redis } from 'ioredis';
 import { RedisScript } from '../redis/redis-script.js';
 import { enkashKeys } from './keys.js';
 import type { AnswerNote, RateGovernor } from './rate-governor.js';
-import { MAX_MARGIN_MS, RateMargin } from './rate-margin.js';
+import { MAX_MARGIN_MS, RateMargin, ownLoopLagged } from './rate-margin.js';
 import { sleep } from './sleep.js';
 
 // What each script does, its keys and arguments: the header of src/redis/scripts/<name>.lua.
@@ -280,7 +280,10 @@ export class RateLimiter {
    */
   noteAnswer(answer: AnswerNote, sinceStampMs?: number): void {
     this.governor?.noteAnswer(answer);
-    if (sinceStampMs !== undefined && answer.status !== null) this.margin.note(sinceStampMs);
+    if (sinceStampMs !== undefined && answer.status !== null && this.margin.learned) {
+      const now = performance.now();
+      this.margin.note(sinceStampMs, now, ownLoopLagged(now));
+    }
   }
 
   /**

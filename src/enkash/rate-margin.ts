@@ -55,9 +55,13 @@ export class RateMargin {
     return this.fixedMs === undefined;
   }
 
-  /** An answer came `sinceStampMs` after its slot was last stamped (`nowMs`: performance.now()). */
-  note(sinceStampMs: number, nowMs = performance.now()): void {
-    if (this.fixedMs !== undefined || !(sinceStampMs >= 0)) return;
+  /**
+   * An answer came `sinceStampMs` after its slot was last stamped (`nowMs`: performance.now()).
+   * `ownLoopLagged`: this process's event loop ran late just now ({@link ownLoopLagged}), so the answer
+   * may have waited in this process, not on the way: it says nothing of EnKash's side and is left out.
+   */
+  note(sinceStampMs: number, nowMs = performance.now(), ownLoopLagged = false): void {
+    if (this.fixedMs !== undefined || !(sinceStampMs >= 0) || ownLoopLagged) return;
     const at = Math.floor(nowMs / 1000);
     let second = this.seconds[this.seconds.length - 1];
     if (!second || second.at !== at) {
@@ -101,7 +105,7 @@ export class RateMargin {
     this.floor = floor;
     const tail = percentile(recent, count, TAIL);
     const spread = Math.max(0, tail - floor);
-    return Math.min(MAX_MARGIN_MS, Math.max(MIN_MARGIN_MS, Math.ceil(2 * spread)));
+    return Math.min(MAX_MARGIN_MS, Math.max(MIN_MARGIN_MS, Math.ceil(spread)));
   }
 }
 
@@ -114,4 +118,32 @@ function percentile(seconds: Second[], count: number, share: number): number {
     if (seen >= rank) return (bin + 1) * BIN_MS;
   }
   return BINS * BIN_MS;
+}
+
+/**
+ * Whether this process's event loop ran LAG_MS or more late within the last LAG_MEMORY_MS, read off a
+ * timer that fires every PROBE_MS (one per process, unref'd, started by the first call). A busy loop (an
+ * import parsing its file beside the rows, garbage collection) makes answers wait in the process before
+ * they are timed: their spread is this process's, which the confirmation's re-stamp already covers
+ * (rate-limiter.ts), not the way to EnKash's.
+ */
+export function ownLoopLagged(nowMs = performance.now()): boolean {
+  probe ??= startProbe();
+  return nowMs - probe.laggedAt < LAG_MEMORY_MS;
+}
+
+const PROBE_MS = 20;
+const LAG_MS = 10;
+const LAG_MEMORY_MS = 250;
+let probe: { laggedAt: number } | undefined;
+
+function startProbe(): { laggedAt: number } {
+  const state = { laggedAt: -Infinity };
+  let expected = performance.now() + PROBE_MS;
+  setInterval(() => {
+    const now = performance.now();
+    if (now - expected >= LAG_MS) state.laggedAt = now;
+    expected = now + PROBE_MS;
+  }, PROBE_MS).unref();
+  return state;
 }
