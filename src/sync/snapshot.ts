@@ -3,6 +3,7 @@
  * a nightly re-sync matches rows locally instead of searching EnKash once per row.
  */
 import { SEARCH_PAGE_MAX, type CustomerResponse } from '../contract/enkash-api.js';
+import { LinkedSignal } from '../enkash/linked-signal.js';
 import type { EnkashClient } from '../enkash/client.js';
 import { withRetries, type RetryPolicy } from './with-retries.js';
 import { matchKeyString, type MatchKey, type MatchKeyField } from '../domain/types.js';
@@ -81,18 +82,25 @@ export async function loadSnapshot(
 ): Promise<{ snapshot: Snapshot; calls: number }> {
   const index = new Map<string, CustomerResponse | 'ambiguous'>();
   let calls = 0;
-  const fetchPage = (offset: number) => {
+  const fetchPage = async (offset: number) => {
     calls += 1;
-    return withRetries(
-      () =>
-        client.searchCustomers(
-          { customerStatus: 'ALL' },
-          { limit: SEARCH_PAGE_MAX, offset, orderBy: 'id', direction: 'ASC' },
-          { signal },
-        ),
-      policy,
-      { signal },
-    );
+    // Its own signal, following the import's: pages asked for together must not pile their waits'
+    // listeners onto the one signal (Node warns of a leak past ten).
+    const link = new LinkedSignal([signal]);
+    try {
+      return await withRetries(
+        () =>
+          client.searchCustomers(
+            { customerStatus: 'ALL' },
+            { limit: SEARCH_PAGE_MAX, offset, orderBy: 'id', direction: 'ASC' },
+            { signal: link.signal },
+          ),
+        policy,
+        { signal: link.signal },
+      );
+    } finally {
+      link.dispose();
+    }
   };
   const add = (page: { data: CustomerResponse[] }) => {
     for (const customer of page.data) {
