@@ -12,6 +12,7 @@
  * message sent while it reconnects is lost (so the poll would be needed anyway), and the flag the cancel
  * already writes is the one truth to read. A poll every 200 ms leaves the 2 s the cancel promises.
  */
+import { setMaxListeners } from 'node:events';
 import type { Redis } from 'ioredis';
 import { importKeys } from '../queue/keys.js';
 
@@ -52,6 +53,9 @@ export class CancelWatch {
     let entry = this.watched.get(importId);
     if (!entry) {
       entry = { controller: new AbortController(), holders: 0 };
+      // Every row in hand follows it (their calls' waits link to it and let go when done): as many
+      // listeners as rows in flight, by design, not the leak Node warns of past ten.
+      setMaxListeners(0, entry.controller.signal);
       this.watched.set(importId, entry);
     }
     entry.holders += 1;

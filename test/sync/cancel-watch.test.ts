@@ -50,6 +50,27 @@ describe('CancelWatch', () => {
     b.release();
   });
 
+  it("a hundred rows in hand may follow one import's signal without Node's listener-leak warning", async () => {
+    const w = watch();
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.name);
+    process.on('warning', onWarning);
+    // Each row's own listener (one function each: the same one twice is one listener).
+    const holds = Array.from({ length: 100 }, () => ({
+      hold: w.hold('imp-many'),
+      listener: () => undefined,
+    }));
+    for (const { hold, listener } of holds) hold.signal.addEventListener('abort', listener);
+    await new Promise((r) => setTimeout(r, 10));
+    process.off('warning', onWarning);
+    expect(warnings).not.toContain('MaxListenersExceededWarning');
+    for (const { hold, listener } of holds) {
+      hold.signal.removeEventListener('abort', listener);
+      hold.release();
+    }
+    expect(w.size).toBe(0);
+  });
+
   it('rows of one import share its watch; the last release ends it (no leak), a release twice counts once', async () => {
     const w = watch();
     const first = w.hold('imp-c');
