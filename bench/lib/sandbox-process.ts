@@ -16,6 +16,7 @@ export type RemoteSandbox = {
   url: string;
   pid: number | undefined;
   stats(): Promise<SandboxStats>;
+  resetStats(): Promise<void>;
   scheduleRateLimit(steps: RateStep[]): Promise<void>;
   close(): Promise<void>;
 };
@@ -50,6 +51,9 @@ export async function startSandboxProcess(options: Omit<SandboxOptions, 'port'>)
     url,
     pid: child.pid,
     stats: async () => (await admin('stats')) as SandboxStats,
+    resetStats: async () => {
+      await admin('stats/reset', {});
+    },
     scheduleRateLimit: async (schedule) => {
       await admin('rate-limit', { schedule });
     },

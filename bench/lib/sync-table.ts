@@ -68,13 +68,13 @@ export function rateLines(row: RateRow, mine: ScenarioResult, peer: ScenarioResu
   ];
 }
 
-export function resyncLines(rows: number, mine: ResyncFigures, peer: ResyncFigures): Line[] {
+export function resyncLines(rows: number, mine: ResyncFigures, peer: ResyncFigures, label = ''): Line[] {
   const figure = (f: ResyncFigures) =>
     `${f.calls} calls, ${(f.wallMs / 1000).toFixed(1)} s, ${f.changed} updated, max ${f.maxPerSecond}/s, ${f.throttled} × 429`;
   const full = rows === 100_000;
   return [
     {
-      scenario: `re-sync ${rows} customers, 1 % changed, R = 50 (peer ${peer.name})`,
+      scenario: `re-sync ${rows} customers, 1 % changed, R = 50${label} (peer ${peer.name})`,
       target: '≤ 1,100 calls and ≤ 30 s (100,000 customers)',
       figure: figure(mine),
       peerFigure: figure(peer),
