@@ -102,9 +102,12 @@ export type ResyncFigures = {
 /** Lookups of a key nobody has, 64 at a time, until the adaptive rate has met EnKash's limit; then its pause. */
 async function learnRate(app: App): Promise<void> {
   const deadline = Date.now() + 30_000;
-  const learned = async () => (await app.client.rateStatus()) as { limitEstimatePerSec?: number | null };
+  const learned = async () => {
+    const status = await app.client.rateStatus();
+    return 'limitEstimatePerSec' in status && status.limitEstimatePerSec !== null;
+  };
   const lane = async () => {
-    while (Date.now() < deadline && !(await learned()).limitEstimatePerSec) {
+    while (Date.now() < deadline && !(await learned())) {
       await app.client
         .searchCustomers({ uniqueRefNo: 'bench-warm-up' }, { limit: 1, offset: 0 })
         .catch(() => undefined);
