@@ -7,10 +7,13 @@
  * also loads it for every later call. The `.lua` files are found next to this module, in `src/redis/` under
  * tsx and in `dist/redis/` once built (`npm run build` copies them).
  *
- * A script's command is written with the connection corked until the current tick ends: the commands a
- * process issues in one turn of its event loop (a thousand rows a second issue several thousand) leave
- * in one system call. On loopback each write costs the writer the receiving side's work too: uncorked,
- * those writes were a tenth of a worker's CPU (bench/sync `unlimited-worker`).
+ * A script's command is written with the connection corked until the event loop's next check phase
+ * (setImmediate): the commands a process issues in one turn of its event loop, across all the I/O
+ * callbacks of that turn (a thousand rows a second issue several thousand), leave in one system call. On
+ * loopback each write costs the writer the receiving side's work too: uncorked, those writes were a tenth
+ * of a worker's CPU (bench/sync `unlimited-worker`). Corked only to the end of the current callback
+ * (process.nextTick), each EnKash answer's callback wrote on its own: the worker's write system calls
+ * (one a row is its HTTP request) were 3.0 a row, 2.0-2.3 corked to the check phase.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -46,7 +49,7 @@ export class RedisScript {
     if (keys.length !== this.keyCount) {
       throw new Error(`Redis script ${this.name} takes ${this.keyCount} keys, was given ${keys.length}`);
     }
-    corkForThisTick(redis);
+    corkForThisTurn(redis);
     try {
       return await redis.evalsha(this.sha, this.keyCount, ...keys, ...args);
     } catch (err) {
@@ -66,19 +69,20 @@ function expand(name: string, seen: Set<string>): string {
   });
 }
 
-/** The connections whose socket is corked until the next tick. */
+/** The connections whose socket is corked until the next check phase. */
 const corked = new Set<Redis['stream']>();
 
 /**
- * Holds the connection's writes until the current run of callbacks and promise continuations is over,
- * then lets them go together (any command issued meanwhile, BullMQ's too, waits at most that long).
+ * Holds the connection's writes until the event loop's check phase, after every I/O callback of this turn
+ * has run, then lets them go together (any command issued meanwhile, BullMQ's too, waits at most that
+ * long: the rest of this turn's callbacks).
  */
-function corkForThisTick(redis: Redis) {
+function corkForThisTurn(redis: Redis) {
   const { stream } = redis;
   if (!stream || corked.has(stream)) return;
   corked.add(stream);
   stream.cork();
-  process.nextTick(() => {
+  setImmediate(() => {
     corked.delete(stream);
     stream.uncork();
   });
