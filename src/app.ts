@@ -159,6 +159,8 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
       startWorkers(o = {}) {
         const w = startWorkers({ ...engine, concurrency: o.concurrency ?? engine.concurrency });
         if (workers.length === 0) {
+          // The token in hand before the first row (a failure here is reported by the first call).
+          void client.warmUp();
           const stop = startSweeper(
             { uploads: config.api.uploadDir, reports: config.paths.reportDir },
             config.paths.fileRetentionDays * 24 * HOUR_MS,

@@ -5,6 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createApp } from '../../src/app.js';
@@ -52,6 +53,8 @@ export type ScenarioResult = {
   failed: number;
   /** From submit to the last row recorded. */
   wallMs: number;
+  /** When the import was submitted (epoch ms): the clock's start, to read the workers' log against. */
+  submittedAtMs: number;
   /** Creates answered 200 per second, from submit to the last create. */
   createsPerSec: number;
   requests: number;
@@ -96,17 +99,61 @@ export async function startWorker(env: Env, root = ROOT): Promise<ChildProcess> 
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('worker did not start')), 60_000);
-    const onData = (d: Buffer) => {
-      if (!d.toString('utf8').includes('worker_started')) return;
-      clearTimeout(timer);
+  // BENCH_WORKER_LOG=FILE keeps the workers' log lines (JSON) there, to read where a run's time went.
+  const keep = process.env.BENCH_WORKER_LOG;
+  if (keep) {
+    const out = createWriteStream(keep, { flags: 'a' });
+    child.stdout?.pipe(out);
+    child.stderr?.pipe(out);
+  }
+  await waitForLine(child, 'worker_started', 60_000, true);
+  // A long-lived worker has its EnKash token before an import comes (an engine before worker_ready has
+  // no such line: at most READY_WAIT_MS more).
+  await waitForLine(child, 'worker_ready', READY_WAIT_MS, false);
+  return child;
+}
+
+const READY_WAIT_MS = 3_000;
+
+/** Resolves once `event` appears in the child's output so far (a line may share a chunk with the one before). */
+function waitForLine(child: ChildProcess, event: string, ms: number, required: boolean): Promise<void> {
+  const seen = outputOf(child);
+  return new Promise<void>((resolve, reject) => {
+    const check = () => {
+      if (!seen.text.includes(event)) return;
+      done();
       resolve();
     };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
+    const done = () => {
+      clearTimeout(timer);
+      seen.listeners.delete(check);
+    };
+    const timer = setTimeout(() => {
+      done();
+      if (required) reject(new Error(`worker: no ${event} within ${ms} ms`));
+      else resolve();
+    }, ms);
+    seen.listeners.add(check);
+    check();
   });
-  return child;
+}
+
+type Output = { text: string; listeners: Set<() => void> };
+const outputs = new WeakMap<ChildProcess, Output>();
+
+/** The child's output until its worker is ready (kept short: only the start-up lines are looked for). */
+function outputOf(child: ChildProcess): Output {
+  let out = outputs.get(child);
+  if (out) return out;
+  const o: Output = { text: '', listeners: new Set() };
+  const onData = (d: Buffer) => {
+    if (o.text.length < 64_000) o.text += d.toString('utf8');
+    for (const l of [...o.listeners]) l();
+  };
+  child.stdout?.on('data', onData);
+  child.stderr?.on('data', onData);
+  outputs.set(child, (out = o));
+  return out;
 }
 
 /** CPU ms (user + system) a live process has used, from /proc (Linux). */
@@ -174,6 +221,7 @@ export async function runScenario(dir: string, spec: ScenarioSpec): Promise<Scen
       created: meta.counts.created,
       failed: meta.counts.failed,
       wallMs,
+      submittedAtMs: started,
       createsPerSec: lastCreated / ((lastCreateAt - started) / 1000),
       requests,
       throttled,

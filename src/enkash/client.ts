@@ -226,6 +226,18 @@ export class EnkashClient {
     return { ratePerSec: this.limiter.limit, ceilingPerSec: this.limiter.limit, phase: 'fixed' };
   }
 
+  /**
+   * Gets a worker ready before its first row: the shared token read, or fetched when there is none (one
+   * call a day per deployment), so the first import's first call does not wait ~2 round trips for it.
+   * Resolves false when it could not: the first call then tries again and reports why.
+   */
+  async warmUp(signal?: AbortSignal): Promise<boolean> {
+    return this.tokens.getToken(signal).then(
+      () => true,
+      () => false,
+    );
+  }
+
   async close(): Promise<void> {
     await this.governor?.stop();
     await this.transport.close();

@@ -16,6 +16,17 @@ export function registerWorker(program: Command): void {
         { event: 'worker_started', concurrency: concurrency ?? config.sync.concurrency, pid: process.pid },
         'worker started',
       );
+      // Shares the fetch startWorkers began; says whether the first row will find a token waiting.
+      void app.client
+        .warmUp()
+        .then((ready) =>
+          logger.info(
+            { event: 'worker_ready', enkashToken: ready },
+            ready
+              ? 'worker ready: EnKash token in hand'
+              : 'worker ready: no EnKash token yet (the first call asks again)',
+          ),
+        );
       await new Promise<void>((resolve) => {
         const stop = (signal: string) => {
           logger.info({ event: 'worker_stopping', signal }, 'stopping: finishing rows in flight');
