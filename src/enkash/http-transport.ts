@@ -167,18 +167,18 @@ export class HttpTransport {
     let status: number | null = null;
     let sent = true;
     try {
-      const { answer, stampAskedAt } = await this.exchange(request, slot, confirmed);
+      const { answer, stampAskedAt, sentOn } = await this.exchange(request, slot, confirmed);
       status = answer.status;
       const now = performance.now();
       const latencyMs = now - startedAt;
-      const sinceStampMs = now - stampAskedAt;
+      const sent = { slot: sentOn, sinceStampMs: now - stampAskedAt };
       if (answer.status === 429) {
         const retryAfterMs =
           parseRetryAfter(answer.headers['retry-after'], Date.now()) ?? DEFAULT_RETRY_AFTER_MS;
-        limiter.noteAnswer({ status, latencyMs, retryAfterMs }, sinceStampMs);
+        limiter.noteAnswer({ status, latencyMs, retryAfterMs }, sent);
         await limiter.pauseFor(retryAfterMs);
       } else {
-        limiter.noteAnswer({ status, latencyMs }, sinceStampMs);
+        limiter.noteAnswer({ status, latencyMs }, sent);
       }
       return answer;
     } catch (err) {
@@ -238,7 +238,7 @@ export class HttpTransport {
     request: HttpRequest,
     granted: string,
     first?: Confirmed,
-  ): Promise<{ answer: HttpAnswer; stampAskedAt: number }> {
+  ): Promise<{ answer: HttpAnswer; stampAskedAt: number; sentOn: string }> {
     const { limiter } = this.options;
     let slot = granted;
     let gated = false;
@@ -269,7 +269,8 @@ export class HttpTransport {
         return true;
       };
       try {
-        return { answer: await this.exchangeOnce(request, beforeWrite), stampAskedAt: confirmed.askedAt };
+        const answer = await this.exchangeOnce(request, beforeWrite);
+        return { answer, stampAskedAt: confirmed.askedAt, sentOn: slot };
       } catch (err) {
         if (!(err instanceof NotWritten)) throw err;
         if (gated) throw refuse();

@@ -13,9 +13,12 @@
  * some time later (event loop, socket write, network). If one request is delayed by d1 and one granted a
  * window later by d2 < d1, they arrive W − (d1 − d2) apart. With W = 1000 ms + margin, EnKash never sees
  * more than R requests in any second as long as that difference stays under the margin. The price is a
- * ceiling of R·1000/W. The margin is learned from the spread of the answers' times (rate-margin.ts,
- * 40–150 ms: 0.96–0.87 R) unless ENKASH_RATE_MARGIN_MS fixes it; processes may count with different
- * margins, so grants are kept in the log for the longest window any of them may use.
+ * ceiling of R·1000/W. So d1 is taken out of it: when an answer comes back later than the fastest
+ * answers do, its slot is moved that much later in the log (rateLate-1, {@link RateLimiter.noteAnswer}),
+ * long before the slot a window after it is granted. The margin covers the rest (rate-margin.ts: 10 ms,
+ * 0.99 R; 150 ms, 0.87 R, while answers come back too late for that) unless ENKASH_RATE_MARGIN_MS fixes
+ * it; processes may count with different margins, so grants are kept in the log for the longest window
+ * any of them may use.
  *
  * The window only bounds what EnKash sees if every request leaves soon after its slot was last stamped.
  * Whatever lies between the grant and the send is therefore taken out of that difference instead of
@@ -34,9 +37,9 @@
  *   a cold connection's TCP/TLS handshake does not count (a handshake longer than the window aborts the
  *   request before it is written; the transport asks for a slot again).
  * What is left (the way to EnKash's edge, the far end stamping a burst: 16 at once took the sandbox
- * 20 ms, more when short of CPU) must fit in the margin. Pacing grants W/R apart would remove the last
- * one, but polling for each grant loses a timer's overshoot per request (measured: 0.80 R instead of
- * 0.91 R).
+ * 20 ms, more when short of CPU; a far end that stalls) is in the answer's time, and its re-stamp.
+ * Pacing grants W/R apart would shorten the bursts, but polling for each grant loses a timer's overshoot
+ * per request (measured: 0.80 R instead of 0.91 R).
  */
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
@@ -51,6 +54,7 @@ const ACQUIRE = RedisScript.load('rateAcquire-3');
 const CONFIRM = RedisScript.load('rateConfirm-2');
 const MARK_SENT = RedisScript.load('rateMarkSent-1');
 const PAUSE = RedisScript.load('ratePause-1');
+const LATE = RedisScript.load('rateLate-1');
 
 /**
  * The most slots one process asks for in one round trip. Each batch leaves at once: at 64 the far end
@@ -58,6 +62,7 @@ const PAUSE = RedisScript.load('ratePause-1');
  * learned window (at R = 200, 4,000 rows: 0.875 R with dips every few seconds; at 16, 0.92 R and none).
  */
 const MAX_BATCH = 16;
+const FRESH_MIN_MS = 20;
 /** The longest a pump sleeps between asks when the rate is adaptive (half a governor tick). */
 const MAX_ADAPTIVE_WAIT_MS = 125;
 
@@ -123,14 +128,17 @@ export class RateLimiter {
   // head competes for all of its callers instead of every waiting call in every process.
   private readonly waiters: Waiter[] = [];
   private pumping = false;
+  /** Slots to count later (rateLate-1), pairs of id and ms, sent together at the end of the turn. */
+  private readonly late: (string | number)[] = [];
 
   /** The window grants are counted in: one second (more below 1/s) and the margin. */
   get windowMs(): number {
     return this.spanMs + this.margin.ms();
   }
 
+  /** The answer's re-stamp (rateLate-1) also counts a late write: markSent is for the rare long ones. */
   get freshMs(): number {
-    return this.margin.ms() / 2;
+    return Math.max(FRESH_MIN_MS, this.margin.ms() / 2);
   }
 
   constructor(options: RateLimiterOptions) {
@@ -279,15 +287,28 @@ export class RateLimiter {
   }
 
   /**
-   * What EnKash answered (status null: no answer), for the adaptive rate; `sinceStampMs`: the answer came
-   * that long after its slot's confirmation was asked for, for the margin.
+   * What EnKash answered (status null: no answer), for the adaptive rate. `sent`: the slot the request
+   * went on, and how long after its confirmation was asked for the answer came: for the margin's floor,
+   * and to count the slot later by however much later than the floor its answer came (rateLate-1).
    */
-  noteAnswer(answer: AnswerNote, sinceStampMs?: number): void {
+  noteAnswer(answer: AnswerNote, sent?: { slot: string; sinceStampMs: number }): void {
     this.governor?.noteAnswer(answer);
-    if (sinceStampMs !== undefined && answer.status !== null && this.margin.learned) {
-      const now = performance.now();
-      this.margin.note(sinceStampMs, now, ownLoopLagged(now));
-    }
+    if (!sent || answer.status === null) return;
+    const now = performance.now();
+    this.margin.note(sent.sinceStampMs, now, ownLoopLagged(now));
+    const lateMs = Math.floor(sent.sinceStampMs - this.margin.floorMs);
+    if (lateMs >= 1) this.countLater(sent.slot, lateMs);
+  }
+
+  /** Moves slots later in the log, every answer of one turn of the event loop in one round trip. */
+  private countLater(slot: string, ms: number): void {
+    this.late.push(slot, ms);
+    if (this.late.length > 2) return;
+    setImmediate(() => {
+      const pairs = this.late.splice(0);
+      // Advice that errs safe when lost: the margin's floor of 10 ms is then all there is.
+      void LATE.run(this.redis, [this.keys.rate], [this.keepMs, ...pairs]).catch(() => undefined);
+    });
   }
 
   /**

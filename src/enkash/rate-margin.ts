@@ -1,28 +1,48 @@
 /**
- * The rate window's safety margin (rate-limiter.ts), learned from how evenly EnKash's answers come back.
+ * The rate window's safety margin (rate-limiter.ts), and the answers' floor its late-answer re-stamps
+ * are measured from.
  *
- * The margin has to cover the spread of the delay between a slot's stamp (on the Redis clock) and the
+ * The window has to cover the spread of the delay between a slot's stamp (on the Redis clock) and the
  * request's arrival at EnKash: two requests stamped a window apart arrive less than a second apart when
  * the first was delayed more than the second. That delay is not observable; what is, is the time from the
- * stamp to the answer. Its spread (a high percentile over the last seconds against the floor) bounds the
- * arrival spread from above: it adds the far end's own jitter and the way back, so it errs safe. A quiet
- * path (the sandbox in a process of its own, a fast EnKash) gets MIN_MARGIN_MS, a window of 1.04 s and
- * 0.96 R; a jittery one (a machine short of CPU, an EnKash that stalls) gets up to MAX_MARGIN_MS, the fixed
- * margin this project ran with before (0.87 R).
+ * stamp to the answer. The limiter moves each slot whose answer came back later than the fastest answers
+ * (the floor, {@link RateMargin.floorMs}) by that much (rateLate-1): whatever held the request up (this
+ * process, the way there, a far end that queued a burst or stalled, the way back) is counted in the log
+ * before the slot a window after it is granted, as long as the answer comes back well within a window.
+ * So the margin only covers what that cannot: the few ms a stamp and its measurement disagree by
+ * (MIN_MARGIN_MS, a window of 1.01 s), or, when answers come back so late that a slot could be granted
+ * again before its request's answer moved it (the slow tail above the floor beyond REACH_MS), the fixed
+ * margin this project ran with before (MAX_MARGIN_MS, 0.87 R).
+ *
+ * Measured before the re-stamps (R = 200, 100 ms latency, 2 busy cores): a margin of half the answers'
+ * spread (22-27 ms) let a CPU hog's stall of the far end put 216 requests into one of its seconds in 2
+ * runs of 7; the spread itself (38-44 ms, 0.96 R) held. A stall is one-sided: it is in the answers whole.
  *
  * - Until WARM_SAMPLES answers were seen the margin is the maximum: nothing is known yet.
  * - It rises at once when a slow answer widens the spread and comes down only as slow answers age out of
  *   the last SPREAD_SECONDS: a machine that stalled once is likely to stall again.
- * - ENKASH_RATE_MARGIN_MS, when set, fixes the margin instead.
+ * - ENKASH_RATE_MARGIN_MS, when set, fixes the margin instead (the re-stamps still apply).
  */
 
-export const MIN_MARGIN_MS = 40;
+export const MIN_MARGIN_MS = 10;
 export const MAX_MARGIN_MS = 150;
 const WARM_SAMPLES = 100;
 /** The floor is the fastest answer of this many seconds; the spread, the slow tail of the last few. */
 const FLOOR_SECONDS = 30;
 const SPREAD_SECONDS = 10;
 const TAIL = 0.995;
+/**
+ * A floor that fell by this much (the first answer's included) means the slots re-stamped against it
+ * were moved too little by up to the difference: the margin stays at its maximum until every grant made
+ * before has left the log (the longest window, 1.15 s, and some).
+ */
+const FLOOR_FELL_MS = MIN_MARGIN_MS / 2;
+const FLOOR_SETTLED_MS = 1_500;
+/**
+ * Answers whose slow tail stays this close to the floor come back, and move their slots, long before a
+ * window (1 s) has passed: the margin need not cover them.
+ */
+export const REACH_MS = 400;
 const BIN_MS = 2;
 /** Recomputed at most this often (a percentile over the seconds' bins), or at once on a slow answer. */
 const RECOMPUTE_MS = 100;
@@ -36,6 +56,7 @@ export class RateMargin {
   private readonly seconds: Second[] = [];
   private cached: number;
   private computedAt = -Infinity;
+  private floorFellAt = -Infinity;
   private floor = Infinity;
   private told: { ms: number; at: number };
 
@@ -61,7 +82,12 @@ export class RateMargin {
    * may have waited in this process, not on the way: it says nothing of EnKash's side and is left out.
    */
   note(sinceStampMs: number, nowMs = performance.now(), ownLoopLagged = false): void {
-    if (this.fixedMs !== undefined || !(sinceStampMs >= 0) || ownLoopLagged) return;
+    if (!(sinceStampMs >= 0) || ownLoopLagged) return;
+    if (sinceStampMs < this.floor) {
+      // Slots re-stamped against the higher floor were moved too little by the difference.
+      if (this.floor - sinceStampMs >= FLOOR_FELL_MS) this.floorFellAt = nowMs;
+      this.floor = sinceStampMs;
+    }
     const at = Math.floor(nowMs / 1000);
     let second = this.seconds[this.seconds.length - 1];
     if (!second || second.at !== at) {
@@ -73,15 +99,29 @@ export class RateMargin {
     second.count += 1;
     second.min = Math.min(second.min, sinceStampMs);
     // A slow answer widens the spread now, not at the next recompute.
-    if (this.cached < MAX_MARGIN_MS && sinceStampMs > this.floor + this.cached / 2)
-      this.computedAt = -Infinity;
+    if (this.cached < MAX_MARGIN_MS && sinceStampMs > this.floor + REACH_MS) this.computedAt = -Infinity;
+  }
+
+  /**
+   * The fastest answer of the last FLOOR_SECONDS (ms after its stamp), newer than the last recompute
+   * when one came since; 0 until an answer was seen (nothing is then counted late).
+   */
+  get floorMs(): number {
+    return Number.isFinite(this.floor) ? this.floor : 0;
   }
 
   /** The margin now, ms. */
   ms(nowMs = performance.now()): number {
-    if (this.fixedMs !== undefined) return this.fixedMs;
+    if (this.fixedMs !== undefined) {
+      // The floor still ages: the re-stamps are measured from it.
+      if (nowMs - this.computedAt >= RECOMPUTE_MS) {
+        this.compute(nowMs);
+        this.computedAt = nowMs;
+      }
+      return this.fixedMs;
+    }
     if (nowMs - this.computedAt >= RECOMPUTE_MS) {
-      this.cached = this.compute(Math.floor(nowMs / 1000));
+      this.cached = this.compute(nowMs);
       this.computedAt = nowMs;
       this.tell(nowMs);
     }
@@ -96,16 +136,16 @@ export class RateMargin {
     this.onChange(this.cached, ms);
   }
 
-  private compute(at: number): number {
+  private compute(nowMs: number): number {
+    const at = Math.floor(nowMs / 1000);
     const live = this.seconds.filter((s) => s.at > at - FLOOR_SECONDS);
     const recent = live.filter((s) => s.at > at - SPREAD_SECONDS);
     const count = recent.reduce((n, s) => n + s.count, 0);
-    if (count < WARM_SAMPLES) return MAX_MARGIN_MS;
     const floor = Math.min(...live.map((s) => s.min));
     this.floor = floor;
+    if (count < WARM_SAMPLES || nowMs - this.floorFellAt < FLOOR_SETTLED_MS) return MAX_MARGIN_MS;
     const tail = percentile(recent, count, TAIL);
-    const spread = Math.max(0, tail - floor);
-    return Math.min(MAX_MARGIN_MS, Math.max(MIN_MARGIN_MS, Math.ceil(spread)));
+    return tail - floor > REACH_MS ? MAX_MARGIN_MS : MIN_MARGIN_MS;
   }
 }
 

@@ -123,6 +123,30 @@ describe('RateLimiter (Redis sliding-window log)', () => {
     expect(await redis.zcard(key)).toBe(1);
   });
 
+  it('counts a slot later by how much later than the floor its answer came, never earlier', async () => {
+    const prefix = randomPrefix();
+    const rl = limiter(5, prefix);
+    const key = enkashKeys(prefix).rate;
+    const [fast, slow, gone] = [await rl.acquire(), await rl.acquire(), await rl.acquire()];
+    const stamp = async (slot: string) => Number(await redis.zscore(key, slot));
+    const [fastAt, slowAt] = [await stamp(fast), await stamp(slow)];
+    await redis.zrem(key, gone);
+    // The fastest answer sets the floor (100 ms after its stamp): it is not moved.
+    rl.noteAnswer({ status: 200, latencyMs: 100 }, { slot: fast, sinceStampMs: 100 });
+    // An answer 180 ms after its stamp was held up 80 ms somewhere: its slot counts from 80 ms later.
+    // A slot no longer in the log stays out; a 429's slot is moved too (it errs safe).
+    rl.noteAnswer({ status: 200, latencyMs: 180 }, { slot: slow, sinceStampMs: 180 });
+    rl.noteAnswer({ status: 429, latencyMs: 300, retryAfterMs: 1000 }, { slot: gone, sinceStampMs: 300 });
+    await waitFor(async () => ((await stamp(slow)) !== slowAt ? true : undefined));
+    expect(await stamp(slow)).toBe(slowAt + 80);
+    expect(await stamp(fast)).toBe(fastAt);
+    expect(await redis.zscore(key, gone)).toBeNull();
+    // Answers without a status (a timeout) move nothing.
+    rl.noteAnswer({ status: null, latencyMs: 5000 }, { slot: fast, sinceStampMs: 5000 });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await stamp(fast)).toBe(fastAt);
+  });
+
   it('confirm drops a slot that aged out (another caller may hold it now) and waits for a new one', async () => {
     const prefix = randomPrefix();
     const lost: number[] = [];

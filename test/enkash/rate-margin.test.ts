@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_MARGIN_MS, MIN_MARGIN_MS, RateMargin, ownLoopLagged } from '../../src/enkash/rate-margin.js';
+import {
+  MAX_MARGIN_MS,
+  MIN_MARGIN_MS,
+  REACH_MS,
+  RateMargin,
+  ownLoopLagged,
+} from '../../src/enkash/rate-margin.js';
 
 /** `count` answers spread evenly over the second starting at `second`, each `latency(i)` ms after its stamp. */
 function answers(m: RateMargin, second: number, count: number, latency: (i: number) => number) {
@@ -16,46 +22,74 @@ describe('the learned rate margin', () => {
   it('comes down to the minimum when answers come back evenly', () => {
     const m = new RateMargin();
     answers(m, 0, 200, (i) => 100 + (i % 5));
-    expect(m.ms(999)).toBe(MIN_MARGIN_MS);
+    expect(m.ms(1_999)).toBe(MIN_MARGIN_MS);
   });
 
-  it('is the spread of the slow tail over the floor, within its bounds', () => {
-    const m = new RateMargin();
-    // 2 % of the answers 60 ms late: above the 99.5th percentile's share, so they set the spread.
-    answers(m, 0, 500, (i) => (i % 50 === 0 ? 160 : 100));
-    const ms = m.ms(999);
-    expect(ms).toBeGreaterThanOrEqual(60);
-    expect(ms).toBeLessThanOrEqual(63);
+  it('stays at the minimum while the slow tail comes back within reach of a window, the maximum beyond', () => {
+    // 2 % of the answers late: above the 99.5th percentile's share, so they are the tail. Their slots are
+    // re-stamped by the limiter when they come back: the margin need not cover them...
+    const near = new RateMargin();
+    answers(near, 0, 500, (i) => (i % 50 === 0 ? 100 + REACH_MS - 20 : 100));
+    expect(near.ms(1_999)).toBe(MIN_MARGIN_MS);
+    // ...unless they come back so late that a slot could be granted again first.
+    const far = new RateMargin();
+    answers(far, 0, 500, (i) => (i % 50 === 0 ? 100 + REACH_MS + 20 : 100));
+    expect(far.ms(999)).toBe(MAX_MARGIN_MS);
+  });
+
+  it('knows the floor the re-stamps are measured from: the fastest answer of the last 30 s', () => {
+    const m = new RateMargin(25);
+    expect(m.floorMs).toBe(0);
+    answers(m, 0, 100, (i) => 120 - (i % 20));
+    expect(m.floorMs).toBe(101);
+    // A fixed margin stays fixed; the floor is still learned, and ages out after 30 s.
+    for (let s = 1; s <= 30; s += 1) answers(m, s, 10, () => 130);
+    expect(m.ms(30_500)).toBe(25);
+    expect(m.floorMs).toBe(130);
   });
 
   it('ignores a single slow answer in a thousand (the tail is a percentile, not the maximum)', () => {
     const m = new RateMargin();
     answers(m, 0, 1000, (i) => (i === 500 ? 400 : 100));
-    expect(m.ms(999)).toBe(MIN_MARGIN_MS);
+    expect(m.ms(1_999)).toBe(MIN_MARGIN_MS);
   });
 
   it('rises at once when the answers stall, and comes down once the stall has aged out', () => {
     const m = new RateMargin();
     answers(m, 0, 500, () => 100);
-    expect(m.ms(999)).toBe(MIN_MARGIN_MS);
-    // A stalled far end: 100 answers of a second 60 ms late.
-    // (The tail is read to its 2 ms bin's upper edge: 62.)
-    answers(m, 1, 100, () => 160);
-    expect(m.ms(1001)).toBe(62);
+    expect(m.ms(1_999)).toBe(MIN_MARGIN_MS);
+    // A stalled far end: 100 answers of a second far later than a window's reach.
+    answers(m, 2, 100, () => 100 + REACH_MS + 100);
+    expect(m.ms(2_001)).toBe(MAX_MARGIN_MS);
     // Still remembered 9 s later, forgotten once it is 10 s old.
-    for (let s = 2; s <= 10; s += 1) answers(m, s, 200, () => 100);
-    expect(m.ms(10_999)).toBe(62);
-    answers(m, 11, 200, () => 100);
-    expect(m.ms(11_999)).toBe(MIN_MARGIN_MS);
+    for (let s = 3; s <= 11; s += 1) answers(m, s, 200, () => 100);
+    expect(m.ms(11_999)).toBe(MAX_MARGIN_MS);
+    answers(m, 12, 200, () => 100);
+    expect(m.ms(12_999)).toBe(MIN_MARGIN_MS);
+  });
+
+  it('stays at the maximum for a window and some after the floor fell (slots were moved too little)', () => {
+    const m = new RateMargin();
+    answers(m, 0, 500, () => 120);
+    expect(m.ms(1_999)).toBe(MIN_MARGIN_MS);
+    // A faster answer than any before, by more than half the minimum margin: the slots re-stamped
+    // against 120 ms in the last window may have been moved up to 20 ms too little.
+    m.note(100, 2_000);
+    expect(m.ms(2_100)).toBe(MAX_MARGIN_MS);
+    expect(m.ms(3_450)).toBe(MAX_MARGIN_MS);
+    expect(m.ms(3_550)).toBe(MIN_MARGIN_MS);
+    // A fall smaller than that is within the margin.
+    m.note(97, 3_600);
+    expect(m.ms(3_700)).toBe(MIN_MARGIN_MS);
   });
 
   it("leaves out answers timed while this process's own event loop ran late", () => {
     const m = new RateMargin();
     answers(m, 0, 500, () => 100);
     // Answers that waited in this process (an import parsing beside the rows): not EnKash's spread.
-    for (let i = 0; i < 100; i += 1) m.note(300, 1000 + i, true);
+    for (let i = 0; i < 100; i += 1) m.note(100 + REACH_MS + 100, 1000 + i, true);
     expect(m.ms(1_999)).toBe(MIN_MARGIN_MS);
-    for (let i = 0; i < 100; i += 1) m.note(300, 1000 + i, false);
+    for (let i = 0; i < 100; i += 1) m.note(100 + REACH_MS + 100, 1000 + i, false);
     expect(m.ms(2_999)).toBe(MAX_MARGIN_MS);
   });
 
@@ -84,16 +118,18 @@ describe('the learned rate margin, told', () => {
     const told: Array<[number, number]> = [];
     const m = new RateMargin(undefined, (ms, before) => told.push([before, ms]));
     answers(m, 0, 500, () => 100);
-    m.ms(999);
+    m.ms(1_999);
     expect(told).toEqual([[MAX_MARGIN_MS, MIN_MARGIN_MS]]);
     // A stall: the rise is told at once.
-    answers(m, 1, 100, () => 160);
-    m.ms(1001);
-    expect(told.at(-1)).toEqual([MIN_MARGIN_MS, 62]);
-    // Aged out at 11 s, but the fall waits until 10 s after the rise was told.
-    for (let s = 2; s <= 11; s += 1) answers(m, s, 200, () => 100);
+    answers(m, 2, 100, () => 100 + REACH_MS + 100);
+    m.ms(2_001);
+    expect(told.at(-1)).toEqual([MIN_MARGIN_MS, MAX_MARGIN_MS]);
+    // Aged out at 12 s; the fall is told (10 s after the rise was).
+    for (let s = 3; s <= 12; s += 1) answers(m, s, 200, () => 100);
     m.ms(11_999);
+    expect(told).toHaveLength(2);
+    m.ms(12_999);
     expect(told).toHaveLength(3);
-    expect(told.at(-1)).toEqual([62, MIN_MARGIN_MS]);
+    expect(told.at(-1)).toEqual([MAX_MARGIN_MS, MIN_MARGIN_MS]);
   });
 });
