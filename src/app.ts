@@ -21,6 +21,7 @@ import { ImportService } from './sync/import-service.js';
 import { FixService } from './sync/fix-rows.js';
 import { RevertService } from './sync/revert-service.js';
 import { CancelWatch } from './sync/cancel-watch.js';
+import { ReportAhead } from './sync/report-ahead.js';
 import { startWorkers, type EngineDeps, type Workers } from './sync/workers.js';
 import { startSweeper } from './retention/sweep.js';
 
@@ -100,6 +101,8 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     const entryTtlSec = config.sync.fingerprintTtlSec;
     const cancelWatch = new CancelWatch({ redis, prefix });
     closers.unshift(async () => cancelWatch.close());
+    const reportAhead = new ReportAhead({ store, logger });
+    closers.unshift(() => reportAhead.close());
     const engine: EngineDeps = {
       store,
       registry: new CustomerRegistry(redis, account, entryTtlSec),
@@ -125,6 +128,7 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
       reportTimezone: config.reportTimezone,
       profiles: new MappingProfiles(redis, prefix),
       diffs: new DiffStore(redis, prefix, sealer),
+      reportAhead,
     };
     const imports = new ImportService(
       store,

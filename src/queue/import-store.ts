@@ -302,6 +302,15 @@ export class ImportStore {
     return new Set(rows.filter((_, i) => values[i] !== null));
   }
 
+  /** These rows' results in the order asked, null for a row with none (yet); resultCount: rows with one. */
+  async resultsAt(id: string, rows: readonly number[]): Promise<(RowResult | null)[]> {
+    const values = rows.length ? await this.redis.hmget(this.keys.results(id), ...rows.map(String)) : [];
+    return values.map((v) => (v === null ? null : this.sealer.open<RowResult>(v)));
+  }
+  async resultCount(id: string): Promise<number> {
+    return this.redis.hlen(this.keys.results(id));
+  }
+
   /** Marks parsing over with `total` rows read; true when every row already has its result. */
   async finishParsing(id: string, total: number, lastRow: number): Promise<boolean> {
     const complete = await FINISH_PARSING.run(

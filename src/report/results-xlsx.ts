@@ -104,11 +104,17 @@ export class ResultsXlsxWriter {
     }
   }
 
-  /** Stops writing; the caller removes the file with its temp folder. */
-  abort(): void {
+  /**
+   * Stops writing; the caller removes the file with its temp folder. Resolves once the file is closed: a
+   * file still being opened would otherwise appear in the folder while it is being removed.
+   */
+  async abort(): Promise<void> {
     const zip = (this.workbook as unknown as { zip?: { abort?: () => void } }).zip;
     zip?.abort?.();
+    if (this.out.closed) return;
+    const closed = new Promise<void>((resolve) => this.out.once('close', () => resolve()));
     this.out.destroy();
+    await closed;
   }
 
   /**

@@ -9,13 +9,20 @@ import { planWithCounts, type ReadingPlan } from '../ingest/plan/reading-plan.js
 import { sourceRows } from '../ingest/more-sheets.js';
 import type { ImportMeta, ImportStore } from '../queue/import-store.js';
 import type { ReportSummary } from '../report/types.js';
-import { writeReport } from '../report/write-report.js';
+import { writeReport, type ReportEnd } from '../report/write-report.js';
 import { readFixLog } from '../report/fixes-report.js';
 import { pathExists } from '../domain/path-exists.js';
 import { canMove } from '../domain/import-lifecycle.js';
 import { reportOptions } from '../report/types.js';
+import type { ReportAhead } from './report-ahead.js';
 
-export type FinalizeDeps = { store: ImportStore; logger: Logger; reportTimezone?: string };
+export type FinalizeDeps = {
+  store: ImportStore;
+  logger: Logger;
+  reportTimezone?: string;
+  /** The report's rows written while the import ran, in this process (src/sync/report-ahead.ts). */
+  reportAhead?: ReportAhead;
+};
 
 export async function runFinalizeJob(deps: FinalizeDeps, importId: string): Promise<void> {
   const meta = await deps.store.get(importId);
@@ -34,16 +41,22 @@ export async function runFinalizeJob(deps: FinalizeDeps, importId: string): Prom
   const fixes = meta.options.fixOf ? await readFixLog(meta.filePath) : null;
   if (meta.options.fixOf && !fixes)
     summary.warnings = [...summary.warnings, 'the change log of these fixed rows was not found'];
-  const files = await writeReport({
+  const end: ReportEnd = {
     dir: meta.options.reportDir,
     summary,
-    results: deps.store.results(importId, meta.lastRow, undefined, meta.sheetEnds),
     sourceHeaders: meta.headers,
     ...(fixes ? { fixes } : {}),
     ...((await pathExists(meta.filePath)) && !meta.columnsDiffer
       ? { sourceRows: (rows) => sourceRows(meta.filePath, meta, rows, cellText) }
       : {}),
-  });
+  };
+  // Its rows written ahead, only the rest is left; else (or when that cannot stand for it) whole.
+  const files =
+    (await deps.reportAhead?.finish(importId, end)) ??
+    (await writeReport({
+      ...end,
+      results: deps.store.results(importId, meta.lastRow, undefined, meta.sheetEnds),
+    }));
   const state = meta.cancelRequested ? 'cancelled' : 'done';
   await deps.store.setState(importId, state, { finishedAt, reportDir: files.dir });
   await deps.store.expire(importId);

@@ -39,6 +39,7 @@ import type { RowWork } from './row-sync.js';
 import { countCustomers, loadSnapshot, snapshotPages, type Snapshot } from './snapshot.js';
 import type { RetryPolicy } from './with-retries.js';
 import { readingOptions } from './import-reading.js';
+import type { ReportAhead } from './report-ahead.js';
 
 const BATCH_ROWS = 500;
 /** Row jobs waiting in the queue before parsing pauses: keeps Redis memory flat for huge files. */
@@ -55,6 +56,8 @@ export type ImportDeps = {
   companyId?: string;
   logger: Logger;
   profiles: MappingProfiles;
+  /** Writes the report's settled rows while the import runs (absent: the report is written at the end). */
+  reportAhead?: ReportAhead;
 };
 
 type Plan = { snapshot: Snapshot | null; decided: boolean };
@@ -94,6 +97,8 @@ export async function runImportJob(deps: ImportDeps, importId: string, signal?: 
     warnings: JSON.stringify(file.warnings),
   });
   if (await reviewGate(deps, meta, file)) return;
+  // Every row read is handed to the report written ahead, in order (src/sync/report-ahead.ts).
+  const ahead = deps.reportAhead?.begin(importId, meta.options.reportDir);
 
   const only = meta.options.onlyRows ? new Set(meta.options.onlyRows) : null;
   const plan: Plan = { snapshot: null, decided: false };
@@ -128,6 +133,7 @@ export async function runImportJob(deps: ImportDeps, importId: string, signal?: 
         await planned();
         const rows = batch;
         batch = [];
+        ahead?.expect(rows);
         planning = flushBatch(deps, meta, file, plan, rows, false, signal).catch((err: unknown) => {
           failure.failed = true;
           failure.err = err;
@@ -145,7 +151,9 @@ export async function runImportJob(deps: ImportDeps, importId: string, signal?: 
     await deps.store.set(importId, { error: message });
     log.warn({ event: 'import_read_error', row: counts.lastRow }, 'file could not be read to the end');
   }
+  ahead?.expect(batch);
   await flushBatch(deps, meta, file, plan, batch, true, signal);
+  ahead?.parsed();
   await deps.store.set(importId, {
     blankRows: counts.blank,
     totalsRows: counts.totals,

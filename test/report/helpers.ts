@@ -3,6 +3,7 @@ import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
+import { expect } from 'vitest';
 import type { Outcome, RowResult } from '../../src/domain/types.js';
 import type { ReportInput, ReportSummary } from '../../src/report/types.js';
 
@@ -90,4 +91,19 @@ export async function unzipText(path: string): Promise<Map<string, string>> {
     at += 46 + skip;
   }
   return files;
+}
+
+/** Every file of both folders, the same bytes (results.xlsx: the same entries, its creation time aside). */
+export async function expectSameReport(a: string, b: string): Promise<void> {
+  const names = await listDir(a);
+  expect(names).toEqual(await listDir(b));
+  for (const name of names) {
+    if (name !== 'results.xlsx') {
+      expect(await readFile(join(a, name)), name).toEqual(await readFile(join(b, name)));
+      continue;
+    }
+    const stamp = (m: Map<string, string>) =>
+      [...m].map(([k, v]) => [k, v.replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, 'T')] as const);
+    expect(stamp(await unzipText(join(a, name)))).toEqual(stamp(await unzipText(join(b, name))));
+  }
 }
