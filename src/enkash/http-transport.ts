@@ -292,8 +292,7 @@ export class HttpTransport {
   private async exchangeOnce(request: HttpRequest, beforeWrite: () => boolean): Promise<HttpAnswer> {
     // The timeout starts after the slot is confirmed: a wait imposed by the budget or a 429 is not EnKash
     // being slow.
-    const timeout = new LinkedSignal([request.signal], this.options.timeoutMs);
-    const { signal } = timeout;
+    let timedOut = false;
     try {
       const res = await exchangeOnce(
         this.pool,
@@ -303,7 +302,12 @@ export class HttpTransport {
           headers: { accept: 'application/json', ...request.headers },
           body: request.body ?? null,
         },
-        { signal, beforeWrite },
+        {
+          signal: request.signal,
+          timeoutMs: this.options.timeoutMs,
+          onTimeout: () => (timedOut = true),
+          beforeWrite,
+        },
       );
       return { status: res.status, headers: res.headers, body: parseJson(res.text) };
     } catch (cause) {
@@ -311,12 +315,10 @@ export class HttpTransport {
       throw errorFromTransport({
         operation: request.operation,
         cause,
-        timedOut: timeout.timedOut,
-        aborted: request.signal?.aborted === true && !timeout.timedOut,
+        timedOut,
+        aborted: request.signal?.aborted === true && !timedOut,
         nonIdempotent: request.nonIdempotent,
       });
-    } finally {
-      timeout.dispose();
     }
   }
 

@@ -53,4 +53,38 @@ describe('exchangeOnce', () => {
     );
     expect([answer.status, seen()]).toEqual([200, 1]);
   });
+
+  it('aborts a request past its timeoutMs with a TimeoutError, and says so through onTimeout', async () => {
+    server = createServer(() => undefined); // never answers
+    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+    pool = new Pool(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, { connections: 1 });
+    let timedOut = 0;
+    const caller = new AbortController();
+    const slow = exchangeOnce(
+      pool,
+      { method: 'GET', path: '/slow', headers: {} },
+      { signal: caller.signal, timeoutMs: 50, onTimeout: () => (timedOut += 1), beforeWrite: () => true },
+    );
+    await expect(slow).rejects.toMatchObject({ name: 'TimeoutError' });
+    caller.abort(new Error('late')); // after the timeout: changes nothing
+    expect(timedOut).toBe(1);
+  });
+
+  it("rejects with the caller's abort reason before the timeout, without onTimeout", async () => {
+    server = createServer(() => undefined);
+    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+    pool = new Pool(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, { connections: 1 });
+    let timedOut = 0;
+    const caller = new AbortController();
+    const call = exchangeOnce(
+      pool,
+      { method: 'GET', path: '/slow', headers: {} },
+      { signal: caller.signal, timeoutMs: 200, onTimeout: () => (timedOut += 1), beforeWrite: () => true },
+    );
+    const reason = new Error('stop');
+    setTimeout(() => caller.abort(reason), 20);
+    await expect(call).rejects.toBe(reason);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    expect(timedOut).toBe(0);
+  });
 });
