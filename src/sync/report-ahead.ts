@@ -177,11 +177,12 @@ export class ReportFollower {
         'report not written ahead: it is written whole at the end',
       );
     }
-    this.gone();
     if (!done) {
       await this.writer?.abort().catch(() => undefined);
       this.writer = undefined;
     }
+    // Only now: until its folder is gone, finish still finds it (and waits for it).
+    this.gone();
     return done;
   }
 
