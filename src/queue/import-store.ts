@@ -213,8 +213,9 @@ export class ImportStore {
     );
   }
 
-  async getPlan<T>(id: string): Promise<T | null> {
-    const sealed = await this.redis.hget(this.keys.meta(id), 'plan');
+  /** The reading plan; `labels`: the file's column labels (IngestedFile's), sealed the same way. */
+  async getPlan<T>(id: string, field: 'plan' | 'labels' = 'plan'): Promise<T | null> {
+    const sealed = await this.redis.hget(this.keys.meta(id), field);
     return sealed ? this.sealer.open<T>(sealed) : null;
   }
 

@@ -95,6 +95,8 @@ export async function runImportJob(deps: ImportDeps, importId: string, signal?: 
     ...(file.sameColumns ? {} : { columnsDiffer: 1 }),
     headers: JSON.stringify(file.columns.headers),
     warnings: JSON.stringify(file.warnings),
+    // Once here, not in every row job's work (half its bytes): only a failed row reads them.
+    labels: deps.sealer.seal(file.labels),
   });
   if (await reviewGate(deps, meta, file)) return;
   // Every row read is handed to the report written ahead, in order (src/sync/report-ahead.ts).
@@ -134,7 +136,7 @@ export async function runImportJob(deps: ImportDeps, importId: string, signal?: 
         const rows = batch;
         batch = [];
         ahead?.expect(rows);
-        planning = flushBatch(deps, meta, file, plan, rows, false, signal).catch((err: unknown) => {
+        planning = flushBatch(deps, meta, plan, rows, false, signal).catch((err: unknown) => {
           failure.failed = true;
           failure.err = err;
         });
@@ -152,7 +154,7 @@ export async function runImportJob(deps: ImportDeps, importId: string, signal?: 
     log.warn({ event: 'import_read_error', row: counts.lastRow }, 'file could not be read to the end');
   }
   ahead?.expect(batch);
-  await flushBatch(deps, meta, file, plan, batch, true, signal);
+  await flushBatch(deps, meta, plan, batch, true, signal);
   ahead?.parsed();
   await deps.store.set(importId, {
     blankRows: counts.blank,
@@ -172,7 +174,6 @@ function endsOf(ends: readonly (number | undefined)[], sheets: number): number[]
 async function flushBatch(
   deps: ImportDeps,
   meta: ImportMeta,
-  file: IngestedFile,
   plan: Plan,
   batch: ParsedRow[],
   lastBatch: boolean,
@@ -219,7 +220,7 @@ async function flushBatch(
       : deps.queues.rows.addBulk(
           jobs.map((p) => ({
             name: JOB_NAMES.row,
-            data: { importId, row: p.row.row, work: deps.sealer.seal(rowWork(meta, file, plan, p)) },
+            data: { importId, row: p.row.row, work: deps.sealer.seal(rowWork(meta, plan, p)) },
             opts: rowJobOptions(deps.settings, importId, p.row.row),
           })),
         ),
@@ -243,14 +244,13 @@ async function allOf<T extends readonly unknown[]>(
   };
 }
 
-function rowWork(meta: ImportMeta, file: IngestedFile, plan: Plan, p: PendingRow): RowWork {
+function rowWork(meta: ImportMeta, plan: Plan, p: PendingRow): RowWork {
   const work: RowWork = {
     importId: meta.id,
     row: p.row,
     keyHash: p.keyHash,
     mode: meta.options.mode,
     dryRun: meta.options.dryRun,
-    labels: file.labels,
   };
   if (plan.snapshot) {
     const existing = plan.snapshot.get(p.row.key);

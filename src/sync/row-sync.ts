@@ -38,8 +38,11 @@ export type RowWork = {
   existing?: CustomerResponse | null;
   mode: SyncMode;
   dryRun: boolean;
-  /** EnKash field → the column header in the user's file, for EnKash's error messages. */
-  labels: Record<string, string>;
+  /**
+   * EnKash field → the column header in the user's file, for EnKash's error messages. Absent from the
+   * jobs queued now: the import keeps them once (ImportStore.labels), read when a row fails.
+   */
+  labels?: Record<string, string>;
 };
 
 export type RowDeps = {

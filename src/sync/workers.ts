@@ -221,7 +221,7 @@ async function runRow(
       if (outageWaitMs !== undefined) decision = decideOnError(err, attempt, { ...rowJob, outageWaitMs });
     }
     await act(decision, worker, job, token, err);
-    const result = failedResult(work, err, job.attemptsMade + 1);
+    const result = failedResult(await withLabels(deps, work), err, job.attemptsMade + 1);
     deps.logger.warn(
       {
         importId: data.importId,
@@ -273,7 +273,7 @@ async function recordUnexpectedFailure(deps: EngineDeps, job: Job, err: Error) {
     if (await deps.store.hasResult(data.importId, data.row)) return;
     // A failure BullMQ will retry is not final, unless the job stalled too often (then it is).
     if (!bullmqFailureIsFinal(job.attemptsMade, job.opts.attempts ?? 1, err)) return;
-    const work = deps.sealer.open<RowWork>(data.work);
+    const work = await withLabels(deps, deps.sealer.open<RowWork>(data.work));
     await finish(deps, data.importId, failedResult(work, err, job.attemptsMade));
   } catch (e) {
     deps.logger.error(
@@ -281,6 +281,16 @@ async function recordUnexpectedFailure(deps: EngineDeps, job: Job, err: Error) {
       'could not record a failed row',
     );
   }
+}
+
+/** The column labels a failed row's errors are named by: the job's own (queued before), else its import's. */
+async function withLabels<W extends { importId: string; labels?: Record<string, string> }>(
+  deps: EngineDeps,
+  work: W,
+): Promise<W & { labels: Record<string, string> }> {
+  if (work.labels) return { ...work, labels: work.labels };
+  const labels = await deps.store.getPlan<Record<string, string>>(work.importId, 'labels').catch(() => null);
+  return { ...work, labels: labels ?? {} };
 }
 
 /** Returns the job to the queue at once, without using up an attempt (used on shutdown). */
