@@ -70,13 +70,19 @@ export type Queues = { imports: Queue; rows: Queue; close(): Promise<void> };
  */
 export function createQueues(connection: Redis, prefix: string, onError?: (err: Error) => void): Queues {
   const imports = new Queue(QUEUE_NAMES.imports, { connection, prefix });
-  const rows = new Queue(QUEUE_NAMES.rows, { connection, prefix });
+  // Row jobs are queued 500 at a time (an import's batch: half a megabyte, one MULTI): on a connection of
+  // their own, so the scripts of the rows already running (their start, slots, end) are not answered
+  // behind every batch. On the shared one, a 20,000-row import sent 1 create in its first 2.5-5 s.
+  const bulk = connection.duplicate();
+  bulk.on('error', (err) => onError?.(err));
+  const rows = new Queue(QUEUE_NAMES.rows, { connection: bulk, prefix });
   for (const queue of [imports, rows]) queue.on('error', (err) => onError?.(err));
   return {
     imports,
     rows,
     async close() {
       await Promise.all([imports.close(), rows.close()]);
+      bulk.disconnect();
     },
   };
 }
