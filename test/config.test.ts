@@ -11,7 +11,7 @@ describe('config', () => {
     // No ceiling: the adaptive rate finds EnKash's limit; the fixed rate keeps its old default.
     expect(config.enkash.ratePerSec).toBeNull();
     expect(config.enkash.rateAdaptive).toBe(true);
-    expect(config.sync.concurrency).toBe(128);
+    expect(config.sync.concurrency).toBe(256);
     expect(loadConfig({ ENKASH_RATE_ADAPTIVE: 'false' }).enkash.ratePerSec).toBe(10);
     expect(loadConfig({ ENKASH_RATE_LIMIT_PER_SEC: '50' }).enkash.ratePerSec).toBe(50);
     expect(config.sync.mode).toBe('upsert');
