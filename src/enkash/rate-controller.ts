@@ -53,6 +53,7 @@ const LATENCY_HOLD_SLACK_MS = 50;
 const FLOOR_DRIFT = 0.01;
 export const BUCKET_MS = 50;
 const SERVED_LOOKAHEAD_MS = 150;
+const READ_HIGH_CUT = 0.97;
 /** A state older than this (no tick from any process) restarts from 90 % of what it had learned. */
 export const STALE_STATE_MS = 10 * 60_000;
 
@@ -181,7 +182,10 @@ function onThrottle(s: RateState, obs: RateObservation, settings: RateSettings):
   // read low must not pull the estimate under what EnKash just took for seconds).
   const heldClean = s.phase === 'probe' && s.limitEstimate !== null ? s.limitEstimate : 0;
   const floor = Math.max(MIN_RATE, served, s.rate * 0.25, heldClean);
-  const estimate = Math.round(Math.min(s.rate, floor) * 100) / 100;
+  // A 429 at or under the estimate, not probing: the estimate was read high (answers counted in a second
+  // of this side's clock are EnKash's of a little more): below the rate that met it, not at it again.
+  const readHigh = s.phase !== 'probe' && s.limitEstimate !== null && s.rate <= s.limitEstimate;
+  const estimate = Math.round(Math.min(s.rate * (readHigh ? READ_HIGH_CUT : 1), floor) * 100) / 100;
   // Counting answers in 50 ms buckets is exact to a bucket or two: at low rates that is more than 10 %.
   const tolerance = s.limitEstimate === null ? 0 : Math.max(3, s.limitEstimate * ESTIMATE_TOLERANCE);
   // The first 429 ends the start: what was served in the second before it is a whole second's count of

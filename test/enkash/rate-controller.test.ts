@@ -171,6 +171,24 @@ describe('rate controller: decisions', () => {
     expect(servedAround(buckets, at)).toBe(200);
   });
 
+  it('a 429 while holding at the estimate means it was read high: the estimate goes under that rate', () => {
+    // Learned 52/s where EnKash allows 50 (answers counted on this side's clock: 52 in one of its seconds).
+    const now = T0 + 60_000;
+    const held: RateState = {
+      ...initialRateState(open, T0),
+      ...{ rate: 52, phase: 'hold', limitEstimate: 52, holdUntilMs: now + 30_000 },
+    };
+    let s = held;
+    for (let t = now - 750; t <= now; t += TICK_MS) {
+      const over = t === now ? { throttled: 1, firstThrottleAtMs: now, retryAfterMs: 1000 } : {};
+      s = decideRate(s, tick(t, { ok: 13, ...over }), open).state;
+    }
+    expect(s.reason).toMatch(/^429/);
+    // 3 % under the rate that met the 429: 50 slots a window, not 52 again.
+    expect(s.limitEstimate).toBeCloseTo(50.44, 2);
+    expect(Math.floor(s.rate)).toBe(50);
+  });
+
   it("never lets a probe's 429 pull the estimate under the rate it held clean before probing", () => {
     const held: RateState = {
       ...initialRateState(open, T0),
