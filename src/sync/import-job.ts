@@ -50,6 +50,7 @@ const BATCH_ROWS = 500;
  */
 const MAX_ROWS_AHEAD = 2_500;
 const QUEUE_SLICE = 100;
+const READ_SLICE_MS = 5;
 
 export type ImportDeps = {
   store: ImportStore;
@@ -124,9 +125,16 @@ export async function runImportJob(deps: ImportDeps, importId: string, signal?: 
     await planning;
     if (failure.failed) throw failure.err;
   };
+  let ranSince = performance.now();
   try {
     for await (const event of file.events(signal)) {
       signal?.throwIfAborted();
+      // Reading hands the event loop back every few ms: the rows already queued run in this process too
+      // (their answers, their next job's fetch), and a 100,000-row re-sync's reading kept it ~95 % busy.
+      if (performance.now() - ranSince > READ_SLICE_MS) {
+        await new Promise((resolve) => setImmediate(resolve));
+        ranSince = performance.now();
+      }
       if (event.kind !== 'row') {
         if (event.kind === 'blank') counts.blank += 1;
         else counts.totals += 1;
