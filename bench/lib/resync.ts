@@ -24,9 +24,17 @@ function calls({ requests }: SandboxStats): number {
 }
 
 async function waitDone(app: App, id: string) {
-  for (;;) {
+  // BENCH_RATE_LOG=1: each change of the adaptive rate, with the time since submission.
+  const started = Date.now();
+  let told = '';
+  for (let i = 0; ; i += 1) {
     const meta = await app.store.get(id);
     if (meta && ['done', 'failed', 'cancelled'].includes(meta.state)) return meta;
+    if (process.env.BENCH_RATE_LOG && i % 4 === 0) {
+      const status = await app.client.rateStatus();
+      const reason = 'reason' in status ? status.reason : '';
+      if (reason !== told) console.log(`${((Date.now() - started) / 1000).toFixed(1)} s: ${(told = reason)}`);
+    }
     await new Promise((r) => setTimeout(r, 50));
   }
 }
@@ -114,6 +122,8 @@ async function learnRate(app: App): Promise<void> {
     }
   };
   await Promise.all(Array.from({ length: 64 }, lane));
+  const status = await app.client.rateStatus();
+  console.log(`rate learned: ${'reason' in status ? status.reason : JSON.stringify(status)}`);
   // The Retry-After of the 429 that taught it, and the sandbox's window, pass before the clock starts.
   await new Promise((r) => setTimeout(r, 2_500));
 }

@@ -73,7 +73,12 @@ type CallSpec<P> = {
   envelope: z.ZodType<Envelope<P>>;
   /** A 2xx with no payload is unreadable (we would not know what EnKash did). */
   payloadRequired: boolean;
+  /** Many records in the answer: HttpRequest.bulk. */
+  bulk?: boolean;
 };
+
+/** A search page longer than this is a bulk read (the snapshot's): HttpRequest.bulk. */
+const BULK_PAGE = 100;
 
 // Built once: zod compiles a schema on its first parse.
 const ENVELOPES = {
@@ -177,6 +182,7 @@ export class EnkashClient {
         body: filter,
         envelope: ENVELOPES.search,
         payloadRequired: true,
+        bulk: page.limit > BULK_PAGE,
       },
       options,
     );
@@ -283,6 +289,7 @@ export class EnkashClient {
       },
       ...(spec.body === undefined ? {} : { body: JSON.stringify(spec.body) }),
       nonIdempotent: spec.operation === 'create',
+      ...(spec.bulk ? { bulk: true } : {}),
       ...(signal ? { signal } : {}),
       ...(gate ? { gate } : {}),
     });

@@ -43,6 +43,12 @@ export type HttpRequest = {
   signal?: AbortSignal;
   /** Stops the call before it is sent (never once written): NOT_SENT. See the file comment. */
   gate?: AbortSignal;
+  /**
+   * The answer carries many records (a snapshot's page of 5,000): its time is the far end's work, not
+   * congestion, so it stays out of the adaptive rate's latency and the margin's spread (its slot is
+   * still moved by however late it came back).
+   */
+  bulk?: boolean;
 };
 
 export type HttpAnswer = {
@@ -171,14 +177,15 @@ export class HttpTransport {
       status = answer.status;
       const now = performance.now();
       const latencyMs = now - startedAt;
-      const sent = { slot: sentOn, sinceStampMs: now - stampAskedAt };
+      const sent = { slot: sentOn, sinceStampMs: now - stampAskedAt, bulk: request.bulk === true };
+      const timed = request.bulk ? {} : { latencyMs };
       if (answer.status === 429) {
         const retryAfterMs =
           parseRetryAfter(answer.headers['retry-after'], Date.now()) ?? DEFAULT_RETRY_AFTER_MS;
-        limiter.noteAnswer({ status, latencyMs, retryAfterMs }, sent);
+        limiter.noteAnswer({ status, ...timed, retryAfterMs }, sent);
         await limiter.pauseFor(retryAfterMs);
       } else {
-        limiter.noteAnswer({ status, latencyMs }, sent);
+        limiter.noteAnswer({ status, ...timed }, sent);
       }
       return answer;
     } catch (err) {

@@ -54,7 +54,8 @@ export type RateStatus = {
   changedAt: string;
 };
 
-export type AnswerNote = { status: number | null; latencyMs: number; retryAfterMs?: number };
+/** `latencyMs` absent: an answer whose time says nothing of congestion (HttpRequest.bulk). */
+export type AnswerNote = { status: number | null; latencyMs?: number; retryAfterMs?: number };
 
 export type RateGovernorOptions = {
   redis: Redis;
@@ -138,7 +139,8 @@ export class RateGovernor {
     } else if (status === null || status >= 500 || status === 408) {
       this.obs.failed += 1;
     }
-    if (status !== null && status !== 429) this.latencies.push(answer.latencyMs);
+    if (status !== null && status !== 429 && answer.latencyMs !== undefined)
+      this.latencies.push(answer.latencyMs);
   }
 
   /** One report (and, for one process per tick, one decision). Exposed for tests. */

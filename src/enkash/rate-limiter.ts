@@ -291,11 +291,11 @@ export class RateLimiter {
    * went on, and how long after its confirmation was asked for the answer came: for the margin's floor,
    * and to count the slot later by however much later than the floor its answer came (rateLate-1).
    */
-  noteAnswer(answer: AnswerNote, sent?: { slot: string; sinceStampMs: number }): void {
+  noteAnswer(answer: AnswerNote, sent?: { slot: string; sinceStampMs: number; bulk?: boolean }): void {
     this.governor?.noteAnswer(answer);
     if (!sent || answer.status === null) return;
     const now = performance.now();
-    this.margin.note(sent.sinceStampMs, now, ownLoopLagged(now));
+    if (!sent.bulk) this.margin.note(sent.sinceStampMs, now, ownLoopLagged(now));
     const lateMs = Math.floor(sent.sinceStampMs - this.margin.floorMs);
     if (lateMs >= 1) this.countLater(sent.slot, lateMs);
   }

@@ -147,6 +147,18 @@ describe('RateLimiter (Redis sliding-window log)', () => {
     expect(await stamp(fast)).toBe(fastAt);
   });
 
+  it("keeps a bulk answer (a snapshot's page) out of the margin's floor, but moves its slot", async () => {
+    const prefix = randomPrefix();
+    const rl = limiter(5, prefix);
+    const key = enkashKeys(prefix).rate;
+    const page = await rl.acquire();
+    const at = Number(await redis.zscore(key, page));
+    rl.noteAnswer({ status: 200 }, { slot: page, sinceStampMs: 400, bulk: true });
+    await waitFor(async () => (Number(await redis.zscore(key, page)) !== at ? true : undefined));
+    expect(Number(await redis.zscore(key, page))).toBe(at + 400);
+    expect(rl.margin.floorMs).toBe(0);
+  });
+
   it('confirm drops a slot that aged out (another caller may hold it now) and waits for a new one', async () => {
     const prefix = randomPrefix();
     const lost: number[] = [];
