@@ -35,7 +35,7 @@ const START_GROWTH = 1.5;
 const PROBE_STEP = 0.02;
 const PROBE_STEP_DOUBLING_MS = 1000;
 export const HOLD_AFTER_CHANGE_MS = 3_000;
-export const HOLD_STEADY_MS = 30_000;
+export const HOLD_STEADY_MS = 60_000;
 /** Each probe that finds the limit where it was doubles the next steady hold, up to this. */
 export const HOLD_STEADY_MAX_MS = 5 * 60_000;
 /** For this long after the estimate moved, holds stay short: the limit may move again (back up). */

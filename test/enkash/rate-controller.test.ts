@@ -138,7 +138,7 @@ describe('rate controller: decisions', () => {
     let cut = cutAt({ ...initialRateState(open, T0), rate: 300 }, now, 200);
     expect(cut.state.limitEstimate).toBe(200);
     expect(cut.holdMs).toBe(HOLD_STEADY_MS);
-    // Probes that find it where it was: 60 s, 120 s, 240 s, then 5 minutes at most.
+    // Probes that find it where it was: 120 s, 240 s, then 5 minutes at most.
     const holds: number[] = [];
     for (let i = 0; i < 4; i += 1) {
       now = cut.state.holdUntilMs + 2_000;
