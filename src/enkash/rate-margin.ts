@@ -9,8 +9,8 @@
  * (the floor, {@link RateMargin.floorMs}) by that much (rateLate-1): whatever held the request up (this
  * process, the way there, a far end that queued a burst or stalled, the way back) is counted in the log
  * before the slot a window after it is granted, as long as the answer comes back well within a window.
- * So the margin only covers what that cannot: the few ms a stamp and its measurement disagree by
- * (MIN_MARGIN_MS, a window of 1.01 s), or, when answers come back so late that a slot could be granted
+ * So the margin only covers what that cannot: the few ms a stamp and its measurement disagree by, and
+ * lateness under half of MIN_MARGIN_MS, which moves no slot (MIN_MARGIN_MS, a window of 1.01 s), or, when answers come back so late that a slot could be granted
  * again before its request's answer moved it (the slow tail above the floor beyond REACH_MS), the fixed
  * margin this project ran with before (MAX_MARGIN_MS, 0.87 R).
  *
