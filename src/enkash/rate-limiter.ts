@@ -308,7 +308,7 @@ export class RateLimiter {
     if (this.late.length > 2) return;
     setImmediate(() => {
       const pairs = this.late.splice(0);
-      // Advice that errs safe when lost: the margin's floor of 10 ms is then all there is.
+      // Lost only with Redis away, when no slot is granted either.
       void LATE.run(this.redis, [this.keys.rate], [this.keepMs, ...pairs]).catch(() => undefined);
     });
   }

@@ -70,9 +70,9 @@ export type Queues = { imports: Queue; rows: Queue; close(): Promise<void> };
  */
 export function createQueues(connection: Redis, prefix: string, onError?: (err: Error) => void): Queues {
   const imports = new Queue(QUEUE_NAMES.imports, { connection, prefix });
-  // Row jobs are queued 500 at a time (an import's batch: half a megabyte, one MULTI): on a connection of
-  // their own, so the scripts of the rows already running (their start, slots, end) are not answered
-  // behind every batch. On the shared one, a 20,000-row import sent 1 create in its first 2.5-5 s.
+  // Row jobs are queued by the hundred (src/sync/import-job.ts): on a connection of their own, so the
+  // scripts of the rows already running (their start, slots, end) are not answered behind them. (Alone it
+  // did not end the stall at an import's start: that was the import queueing 20,000 rows ahead.)
   const bulk = connection.duplicate();
   bulk.on('error', (err) => onError?.(err));
   const rows = new Queue(QUEUE_NAMES.rows, { connection: bulk, prefix });
@@ -81,6 +81,8 @@ export function createQueues(connection: Redis, prefix: string, onError?: (err: 
     imports,
     rows,
     async close() {
+      // With Redis away BullMQ's close would wait for it (as app.ts does for the shared connection).
+      if (bulk.status !== 'ready') bulk.disconnect();
       await Promise.all([imports.close(), rows.close()]);
       bulk.disconnect();
     },
