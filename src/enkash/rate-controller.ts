@@ -27,6 +27,7 @@
  * - never above the ceiling (ENKASH_RATE_LIMIT_PER_SEC when set), never below MIN_RATE; only raised
  *   while callers actually wait for slots (an idle budget proves nothing: TCP's cwnd validation).
  */
+import { BUCKETS_KEPT_MS, mergeBuckets, servedAround } from './served-count.js';
 
 export const TICK_MS = 250;
 export const START_RATE = 10;
@@ -35,7 +36,7 @@ const START_GROWTH = 1.5;
 const PROBE_STEP = 0.02;
 const PROBE_STEP_DOUBLING_MS = 1000;
 export const HOLD_AFTER_CHANGE_MS = 3_000;
-export const HOLD_STEADY_MS = 60_000;
+export const HOLD_STEADY_MS = 120_000;
 /** Each probe that finds the limit where it was doubles the next steady hold, up to this. */
 export const HOLD_STEADY_MAX_MS = 5 * 60_000;
 /** For this long after the estimate moved, holds stay short: the limit may move again (back up). */
@@ -51,9 +52,9 @@ const LATENCY_CUT_SLACK_MS = 250;
 const LATENCY_HOLD_SLACK_MS = 50;
 /** The floor creeps towards the recent median by this share per tick (EnKash may get slower for good). */
 const FLOOR_DRIFT = 0.01;
-export const BUCKET_MS = 50;
-const SERVED_LOOKAHEAD_MS = 150;
-const READ_HIGH_CUT = 0.97;
+const READ_HIGH_CUT = 0.99;
+/** After a cut, answers counted late may raise its estimate this long (a report, then its tick). */
+const REREAD_MS = 6 * TICK_MS;
 /** A state older than this (no tick from any process) restarts from 90 % of what it had learned. */
 export const STALE_STATE_MS = 10 * 60_000;
 
@@ -75,7 +76,12 @@ export type RateState = {
   lastCutAtMs: number;
   latencyFloorMs: number | null;
   slowTicks: number;
-  /** Answers with 2xx per BUCKET_MS bucket (bucket = floor(epochMs / BUCKET_MS)), the last ~2 s. */
+  /**
+   * The 429 the estimate was read at, while answers counted late may still raise it (up to the rate
+   * that met the 429); absent: none (and after a read-high cut, which is not a served count).
+   */
+  reread?: { atMs: number; untilMs: number; capRate: number };
+  /** Answers with 2xx per BUCKET_MS bucket (served-count.ts), the last BUCKETS_KEPT_MS. */
   okBuckets: Record<string, number>;
   reason: string;
   changedAtMs: number;
@@ -162,6 +168,8 @@ export function decideRate(state: RateState, obs: RateObservation, settings: Rat
   const cut =
     onThrottle(base, obs, settings) ?? onFailures(base, obs, settings) ?? onLatency(base, obs, settings);
   if (cut) return changedTo(base, cut, obs.nowMs);
+  const counted = reread(base, obs, settings);
+  if (counted) return changedTo(base, counted, obs.nowMs);
   // Timers run late on a busy machine: growth follows the time since the last decision, not the count.
   const ticks = Math.min(4, Math.max(1, (obs.nowMs - state.updatedAtMs) / TICK_MS));
   const raised = raise(base, obs, settings, ticks);
@@ -182,10 +190,11 @@ function onThrottle(s: RateState, obs: RateObservation, settings: RateSettings):
   // read low must not pull the estimate under what EnKash just took for seconds).
   const heldClean = s.phase === 'probe' && s.limitEstimate !== null ? s.limitEstimate : 0;
   const floor = Math.max(MIN_RATE, served, s.rate * 0.25, heldClean);
-  // A 429 at or under the estimate, not probing: the estimate was read high (answers counted in a second
-  // of this side's clock are EnKash's of a little more): below the rate that met it, not at it again.
+  // A 429 at or under the estimate, not probing: the estimate was read high (a second of send times can
+  // hold a little more than one of EnKash's): 1 %, and at least a slot, under the rate that met it.
   const readHigh = s.phase !== 'probe' && s.limitEstimate !== null && s.rate <= s.limitEstimate;
-  const estimate = Math.round(Math.min(s.rate * (readHigh ? READ_HIGH_CUT : 1), floor) * 100) / 100;
+  const cap = readHigh ? Math.min(s.rate * READ_HIGH_CUT, s.rate - 1) : s.rate;
+  const estimate = Math.round(Math.min(cap, floor) * 100) / 100;
   // Counting answers in 50 ms buckets is exact to a bucket or two: at low rates that is more than 10 %.
   const tolerance = s.limitEstimate === null ? 0 : Math.max(3, s.limitEstimate * ESTIMATE_TOLERANCE);
   // The first 429 ends the start: what was served in the second before it is a whole second's count of
@@ -211,9 +220,42 @@ function onThrottle(s: RateState, obs: RateObservation, settings: RateSettings):
     holdUntilMs: pauseEnds + holdMs,
     cutQuietUntilMs: pauseEnds,
     lastCutAtMs: obs.nowMs,
+    reread: readHigh
+      ? undefined
+      : {
+          atMs: obs.firstThrottleAtMs,
+          // Never past the buckets kept: the second before the 429 must still be there.
+          untilMs: Math.min(obs.nowMs + REREAD_MS, obs.firstThrottleAtMs + BUCKETS_KEPT_MS - 1000),
+          capRate: s.rate,
+        },
     reason:
       `429 from EnKash (Retry-After ${fmt(obs.retryAfterMs / 1000)} s); it served ${fmt(served)} in the ` +
       `second before: ${fmt(s.rate)} → ${fmt(rate)}/s, next probe in ${fmt(holdMs / 1000)} s`,
+  };
+}
+
+/**
+ * Answers counted after the cut (another process's last report, a busy event loop's late ones) belong
+ * to the second the estimate was read in: an estimate read short rises to them, never above the rate
+ * that met the 429, and a rate held at it rises with it. Two workers at R = 1,000 read 909 at the cut,
+ * and held it for the minute before the first probe (0.81 R).
+ */
+function reread(s: RateState, obs: RateObservation, settings: RateSettings): Change | null {
+  const r = s.reread;
+  if (!r || s.limitEstimate === null) return null;
+  if (obs.nowMs > r.untilMs) {
+    s.reread = undefined;
+    return null;
+  }
+  const served = Math.min(r.capRate, servedAround(s.okBuckets, r.atMs));
+  if (served <= s.limitEstimate) return null;
+  const held = s.phase === 'hold' && s.rate >= s.limitEstimate - 0.5;
+  return {
+    rate: held ? clamp(served, settings) : s.rate,
+    limitEstimate: served,
+    reason:
+      `answers counted late: EnKash served ${fmt(served)} in the second before the 429: ` +
+      `${fmt(s.limitEstimate)} → ${fmt(served)}/s`,
   };
 }
 
@@ -289,47 +331,6 @@ function changedTo(base: RateState, change: Change, nowMs: number): RateDecision
   const probeSinceMs = change.phase === 'probe' ? (change.probeSinceMs ?? base.probeSinceMs) : 0;
   const state = { ...base, ...change, probeSinceMs, changedAtMs: nowMs };
   return { state, changed: state.rate !== base.rate || state.phase !== base.phase };
-}
-
-/**
- * What EnKash served in a second, read around a 429 at `atMs`: the most 2xx answers counted in any 1 s
- * ending between `atMs` and SERVED_LOOKAHEAD_MS after it. Answers processed late by a busy event loop
- * land after the 429 that followed them on the wire; a sliding-window limit never served more than its
- * limit in any second, so the largest count is the closest.
- */
-export function servedAround(buckets: Record<string, number>, atMs: number): number {
-  let most = 0;
-  for (let end = atMs; end <= atMs + SERVED_LOOKAHEAD_MS; end += BUCKET_MS) {
-    most = Math.max(most, servedBefore(buckets, end));
-  }
-  return most;
-}
-
-/** 2xx answers counted in the 1 s before `atMs`. */
-export function servedBefore(buckets: Record<string, number>, atMs: number): number {
-  const last = Math.floor(atMs / BUCKET_MS);
-  const first = last - 1000 / BUCKET_MS + 1;
-  let served = 0;
-  for (const [bucket, count] of Object.entries(buckets)) {
-    const b = Number(bucket);
-    if (b >= first && b <= last) served += count;
-  }
-  return served;
-}
-
-function mergeBuckets(
-  kept: Record<string, number>,
-  fresh: Record<string, number>,
-  nowMs: number,
-): Record<string, number> {
-  const oldest = Math.floor((nowMs - 2000) / BUCKET_MS);
-  const merged: Record<string, number> = {};
-  for (const source of [kept, fresh]) {
-    for (const [bucket, count] of Object.entries(source)) {
-      if (Number(bucket) >= oldest) merged[bucket] = (merged[bucket] ?? 0) + count;
-    }
-  }
-  return merged;
 }
 
 function nextFloor(floor: number | null, latencyMs: number | null): number | null {

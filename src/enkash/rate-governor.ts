@@ -14,8 +14,8 @@ import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { RedisScript } from '../redis/redis-script.js';
 import type { EnkashKeys } from './keys.js';
+import { BUCKET_MS } from './served-count.js';
 import {
-  BUCKET_MS,
   STALE_STATE_MS,
   TICK_COUNTS,
   TICK_MS,
@@ -125,16 +125,22 @@ export class RateGovernor {
     this.start();
   }
 
-  noteAnswer(answer: AnswerNote): void {
-    const now = Date.now();
+  /**
+   * `sentAgoMs`: how long ago its request's slot was stamped, as it left. Answers are counted by when
+   * their requests were sent, as EnKash's window counts them: by the answers' own arrival, the answer
+   * times' spread (100 ms ± what each side's event loop adds) read the start's limit 9-15 % short with
+   * two workers at R = 1,000, or over it.
+   */
+  noteAnswer(answer: AnswerNote, sentAgoMs = 0): void {
+    const sentAt = Date.now() - sentAgoMs;
     const { status } = answer;
     if (status !== null && status >= 200 && status < 300) {
       this.obs.ok += 1;
-      const bucket = `b${Math.floor(now / BUCKET_MS)}`;
+      const bucket = `b${Math.floor(sentAt / BUCKET_MS)}`;
       this.obs.buckets.set(bucket, (this.obs.buckets.get(bucket) ?? 0) + 1);
     } else if (status === 429) {
       this.obs.throttled += 1;
-      if (this.obs.firstThrottleAtMs === 0) this.obs.firstThrottleAtMs = now;
+      if (this.obs.firstThrottleAtMs === 0) this.obs.firstThrottleAtMs = sentAt;
       this.obs.retryAfterMs = Math.max(this.obs.retryAfterMs, answer.retryAfterMs ?? 0);
     } else if (status === null || status >= 500 || status === 408) {
       this.obs.failed += 1;
@@ -187,7 +193,8 @@ export class RateGovernor {
           ? resumeRateState(stored, settings, obs.nowMs)
           : stored;
     const active = obs.sent + obs.ok + obs.throttled + obs.failed > 0;
-    if (stored !== null && before === stored && !active) return;
+    // A quiet tick changes nothing, unless a cut's estimate may still rise (its re-read, rate-controller.ts).
+    if (stored !== null && before === stored && !active && !stored.reread) return;
     const { state } = decideRate(before, obs, settings);
     const written = await COMMIT.run(
       this.options.redis,

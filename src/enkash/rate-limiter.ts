@@ -292,7 +292,7 @@ export class RateLimiter {
    * and to count the slot later by however much later than the floor its answer came (rateLate-1).
    */
   noteAnswer(answer: AnswerNote, sent?: { slot: string; sinceStampMs: number; bulk?: boolean }): void {
-    this.governor?.noteAnswer(answer);
+    this.governor?.noteAnswer(answer, sent?.sinceStampMs);
     if (!sent || answer.status === null) return;
     const now = performance.now();
     if (!sent.bulk) this.margin.note(sent.sinceStampMs, now, ownLoopLagged(now));

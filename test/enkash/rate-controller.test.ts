@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { simulate } from './helpers/rate-sim.js';
+import { BUCKET_MS, servedAround, servedBefore } from '../../src/enkash/served-count.js';
 import {
-  BUCKET_MS,
   HOLD_AFTER_CHANGE_MS,
   HOLD_STEADY_MAX_MS,
   HOLD_STEADY_MS,
@@ -11,8 +11,6 @@ import {
   decideRate,
   initialRateState,
   resumeRateState,
-  servedAround,
-  servedBefore,
   type RateObservation,
   type RateSettings,
   type RateState,
@@ -138,7 +136,7 @@ describe('rate controller: decisions', () => {
     let cut = cutAt({ ...initialRateState(open, T0), rate: 300 }, now, 200);
     expect(cut.state.limitEstimate).toBe(200);
     expect(cut.holdMs).toBe(HOLD_STEADY_MS);
-    // Probes that find it where it was: 120 s, 240 s, then 5 minutes at most.
+    // Probes that find it where it was: 4 minutes, then 5 at most.
     const holds: number[] = [];
     for (let i = 0; i < 4; i += 1) {
       now = cut.state.holdUntilMs + 2_000;
@@ -171,6 +169,51 @@ describe('rate controller: decisions', () => {
     expect(servedAround(buckets, at)).toBe(200);
   });
 
+  it('answers another process reports after the cut raise an estimate read short, up to the rate that met the 429', () => {
+    // Two processes, 100/s each, EnKash's limit 200: the cut is decided before the second one's answers
+    // of the second before the 429 were reported.
+    const at = T0 + 10_000;
+    const start: RateState = { ...initialRateState(open, T0), rate: 300 };
+    let s = start;
+    for (let t = at - 1000; t < at; t += TICK_MS)
+      s = decideRate(s, tick(t, { ok: 25, starved: 0 }), open).state;
+    const throttled = { ok: 25, starved: 0, throttled: 2, firstThrottleAtMs: at - 10, retryAfterMs: 1000 };
+    let d = decideRate(s, tick(at, throttled), open);
+    expect(d.state.limitEstimate).toBe(100);
+    expect(d.state.rate).toBe(100);
+    // The other process's report: 100 answers over the same second (and none after the 429).
+    const late: Record<string, number> = {};
+    const last = Math.floor((at - 10) / BUCKET_MS);
+    for (let b = last - 1000 / BUCKET_MS + 1; b <= last; b += 1) late[String(b)] = 5;
+    d = decideRate(d.state, { ...tick(at + TICK_MS, { starved: 0 }), okBuckets: late }, open);
+    expect(d.changed).toBe(true);
+    expect(d.state.limitEstimate).toBe(200);
+    expect(d.state.rate).toBe(200);
+    expect(d.state.reason).toMatch(/^answers counted late/);
+    // Never above the rate that met the 429 (300 here), and not once the re-read's time is over.
+    const after = decideRate(d.state, { ...tick(at + 2_000, { starved: 0 }), okBuckets: late }, open);
+    expect(after.state.limitEstimate).toBe(200);
+    expect(after.state.reread).toBeUndefined();
+  });
+
+  it('a read-high cut is not re-read: its estimate is not a served count', () => {
+    const now = T0 + 60_000;
+    const held: RateState = {
+      ...initialRateState(open, T0),
+      ...{ rate: 52, phase: 'hold', limitEstimate: 52, holdUntilMs: now + 30_000 },
+    };
+    const d = decideRate(
+      held,
+      tick(now, { ok: 13, throttled: 1, firstThrottleAtMs: now, retryAfterMs: 1000 }),
+      open,
+    );
+    expect(d.state.reread).toBeUndefined();
+    const full: Record<string, number> = {};
+    for (let ms = now - 950; ms <= now; ms += BUCKET_MS) full[String(Math.floor(ms / BUCKET_MS))] = 3;
+    const next = decideRate(d.state, { ...tick(now + TICK_MS), okBuckets: full }, open);
+    expect(next.state.limitEstimate).toBe(d.state.limitEstimate);
+  });
+
   it('a 429 while holding at the estimate means it was read high: the estimate goes under that rate', () => {
     // Learned 52/s where EnKash allows 50 (answers counted on this side's clock: 52 in one of its seconds).
     const now = T0 + 60_000;
@@ -184,9 +227,17 @@ describe('rate controller: decisions', () => {
       s = decideRate(s, tick(t, { ok: 13, ...over }), open).state;
     }
     expect(s.reason).toMatch(/^429/);
-    // 3 % under the rate that met the 429: 50 slots a window, not 52 again.
-    expect(s.limitEstimate).toBeCloseTo(50.44, 2);
-    expect(Math.floor(s.rate)).toBe(50);
+    // A slot (1 % at higher rates) under the rate that met the 429: 51 slots a window, not 52 again.
+    expect(s.limitEstimate).toBe(51);
+    expect(s.rate).toBe(51);
+    // At 1,003 (a send-time count 0.3 % over EnKash's 1,000): 1 % under, not 3 % as before.
+    const served: Record<string, number> = {};
+    const last = Math.floor((now - 10) / BUCKET_MS);
+    for (let b = last - 1000 / BUCKET_MS + 1; b <= last; b += 1) served[String(b)] = 50;
+    const high: RateState = { ...held, rate: 1003, limitEstimate: 1003, okBuckets: served };
+    const throttle = { throttled: 1, firstThrottleAtMs: now - 10, retryAfterMs: 1000 };
+    const big = decideRate(high, { ...tick(now, throttle), okBuckets: {} }, open);
+    expect(big.state.limitEstimate).toBeCloseTo(992.97, 2);
   });
 
   it("never lets a probe's 429 pull the estimate under the rate it held clean before probing", () => {

@@ -3,8 +3,8 @@
  * controller's decisions, our slot window (limit per 1 s + margin), Retry-After pauses, answers one
  * latency later. For decision tests over minutes of simulated time; no clock, no I/O.
  */
+import { BUCKET_MS } from '../../../src/enkash/served-count.js';
 import {
-  BUCKET_MS,
   TICK_MS,
   decideRate,
   type RateObservation,
