@@ -34,11 +34,12 @@ export function startRateBudget(deps: RateBudgetDeps): {
         keys: enkashKeys(prefix),
         settings: { ceiling: config.ratePerSec },
         onChange: (status) => {
-          // Raises come every tick while the rate climbs; cuts are what an operator looks for.
-          const cut = status.ratePerSec < lastRate;
+          // Raises come every tick while the rate climbs; cuts (and an estimate read again, which
+          // explains a rate held) are what an operator looks for.
+          const notable = status.ratePerSec < lastRate || status.reason.startsWith('answers counted late');
           lastRate = status.ratePerSec;
           const fields = { event: 'enkash_rate_changed', ...status };
-          if (cut) logger.info(fields, `EnKash rate: ${status.reason}`);
+          if (notable) logger.info(fields, `EnKash rate: ${status.reason}`);
           else logger.debug(fields, `EnKash rate: ${status.reason}`);
           deps.onRateChange?.(status);
         },
