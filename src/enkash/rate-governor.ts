@@ -140,7 +140,9 @@ export class RateGovernor {
       this.obs.buckets.set(bucket, (this.obs.buckets.get(bucket) ?? 0) + 1);
     } else if (status === 429) {
       this.obs.throttled += 1;
-      if (this.obs.firstThrottleAtMs === 0) this.obs.firstThrottleAtMs = sentAt;
+      // The earliest sent, not the first handled: it marks where EnKash's window was full.
+      const first = this.obs.firstThrottleAtMs;
+      if (first === 0 || sentAt < first) this.obs.firstThrottleAtMs = sentAt;
       this.obs.retryAfterMs = Math.max(this.obs.retryAfterMs, answer.retryAfterMs ?? 0);
     } else if (status === null || status >= 500 || status === 408) {
       this.obs.failed += 1;

@@ -117,6 +117,19 @@ describe('RateGovernor: the adaptive rate shared through Redis', () => {
     expect(waitMs).toBeGreaterThan(0);
   });
 
+  it("counts answers by when their requests were sent, and a tick's 429 by the earliest sent", async () => {
+    const { governor } = processOn(newPrefix());
+    // 20 answers to requests sent 1.2 s ago; then two 429s, the later-sent one handled first.
+    for (let i = 0; i < 20; i += 1) governor.noteAnswer({ status: 200, latencyMs: 100 }, 1_200);
+    governor.noteAnswer({ status: 429, retryAfterMs: 1000 }, 100);
+    governor.noteAnswer({ status: 429, retryAfterMs: 1000 }, 250);
+    await tickUntil(governor, () => governor.status().limitEstimatePerSec !== null);
+    // The second before the earliest 429 (sent 250 ms ago) holds the 20 answers: the estimate is the
+    // rate that met the 429 (10/s), not a quarter of it as when they were counted on arrival (or by the
+    // 429 sent 100 ms ago, whose second does not reach back to them).
+    expect(governor.status().limitEstimatePerSec).toBe(START_RATE);
+  });
+
   it('remembers the learned rate for the account across a restart', async () => {
     const prefix = newPrefix();
     const first = processOn(prefix);
