@@ -237,8 +237,8 @@ function onThrottle(s: RateState, obs: RateObservation, settings: RateSettings):
 /**
  * Answers counted after the cut (another process's last report, a busy event loop's late ones) belong
  * to the second the estimate was read in: an estimate read short rises to them, never above the rate
- * that met the 429, and a rate held at it rises with it. Two workers at R = 1,000 read 909 at the cut,
- * and held it for the minute before the first probe (0.81 R).
+ * that met the 429, and a rate held at it rises with it. Two workers at R = 1,000 read 837-909 at the
+ * cut (answers then counted on arrival) and held it until the first probe (0.81 R over a minute).
  */
 function reread(s: RateState, obs: RateObservation, settings: RateSettings): Change | null {
   const r = s.reread;

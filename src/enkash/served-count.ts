@@ -10,10 +10,10 @@ const SERVED_LOOKAHEAD_MS = 150;
 export const BUCKETS_KEPT_MS = 3000;
 
 /**
- * What EnKash served in a second, read around a 429 at `atMs`: the most 2xx answers counted in any 1 s
- * ending between `atMs` and SERVED_LOOKAHEAD_MS after it. Answers processed late by a busy event loop
- * land after the 429 that followed them on the wire; a sliding-window limit never served more than its
- * limit in any second, so the largest count is the closest.
+ * What EnKash served in a second, read around a 429 sent at `atMs`: the most 2xx answers counted in any
+ * 1 s ending between `atMs` and SERVED_LOOKAHEAD_MS after it. A send time is known to a few ms (when the
+ * slot's confirmation was asked) and EnKash's side adds its own delay; a sliding-window limit never
+ * served more than its limit in any of its seconds, so the largest count near the 429 is the closest.
  */
 export function servedAround(buckets: Record<string, number>, atMs: number): number {
   let most = 0;
