@@ -7,6 +7,7 @@ import type { Redis } from 'ioredis';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import { enkashKeys } from './keys.js';
+import { REREAD_REASON } from './rate-controller.js';
 import { RateGovernor, type RateStatus } from './rate-governor.js';
 import { RateLimiter } from './rate-limiter.js';
 
@@ -36,7 +37,7 @@ export function startRateBudget(deps: RateBudgetDeps): {
         onChange: (status) => {
           // Raises come every tick while the rate climbs; cuts (and an estimate read again, which
           // explains a rate held) are what an operator looks for.
-          const notable = status.ratePerSec < lastRate || status.reason.startsWith('answers counted late');
+          const notable = status.ratePerSec < lastRate || status.reason.startsWith(REREAD_REASON);
           lastRate = status.ratePerSec;
           const fields = { event: 'enkash_rate_changed', ...status };
           if (notable) logger.info(fields, `EnKash rate: ${status.reason}`);

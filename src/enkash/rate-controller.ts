@@ -55,6 +55,8 @@ const FLOOR_DRIFT = 0.01;
 const READ_HIGH_CUT = 0.99;
 /** After a cut, answers counted late may raise its estimate this long (a report, then its tick). */
 const REREAD_MS = 6 * TICK_MS;
+/** How the reason of an estimate raised by its re-read begins (rate-budget.ts logs it like a cut). */
+export const REREAD_REASON = 'answers counted late';
 /** A state older than this (no tick from any process) restarts from 90 % of what it had learned. */
 export const STALE_STATE_MS = 10 * 60_000;
 
@@ -254,7 +256,7 @@ function reread(s: RateState, obs: RateObservation, settings: RateSettings): Cha
     rate: held ? clamp(served, settings) : s.rate,
     limitEstimate: served,
     reason:
-      `answers counted late: EnKash served ${fmt(served)} in the second before the 429: ` +
+      `${REREAD_REASON}: EnKash served ${fmt(served)} in the second before the 429: ` +
       `${fmt(s.limitEstimate)} → ${fmt(served)}/s`,
   };
 }

@@ -128,8 +128,8 @@ export class RateGovernor {
   /**
    * `sentAgoMs`: how long ago its request's slot was stamped, as it left. Answers are counted by when
    * their requests were sent, as EnKash's window counts them: by the answers' own arrival, the answer
-   * times' spread (100 ms ± what each side's event loop adds) read the start's limit 9-15 % short with
-   * two workers at R = 1,000, or over it.
+   * times' spread (100 ms ± what each side's event loop adds) read the start's limit 9-16 % short with
+   * two workers at R = 1,000 (up to 9 % with one).
    */
   noteAnswer(answer: AnswerNote, sentAgoMs = 0): void {
     const sentAt = Date.now() - sentAgoMs;

@@ -7,6 +7,7 @@
  * whole account in pages of 5000 costs fewer calls than one search per row, it takes a snapshot and
  * hands each row job the customer it matched.
  */
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { UnrecoverableError } from 'bullmq';
 import type { Logger } from '../logger.js';
 import { canMove } from '../domain/import-lifecycle.js';
@@ -132,7 +133,7 @@ export async function runImportJob(deps: ImportDeps, importId: string, signal?: 
       // Reading hands the event loop back every few ms: the rows already queued run in this process too
       // (their answers, their next job's fetch), and a 100,000-row re-sync's reading kept it ~95 % busy.
       if (performance.now() - ranSince > READ_SLICE_MS) {
-        await new Promise((resolve) => setImmediate(resolve));
+        await nextTurn();
         ranSince = performance.now();
       }
       if (event.kind !== 'row') {
